@@ -1,0 +1,242 @@
+"""``flask --app wsgi ...`` commands. Each unit of work commits once."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .content import IngestError
+from .content.clean import decode_bytes
+from .content.html import parse_date
+from .db import db
+from .models import ArticleSource, Role
+from .schema import SchemaNotCurrent, check_schema
+from .services import accounts
+from .services.ingestion import ArticleInput, ingest_article
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+INGESTIBLE = (".txt", ".html", ".htm", ".jsonl")
+
+
+def needs_schema(command):
+    """Stop with a clear message when the database is missing or behind."""
+
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        try:
+            check_schema(db.engine)
+        except SchemaNotCurrent as error:
+            raise click.ClickException(str(error)) from None
+        return command(*args, **kwargs)
+
+    return wrapped
+
+
+@dataclass
+class IngestSummary:
+    ingested: int = 0
+    present: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def record(self, created: bool) -> None:
+        if created:
+            self.ingested += 1
+        else:
+            self.present += 1
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@needs_schema
+def ingest_command(paths: tuple[Path, ...]) -> None:
+    """Ingest .txt, .html and .jsonl files, and folders of them (recursively)."""
+    files = list(_expand(paths))
+    summary = IngestSummary()
+    with click.progressbar(files, label="Ingesting", file=sys.stderr,
+                           item_show_func=lambda p: p.name if p else "") as bar:
+        for path in bar:
+            for label, data in _inputs_from(path, summary):
+                _ingest_one(label, data, summary)
+    click.echo(f"ingested: {summary.ingested}, already present: {summary.present}, "
+               f"failed: {len(summary.failures)}")
+    for label, reason in summary.failures:
+        click.echo(f"  failed: {label}: {reason}")
+    if summary.failures:
+        sys.exit(1)
+
+
+def _expand(paths):
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INGESTIBLE)
+        else:
+            yield path
+
+
+def _inputs_from(path: Path, summary: IngestSummary):
+    """(label, ArticleInput) pairs from one file; unreadable lines go to the summary."""
+    try:
+        raw = path.read_bytes()
+        if len(raw) > current_app.config["MAX_ARTICLE_BYTES"] and path.suffix.lower() != ".jsonl":
+            raise IngestError("The file is larger than the size limit.")
+        body = decode_bytes(raw)
+    except (OSError, IngestError) as error:
+        summary.failures.append((str(path), str(error)))
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        for number, line in enumerate(body.splitlines(), 1):
+            if not line.strip():
+                continue
+            label = f"{path}:{number}"
+            try:
+                yield label, _input_from_json(json.loads(line))
+            except (ValueError, TypeError, AttributeError) as error:
+                summary.failures.append((label, f"not a valid article line ({error})"))
+    elif suffix in (".html", ".htm"):
+        yield str(path), ArticleInput(source=ArticleSource.CLI, html=body)
+    elif suffix == ".txt":
+        yield str(path), ArticleInput(source=ArticleSource.CLI, text=body)
+    else:
+        summary.failures.append((str(path), "only .txt, .html and .jsonl files are ingested"))
+
+
+def _input_from_json(record: dict) -> ArticleInput:
+    if not isinstance(record, dict):
+        raise ValueError("each line must be a JSON object")
+    text, html = record.get("text"), record.get("html")
+    if not isinstance(text, str) and not isinstance(html, str):
+        raise ValueError('a line needs "text" or "html" as a string')
+    published = record.get("published_at")
+    return ArticleInput(
+        source=ArticleSource.CLI,
+        text=text if isinstance(text, str) else None,
+        html=html if isinstance(html, str) and not isinstance(text, str) else None,
+        title=_str_or_none(record.get("title")),
+        url=_str_or_none(record.get("url")),
+        outlet=_str_or_none(record.get("outlet")),
+        published_at=parse_date(published) if isinstance(published, str) else None,
+    )
+
+
+def _str_or_none(value) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _ingest_one(label: str, data: ArticleInput, summary: IngestSummary) -> None:
+    try:
+        result = ingest_article(db.session, data, max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
+        db.session.commit()
+    except IngestError as error:
+        db.session.rollback()
+        summary.failures.append((label, str(error)))
+        return
+    except Exception as error:  # one broken file never stops the others
+        db.session.rollback()
+        summary.failures.append((label, f"unexpected error: {error.__class__.__name__}: {error}"))
+        return
+    summary.record(result.created)
+
+
+@click.command("seed")
+@needs_schema
+def seed_command() -> None:
+    """Load the demo articles (made up for this project) and demo accounts."""
+    summary = IngestSummary()
+    for path in sorted(DEMO_DIR.glob("*.txt")):
+        for label, data in _inputs_from(path, summary):
+            _ingest_one(label, _demo(data, path), summary)
+    created = []
+    for name, role in (("reviewer", Role.REVIEWER), ("editor", Role.EDITOR), ("admin", Role.ADMIN)):
+        if accounts.user_named(db.session, name) is None:
+            accounts.create_user(db.session, name, f"{name}-demo-password", role=role)
+            created.append(name)
+    db.session.commit()
+    click.echo(f"demo articles: {summary.ingested} added, {summary.present} already present")
+    for label, reason in summary.failures:
+        click.echo(f"  failed: {label}: {reason}")
+    if created:
+        click.echo("demo accounts (password is NAME-demo-password): " + ", ".join(created))
+
+
+def _demo(data: ArticleInput, path: Path) -> ArticleInput:
+    """Demo files start with 'Outlet | YYYY-MM-DD' so the list shows real metadata."""
+    first, _, rest = (data.text or "").partition("\n")
+    outlet, _, day = first.partition("|")
+    published = parse_date(day.strip())
+    if published is None:
+        return data
+    return ArticleInput(source=ArticleSource.DEMO, text=rest, outlet=outlet.strip(),
+                        published_at=published, url=f"https://demo.factcheck.invalid/{path.stem}")
+
+
+users_cli = AppGroup("users", help="Manage desk accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="reviewer")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@needs_schema
+def users_create(username: str, role: str, password_stdin: bool) -> None:
+    """Create an account; asks for the password unless --password-stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise click.ClickException("The passwords differ.")
+    try:
+        user = accounts.create_user(db.session, username, password, role=Role(role))
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"created {user.username} ({user.role.value})")
+
+
+@users_cli.command("list")
+@needs_schema
+def users_list() -> None:
+    for user in accounts.all_users(db.session):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.username}\t{user.role.value}\t{state}")
+
+
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@needs_schema
+def users_set_role(username: str, role: str) -> None:
+    try:
+        accounts.set_role(db.session, username, Role(role))
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{username} is now {role}")
+
+
+@users_cli.command("disable")
+@click.argument("username")
+@needs_schema
+def users_disable(username: str) -> None:
+    try:
+        accounts.set_active(db.session, username, False)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{username} is disabled")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(ingest_command)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)

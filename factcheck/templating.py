@@ -1,0 +1,95 @@
+"""Jinja filters and helpers shared by every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from flask import Flask, request, url_for
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .models import ReviewStatus, Verdict
+
+# Public notes are Markdown written by reviewers. Raw HTML is off, so whatever
+# they type is shown as text; markdown-it also refuses javascript: links.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+def render_markdown(source: str | None) -> Markup:
+    return Markup(_markdown.render(source or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """A run of article text, inside a quote segment (quote set) or not."""
+
+    text: str
+    quote: Any = None
+    first: bool = False  # first segment of its quote: carries the anchor
+
+
+def annotate(text: str, quotes: Iterable[Any]) -> list[list[TextPiece]]:
+    """Split the article text into paragraphs of pieces, marking quote segments.
+
+    Each quote brings ``segments`` with ``start``/``end``; overlapping segments
+    (which the extractor should not produce) are skipped, never doubled.
+    """
+    marks = []
+    for quote in quotes:
+        for number, segment in enumerate(quote.segments):
+            marks.append((segment.start, segment.end, quote, number == 0))
+    marks.sort(key=lambda mark: (mark[0], -mark[1]))
+    pieces: list[TextPiece] = []
+    position = 0
+    for start, end, quote, first in marks:
+        if start < position or end > len(text) or start >= end:
+            continue
+        if start > position:
+            pieces.append(TextPiece(text[position:start]))
+        pieces.append(TextPiece(text[start:end], quote, first))
+        position = end
+    if position < len(text):
+        pieces.append(TextPiece(text[position:]))
+    return _split_paragraphs(pieces)
+
+
+def _split_paragraphs(pieces: list[TextPiece]) -> list[list[TextPiece]]:
+    paragraphs: list[list[TextPiece]] = [[]]
+    for piece in pieces:
+        parts = piece.text.split("\n\n")
+        for index, part in enumerate(parts):
+            if index:
+                paragraphs.append([])
+            if part.strip("\n"):
+                paragraphs[-1].append(TextPiece(part.strip("\n") if len(parts) > 1 else part,
+                                                piece.quote, piece.first and index == 0))
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def format_date(value: datetime | None, fmt: str = "%d %b %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y %H:%M UTC") if value else ""
+
+
+def page_url(page: int) -> str:
+    """The current URL with another page number, keeping the filters."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals.update(
+        annotate=annotate,
+        page_url=page_url,
+        Verdict=Verdict,
+        ReviewStatus=ReviewStatus,
+    )

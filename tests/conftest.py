@@ -1,0 +1,138 @@
+"""Fixtures: a fresh database per test, on SQLite and (when configured) PostgreSQL.
+
+Set FACTCHECK_TEST_POSTGRES_URL (``.ci/run`` does) to run every database test
+on PostgreSQL as well; without it those runs skip and say so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from factcheck.app import create_app, database_url
+from factcheck.db import db
+from factcheck.models import Role
+from factcheck.services import accounts
+
+POSTGRES_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL")
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _backends():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(
+            not POSTGRES_URL, reason="FACTCHECK_TEST_POSTGRES_URL is not set")],
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    engine = create_engine(database_url(POSTGRES_URL, ""))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    yield engine
+    engine.dispose()
+
+
+def make_config(backend: str, tmp_path: Path, request) -> dict:
+    if backend == "sqlite":
+        uri = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    else:
+        request.getfixturevalue("postgres_engine")
+        uri = database_url(POSTGRES_URL, "")
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "FETCH_ALLOWED_NETWORKS": ["127.0.0.0/8"],
+        "FETCH_CONNECT_TIMEOUT": 2.0,
+        "FETCH_READ_TIMEOUT": 2.0,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture(params=list(_backends()))
+def app(request, tmp_path):
+    app = create_app(make_config(request.param, tmp_path, request))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if request.param == "postgresql":
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture
+def client(app):
+    return FormClient(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """One account per role, plus a disabled one; the password is PASSWORD."""
+    with app.app_context():
+        made = {}
+        for name, role in (("rita", Role.REVIEWER), ("ed", Role.EDITOR), ("ada", Role.ADMIN),
+                           ("eve", Role.EDITOR), ("dan", Role.REVIEWER)):
+            made[name] = accounts.create_user(db.session, name, PASSWORD, role=role).id
+        accounts.set_active(db.session, "dan", False)
+        db.session.commit()
+    return made
+
+
+class FormClient:
+    """A test client that sends the CSRF token a real browser would have."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def csrf_token(self, page: str = "/login") -> str:
+        body = self.client.get(page).get_data(as_text=True)
+        match = _CSRF.search(body)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict, *, form_page: str | None = None, **kwargs):
+        data = {"csrf_token": self.csrf_token(form_page or "/login"), **data}
+        return self.client.post(url, data=data, **kwargs)
+
+    def login(self, username: str, password: str = PASSWORD):
+        response = self.submit("/login", {"username": username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def http_server():
+    from tests.httpserver import LocalServer
+
+    with LocalServer() as server:
+        yield server
