@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import utcnow
-from ..models import Role, User
+from ..models import ApiToken, Role, User
 
 MIN_PASSWORD_LENGTH = 10
 # Checked when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -71,3 +74,39 @@ def _existing(session: Session, username: str) -> User:
     if user is None:
         raise AccountError(f"No user named {username!r}.")
     return user
+
+
+def create_token(session: Session, username: str, *, name: str = "") -> str:
+    """A new API token for the user; only its hash is stored, so show it once."""
+    user = _existing(session, username)
+    secret = "fct_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, name=name, token_hash=_token_hash(secret)))
+    session.flush()
+    return secret
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not secret or len(secret) > 200:
+        return None
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == _token_hash(secret), ApiToken.revoked_at.is_(None))
+    ).first()
+    if token is None or not token.user.active:
+        return None
+    return token.user
+
+
+def revoke_tokens(session: Session, username: str) -> int:
+    user = _existing(session, username)
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    return len(tokens)
+
+
+def _token_hash(secret: str) -> str:
+    # Tokens are long random strings, so one round of SHA-256 is enough to store them.
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,44 +1,26 @@
-"""``flask --app wsgi ...`` commands. Each unit of work commits once."""
+"""`flask ingest` and `flask seed`: articles from files, folders and the demo set."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import wraps
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask import current_app
 
-from .content import IngestError
-from .content.clean import decode_bytes
-from .content.html import parse_date
-from .db import db
-from .models import ArticleSource, Role
-from .schema import SchemaNotCurrent, check_schema
-from .services import accounts
-from .services.ingestion import ArticleInput, ingest_article
+from ..content import IngestError
+from ..content.clean import decode_bytes
+from ..content.html import parse_date
+from ..db import db
+from ..models import ArticleSource, Role
+from ..services import accounts
+from ..services.ingestion import ArticleInput, ingest_article
+from . import needs_schema
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 INGESTIBLE = (".txt", ".html", ".htm", ".jsonl")
-
-
-def needs_schema(command):
-    """Stop with a clear message when the database is missing or behind."""
-
-    @wraps(command)
-    def wrapped(*args, **kwargs):
-        try:
-            check_schema(db.engine)
-        except SchemaNotCurrent as error:
-            raise click.ClickException(str(error)) from None
-        return command(*args, **kwargs)
-
-    return wrapped
 
 
 @dataclass
@@ -179,64 +161,3 @@ def _demo(data: ArticleInput, path: Path) -> ArticleInput:
                         published_at=published, url=f"https://demo.factcheck.invalid/{path.stem}")
 
 
-users_cli = AppGroup("users", help="Manage desk accounts.")
-
-
-@users_cli.command("create")
-@click.argument("username")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="reviewer")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@needs_schema
-def users_create(username: str, role: str, password_stdin: bool) -> None:
-    """Create an account; asks for the password unless --password-stdin."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Again: ") != password:
-            raise click.ClickException("The passwords differ.")
-    try:
-        user = accounts.create_user(db.session, username, password, role=Role(role))
-    except accounts.AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
-    click.echo(f"created {user.username} ({user.role.value})")
-
-
-@users_cli.command("list")
-@needs_schema
-def users_list() -> None:
-    for user in accounts.all_users(db.session):
-        state = "active" if user.active else "disabled"
-        click.echo(f"{user.username}\t{user.role.value}\t{state}")
-
-
-@users_cli.command("set-role")
-@click.argument("username")
-@click.argument("role", type=click.Choice([r.value for r in Role]))
-@needs_schema
-def users_set_role(username: str, role: str) -> None:
-    try:
-        accounts.set_role(db.session, username, Role(role))
-    except accounts.AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
-    click.echo(f"{username} is now {role}")
-
-
-@users_cli.command("disable")
-@click.argument("username")
-@needs_schema
-def users_disable(username: str) -> None:
-    try:
-        accounts.set_active(db.session, username, False)
-    except accounts.AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
-    click.echo(f"{username} is disabled")
-
-
-def register_commands(app: Flask) -> None:
-    app.cli.add_command(ingest_command)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(users_cli)
