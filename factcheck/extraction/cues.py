@@ -1,0 +1,408 @@
+"""Reporting verbs and the attribution patterns that surround a quote.
+
+Works on a *masked* copy of the article in which quoted content is blanked
+out (same length, same offsets), so a reporting verb inside a quote is never
+mistaken for the cue, and sentence boundaries are only looked for in the
+reporter's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Cue", "REPORTING_VERBS", "cue_after", "cue_before", "sentence_start",
+           "sentence_end", "MASK"]
+
+MASK = "\x00"
+
+_IRREGULAR = {
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "writing", "written"),
+    "speak": ("speaks", "spoke", "speaking"),
+    "sing": ("sings", "sang", "singing"),
+    "go on": ("goes on", "went on", "going on"),
+    "put it": ("puts it", "put it", "putting it"),
+    "read": ("reads", "read", "reading"),
+    "cry": ("cries", "cried", "crying"),
+    "reply": ("replies", "replied", "replying"),
+    "testify": ("testifies", "testified", "testifying"),
+    "quip": ("quips", "quipped", "quipping"),
+    "snap": ("snaps", "snapped", "snapping"),
+    "admit": ("admits", "admitted", "admitting"),
+    "chime in": ("chimes in", "chimed in", "chiming in"),
+    "hit back": ("hits back", "hit back", "hitting back"),
+    "shoot back": ("shoots back", "shot back", "shooting back"),
+    "fire back": ("fires back", "fired back", "firing back"),
+    "point out": ("points out", "pointed out", "pointing out"),
+    "wonder aloud": ("wonders aloud", "wondered aloud", "wondering aloud"),
+    "set out": ("sets out", "set out", "setting out"),
+}
+
+# Regular reporting verbs (lemma); inflections are generated once below.
+_REGULAR = """
+add explain note observe argue warn insist post tweet continue ask call
+describe state declare conclude recall respond remark acknowledge announce
+answer assert claim comment complain concede confirm contend counter demand
+deny emphasize emphasise exclaim joke lament maintain mention muse predict
+pledge promise proclaim recount reiterate remind report retort reveal scream
+shout chant stress suggest urge vow whisper yell boast brag charge grumble
+mutter opine repeat speculate summarize tout caution thunder fume gush
+hint plead pronounce rail rant scoff sneer text email message blog
+affirm announce assure complain confide disclose elaborate estimate
+fret groan huff interject marvel mock object protest query question reassure
+recommend rejoin remark retort sigh stammer surmise taunt tease underscore
+implore inform insist instruct lecture mourn murmur nod praise quote relate
+reply swear tweet toast wail worry begin
+""".split()
+
+
+def _inflect(lemma: str) -> tuple[str, ...]:
+    if lemma.endswith("e"):
+        return lemma + "s", lemma + "d", lemma[:-1] + "ing"
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"
+    if lemma.endswith(("sh", "ch", "ss", "x")):
+        return lemma + "es", lemma + "ed", lemma + "ing"
+    return lemma + "s", lemma + "ed", lemma + "ing"
+
+
+def _forms() -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for lemma, infl in _IRREGULAR.items():
+        forms[lemma] = lemma
+        for f in infl:
+            forms[f] = lemma
+    for lemma in _REGULAR:
+        forms[lemma] = lemma
+        for f in _inflect(lemma):
+            forms.setdefault(f, lemma)
+    return forms
+
+
+#: every reporting-verb form -> its lemma ("told" -> "tell")
+REPORTING_VERBS: dict[str, str] = _forms()
+
+# Forms that are nouns or adjectives far more often than verbs: only used
+# as cues right next to the quote or in the inverted "..., says X" order.
+_WEAK = frozenset({
+    "call", "calls", "post", "posts", "text", "texts", "email", "emails",
+    "message", "messages", "blog", "comment", "comments", "note", "notes",
+    "answer", "question", "report", "reports", "quote", "quotes", "charge",
+    "charges", "state", "states", "claim", "claims", "promise", "promises",
+    "counter", "object", "nod", "toast", "worry", "query", "demand", "demands",
+    "read", "reading", "speaking", "writing", "written", "continue", "begin",
+    "protest", "mock", "sigh", "rail", "reflect", "estimate", "joke", "tease",
+    "question", "relate", "message", "hint", "plead", "swear",
+})
+
+_VERB_ALTERNATION = "|".join(
+    sorted((re.escape(v).replace(r"\ ", r"\s+") for v in REPORTING_VERBS),
+           key=len, reverse=True))
+_VERB_RE = re.compile(rf"\b(?:{_VERB_ALTERNATION})\b", re.IGNORECASE)
+_ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = frozenset("""
+mr mrs ms dr sen sens rep reps gov gen lt col maj sgt adm capt cmdr cpl prof rev
+st jr sr u.s u.k u.n e.u inc corp co ltd no vs v p.m a.m jan feb mar apr aug
+sept sep oct nov dec calif fla ill mass mich minn ore penn tenn tex va wash
+wis ariz colo conn ind kan ky la md mo mont neb nev okla pa ala ark del ga
+miss d.c n.y n.j ft mt gens supt det insp sgts fr msgr
+""".split())
+_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s+[^\sa-z])|\n")
+_WORD_BEFORE_RE = re.compile(r"([\w.]+)\.$")
+
+
+def _is_boundary(masked: str, m: re.Match) -> bool:
+    if m.group() == "\n":
+        return True
+    if masked[m.start()] != ".":
+        return True
+    # "Sen. Warren", "J. Smith" and "U.S." are not sentence ends.
+    w = _WORD_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start() + 1)
+    if not w:
+        return True
+    word = w.group(1).lower()
+    if word in _ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return False
+    return True
+
+
+def sentence_start(masked: str, pos: int, floor: int) -> int:
+    """Start of the sentence holding ``pos`` (never before ``floor``)."""
+    lo = max(floor, pos - 600)
+    last = lo
+    # Search a little past ``pos`` so the look-ahead can see the next word.
+    for m in _BOUNDARY_RE.finditer(masked, lo, min(len(masked), pos + 3)):
+        if m.end() > pos:
+            break
+        if _is_boundary(masked, m):
+            last = m.end()
+    return last
+
+
+def sentence_end(masked: str, pos: int, ceiling: int) -> int:
+    """End of the sentence holding ``pos`` (never after ``ceiling``)."""
+    for m in _BOUNDARY_RE.finditer(masked, pos, ceiling):
+        if _is_boundary(masked, m):
+            return m.end() if m.group() != "\n" else m.start()
+    return ceiling
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """An attribution found next to a quote.
+
+    ``speaker`` is the span of the speaker phrase (or None when the verb has
+    no subject of its own, e.g. a participle), ``role`` an appositive span.
+    ``tight`` means the cue sits directly against the quote ("…,” she said").
+    """
+
+    verb: str
+    verb_span: tuple[int, int]
+    speaker: tuple[int, int] | None
+    role: tuple[int, int] | None
+    tight: bool
+    after: bool
+
+
+# Words that may sit between a subject and its verb ("Smith also said").
+_AUX = frozenset("""
+also later then has had have would will could once previously again further
+recently repeatedly simply just quickly finally earlier often frequently
+famously reportedly publicly privately angrily flatly bluntly candidly
+told has
+""".split())
+# Words that open a clause before its subject; dropped from the left of an NP.
+_LEADERS = frozenset("""
+and but as so yet when while because though although if since meanwhile
+however still also now later earlier then indeed instead after before in
+on at by with what where how why whom that which who than or nor for
+""".split())
+_NP_STOP_RE = re.compile(
+    r",|;|:|\(|\)|\s[\u2014\u2013]\s|\s-\s|\s--\s|\swho\s|\swhich\s|\swhose\s"
+    r"|\sspeaking\s|\swho$|\sin\sa\sstatement|\sin\san\s|\son\s|\sduring\s"
+    r"|\sat\sa\s|\sat\sthe\s|\s(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
+    r"|Friday|Saturday|Sunday)\b|\sin\s(?:an?\s)?(?:interview|statement|email|"
+    r"e-mail|speech|letter|post|tweet|press)|\sthis\s+week|\slast\s+week"
+    r"|\s(?:yesterday|today|tonight)\b")
+_WORD_RE = re.compile(r"\S+")
+_TIME_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday yesterday today
+tonight recently earlier later this last week month year morning afternoon
+evening night in a an interview statement on the reporters told him her them
+""".split())
+
+
+def _trim(masked: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (masked[a].isspace() or masked[a] in ",;:\u2014\u2013-"):
+        a += 1
+    while b > a and (masked[b - 1].isspace() or masked[b - 1] in ",;:.\u2014\u2013-"):
+        b -= 1
+    return a, b
+
+
+def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
+                                                      tuple[int, int] | None]:
+    """Speaker phrase starting at ``a`` (inverted "said Smith, a ...")."""
+    a, b = _trim(masked, a, b)
+    if a >= b or MASK in masked[a:b]:
+        b2 = masked.find(MASK, a, b)
+        if b2 == a:
+            return None, None
+        if b2 > 0:
+            a, b = _trim(masked, a, b2)
+    stop = _NP_STOP_RE.search(masked, a, b)
+    if stop and stop.start() == a:
+        return None, None
+    np_end = stop.start() if stop else b
+    np_a, np_b = _trim(masked, a, np_end)
+    if np_a >= np_b:
+        return None, None
+    role = None
+    if stop and masked[stop.start()] == ",":
+        r_a, r_end = stop.end(), b
+        r_stop = re.compile(r",\s|;|\s[\u2014\u2013]\s").search(masked, r_a, b)
+        if r_stop:
+            r_end = r_stop.start()
+        r_a, r_b = _trim(masked, r_a, r_end)
+        if r_b > r_a:
+            role = (r_a, r_b)
+    return (np_a, np_b), role
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013]|\s--\s|\s-\s|,")
+
+
+def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
+                                                       tuple[int, int] | None]:
+    """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
+    a, b0 = a, b
+    # Drop auxiliaries and adverbs between subject and verb.
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
+    while words and masked[words[-1][0]:words[-1][1]].lower().strip(",") in _AUX:
+        words.pop()
+    if not words:
+        return None, None
+    b = words[-1][1]
+    role = None
+    text = masked[a:b]
+    if text.endswith(","):
+        # Appositive: "X, the mayor of Y, said".
+        body = b - 1
+        cut = masked.rfind(",", a, body)
+        if cut < 0:
+            return None, None
+        r = _trim(masked, cut + 1, body)
+        if r[1] > r[0]:
+            role = r
+        b = cut
+    elif text.endswith(")"):
+        # "Sen. Warren (D-Mass.) said": keep the parenthesis out of the name.
+        cut = masked.rfind("(", a, b)
+        if cut > a:
+            b = cut
+    # The subject starts after the last clause break before it.
+    start = a
+    for m in _CLAUSE_BREAK_RE.finditer(masked, a, b):
+        start = m.end()
+    np_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, b)]
+    # Leading discourse words ("But", "As", "When asked,") are not the subject.
+    while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
+        np_words.pop(0)
+    if not np_words or MASK in masked[np_words[0][0]:np_words[-1][1]]:
+        # A quote between subject and verb: take the words after it.
+        if np_words:
+            last_mask = masked.rfind(MASK, np_words[0][0], np_words[-1][1])
+            np_words = [w for w in np_words if w[0] > last_mask]
+            while np_words and not any(c.isalnum() for c in masked[np_words[0][0]:np_words[0][1]]):
+                np_words.pop(0)
+        if not np_words:
+            return None, role
+    if len(np_words) > 9:
+        return None, role
+    na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
+    if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
+        return None, role
+    first = masked[na:nb].split()[0]
+    # A lower-case first word that is not a determiner is a clause, not a
+    # subject ("the report found that officials", "asked what he").
+    if first[0].islower() and first.lower() not in _SUBJECT_OPENERS:
+        return None, role
+    return (na, nb), role
+
+
+_SUBJECT_OPENERS = frozenset("""
+the a an one some many most several two three four five his her their its our
+my your this that these those both another each other he she they it we i
+officials protesters critics experts analysts supporters police aides sources
+democrats republicans people residents voters lawmakers ex former
+""".split())
+
+
+def _verb_matches(masked: str, a: int, b: int) -> list[re.Match]:
+    return list(_VERB_RE.finditer(masked, a, b))
+
+
+def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
+    """Attribution in the words after a quote, up to the sentence end.
+
+    Handles "…,” Smith said", "…,” said Smith, a …", "…,” Smith, the mayor,
+    said", "…,” according to Smith" and "… — Smith".
+    """
+    end = sentence_end(masked, close_end, limit)
+    a = close_end
+    while a < end and (masked[a].isspace() or masked[a] in ",;"):
+        a += 1
+    if a >= end:
+        return None
+    gap = a - close_end
+    head = masked[a:min(end, a + 200)]
+    # "— Commissioner Smith" under a quote.
+    if head[0] in "\u2014\u2013-" and gap <= 2:
+        sp, role = _np_forward(masked, a + 1, end)
+        if sp and masked[sp[0]].isupper():
+            return Cue("\u2014", (a, a + 1), sp, role, True, True)
+        return None
+    m = _ACCORDING_RE.match(masked, a, end)
+    if m:
+        sp, role = _np_forward(masked, m.end(), end)
+        if sp:
+            return Cue(masked[a:m.end()].strip(), (a, m.end()), sp, role, True, True)
+    verbs = _verb_matches(masked, a, min(end, a + 160))
+    if not verbs:
+        return None
+    v = verbs[0]
+    verb = v.group()
+    if v.start() == a:
+        # Inverted: "said Smith" (but "said in a statement the ministry" too).
+        after = v.end()
+        w = re.compile(r"\s+(?:(?:on|in)\s+(?:an?\s+)?(?:interview|statement|"
+                       r"email|e-mail|letter|speech|Twitter|Facebook)|"
+                       r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                       r"Saturday|Sunday)|yesterday|today|tonight)\b").match(masked, after, end)
+        if w:
+            after = w.end()
+        sp, role = _np_forward(masked, after, end)
+        if sp and verb.lower().endswith("ing"):
+            return None
+        return Cue(verb, v.span(), sp, role, True, True)
+    if verb.lower() in _WEAK and verb[0].islower() is False:
+        return None
+    sp, role = _np_backward(masked, a, v.start())
+    if sp is None:
+        return None
+    if len(masked[a:sp[0]].split()) > 2:
+        return None
+    tight = sp[0] - a <= 1 and gap <= 2
+    return Cue(verb, v.span(), sp, role, tight, True)
+
+
+def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
+    """Attribution in the sentence before a quote ("Smith said: “…", "According
+    to Smith, “…", "Smith called the plan “…")."""
+    start = sentence_start(masked, open_at, floor)
+    if start >= open_at:
+        return None
+    tail = masked[start:open_at].rstrip()
+    end = start + len(tail)
+    if not tail:
+        return None
+    punct = tail[-1] if tail[-1] in ",:" else ""
+    acc = None
+    for acc in _ACCORDING_RE.finditer(masked, start, end):
+        pass
+    verbs = _verb_matches(masked, start, end)
+    # Skip verbs used as nouns far from the quote ("in his speech, calls for").
+    while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
+        verbs.pop()
+    if acc is not None and (not verbs or verbs[-1].start() < acc.start()):
+        sp, role = _np_forward(masked, acc.end(), end)
+        if sp:
+            return Cue(masked[acc.start():acc.end()].strip(), acc.span(), sp, role,
+                       bool(punct), False)
+    for v in reversed(verbs):
+        word = v.group().lower()
+        sp, role = _np_backward(masked, start, v.start())
+        if sp is None:
+            # Inverted or fronted: "Said Smith: “…" / "…, says Smith: “".
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if fwd and masked[fwd[0]].isupper() and fwd[1] >= end - 2:
+                return Cue(v.group(), v.span(), fwd, frole, bool(punct), False)
+            if word.endswith("ing") or word in ("adding", "saying"):
+                continue
+            continue
+        between = masked[v.end():end]
+        tight = bool(punct) and len(between.split()) <= 4
+        return Cue(v.group(), v.span(), sp, role, tight, False)
+    # Headline or label form: "Smith: “…" with nothing else before.
+    if punct == ":":
+        sp, role = _np_forward(masked, start, end - 1)
+        if sp and sp[1] >= end - 2 and masked[sp[0]].isupper() and len(
+                masked[sp[0]:sp[1]].split()) <= 6:
+            return Cue(":", (end - 1, end), sp, role, True, False)
+    return None

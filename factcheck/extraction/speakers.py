@@ -1,0 +1,217 @@
+"""Speaker phrases: titles, kinds, and who "she" or "Korosteleva" is.
+
+Resolution stays inside one article: a surname or a pronoun points back to a
+person named earlier, the way a reader follows the story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["SpeakerPhrase", "parse_speaker", "ArticlePeople", "PRONOUNS"]
+
+PRONOUNS = {
+    "he": "m", "him": "m", "she": "f", "her": "f", "they": "p", "it": "n",
+    "i": "", "we": "p", "you": "",
+}
+
+# Honorifics and ranks written before a name ("Dr.", "Sen.", "Ambassador").
+_TITLE_WORDS = frozenset("""
+mr mrs ms miss dr sen senator rep representative gov governor lt gen general
+col colonel maj major sgt sergeant adm admiral capt captain cmdr prof professor
+rev reverend fr father sister brother rabbi imam pope bishop cardinal judge
+justice president vice-president vp ambassador commissioner mayor chancellor
+minister premier secretary chairman chairwoman chair speaker sheriff officer
+detective chief director king queen prince princess sir dame lord lady
+councilman councilwoman councillor councilor superintendent inspector
+coach attorney delegate assemblyman assemblywoman state former acting
+deputy interim first u.s. us sens reps gens supt det
+""".split())
+_TITLE_PREFIX_RE = re.compile(
+    r"^(?:(?:Former|former|Acting|acting|Deputy|deputy|U\.S\.|US|Vice|vice|State|state|"
+    r"First|Prime|Attorney|Lt\.|Lieutenant|Chief|Majority|Minority|House|Senate|Foreign|"
+    r"Defense|Defence|Interior|Health|Press)\s+)*"
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Sens?|Reps?|Gov|Gens?|Col|Maj|Sgt|Adm|Capt|Cmdr|Prof|Rev|Fr|Supt|Det|"
+    r"Senator|Representative|Congressman|Congresswoman|Governor|General|Colonel|Major|"
+    r"Sergeant|Admiral|Captain|Professor|Reverend|Father|Rabbi|Imam|Pope|Bishop|Cardinal|"
+    r"Judge|Justice|President|Ambassador|Commissioner|Mayor|Chancellor|Minister|Premier|"
+    r"Secretary(?:\s+of\s+(?:State|Defense|the\s+\w+|\w+))?|Chairman|Chairwoman|Chair|Speaker|"
+    r"Sheriff|Officer|Detective|Chief|Director|King|Queen|Prince|Princess|Sir|Dame|Lord|"
+    r"Lady|Leader|Councilman|Councilwoman|Councillor|Councilor|Superintendent|Inspector|"
+    r"Coach|Attorney\s+General|General|Sen|Nominee|Candidate|CEO)\b\.?\s+(?=[A-Z])")
+_PAREN_RE = re.compile(r"\s*\([^)]*\)?")
+_NAME_RUN_RE = re.compile(
+    r"(?:(?<=\s)|^)((?:[A-Z][\w'\u2019.\-]*|de|la|van|von|del|da|bin|al)"
+    r"(?:\s+(?:[A-Z][\w'\u2019.\-]*|de|la|van|von|del|da|bin|al))*)$")
+
+_ORG_WORDS = frozenset("""
+department ministry committee campaign party association agency office council
+commission court bureau institute foundation center centre group corp corporation
+inc company news times post journal network union university administration
+service board police army government navy military embassy kremlin pentagon
+house white senate congress parliament organization organisation newspaper
+magazine website paper report statement study survey poll firm bank fund
+league federation team club coalition caucus authority authorities
+ministry state-run daily tribune herald gazette cnn nbc cbs abc fox msnbc reuters
+ap afp bbc breitbart nato un fbi cia nsa dhs epa gop dnc rnc
+""".split())
+_GROUP_WORDS = frozenset("""
+protesters protestors officials supporters critics democrats republicans
+analysts experts residents voters lawmakers members leaders activists
+demonstrators crowd crowds people students workers fans observers investigators
+prosecutors doctors scientists economists researchers aides advisers advisors
+organizers witnesses neighbors neighbours parents teachers families
+participants delegates senators others many some both rebels soldiers troops
+""".split())
+_ANON_RE = re.compile(
+    r"^(?:an?|one|another|two|three|several|some)\s|\bsources?\b|\banonymity\b|"
+    r"\bunnamed\b|\bofficial\b|\bspokesm[ae]n\b|\bspokeswom[ae]n\b|\bspokesperson\b",
+    re.IGNORECASE)
+_DESCRIPTION_CUT_RE = re.compile(
+    r"\s+(?:speaking|who|which|that|familiar|close|said|says|told|on\s+condition)\b.*$",
+    re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerPhrase:
+    """A speaker phrase taken apart: display name, title and kind."""
+
+    display: str
+    title: str | None
+    kind: str
+    pronoun: str | None = None
+    descriptor: str | None = None
+
+
+def parse_speaker(phrase: str) -> SpeakerPhrase:
+    """Split a speaker phrase as written into display name, title and kind.
+
+    >>> parse_speaker("Dr. Elena Korosteleva")
+    SpeakerPhrase(display='Elena Korosteleva', title='Dr.', kind='person', pronoun=None, descriptor=None)
+    """
+    raw = _PAREN_RE.sub("", phrase).strip().strip(",.;:")
+    low = raw.lower()
+    if low in PRONOUNS:
+        return SpeakerPhrase(raw, None, "unknown", pronoun=low)
+    title = None
+    m = _TITLE_PREFIX_RE.match(raw)
+    rest = raw
+    if m:
+        title = m.group().strip()
+        rest = raw[m.end():]
+    words = rest.split()
+    if not words:
+        return SpeakerPhrase(raw, title, "unknown")
+    run = _NAME_RUN_RE.search(rest)
+    run_text = run.group(1) if run else ""
+    last = words[-1].lower().strip(".,")
+    first_low = words[0][0].islower() or words[0].lower() in ("the", "a", "an", "one")
+    if first_low:
+        cut = _DESCRIPTION_CUT_RE.sub("", rest).strip()
+        head = cut.split()[-1].lower().strip(".,") if cut.split() else last
+        lw = {w.lower().strip(".,") for w in cut.split()}
+        if head in _GROUP_WORDS or (head.endswith("s") and not head.endswith("ss")
+                                    and head not in _ORG_WORDS and head != "news"):
+            kind = "anonymous" if head in ("sources", "officials") and \
+                cut.split()[0].lower() in ("some", "two", "three", "several") else "group"
+        elif lw & _ORG_WORDS and head not in ("spokesman", "spokeswoman", "official"):
+            kind = "organization"
+        elif _ANON_RE.search(cut):
+            kind = "anonymous"
+        elif run_text and run_text == rest[-len(run_text):] and len(run_text.split()) >= 1 \
+                and run_text[0].isupper() and not (lw & _ORG_WORDS):
+            # "the company's chief executive, Jane Roe" lands here via role.
+            return SpeakerPhrase(run_text.strip(), title, "person", descriptor=cut)
+        else:
+            kind = "anonymous" if cut.split()[0].lower() in ("a", "an", "one") else "group"
+        return SpeakerPhrase(cut or raw, title, kind)
+    lw = {w.lower().strip(".,") for w in words}
+    if lw & _ORG_WORDS and not title:
+        return SpeakerPhrase(rest, title, "organization")
+    if last in _GROUP_WORDS:
+        return SpeakerPhrase(rest, title, "group")
+    if run_text and len(run_text) < len(rest):
+        # "Republican presidential nominee Donald Trump" -> Donald Trump.
+        descriptor = rest[: len(rest) - len(run_text)].strip()
+        return SpeakerPhrase(run_text.strip(), title, "person", descriptor=descriptor)
+    return SpeakerPhrase(rest, title, "person")
+
+
+_MENTION_RE = re.compile(
+    r"\b([A-Z][a-z'\u2019\-]+(?:\s+[A-Z]\.)?(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][a-zA-Z'\u2019\-]+){1,2})\b")
+_NOT_FIRST_NAMES = frozenset("""
+The A An In On At For And But Of To By With From As It This That He She They We
+Former President Sen Senator Rep Gov Governor Secretary Mr Mrs Ms Dr Republican
+Democratic Democrat United New North South East West Prime Minister White House
+Supreme Court Capitol Attorney General Vice Chief Justice Judge State General
+After Before When While If Since Under Over Speaker Majority Minority Leader
+Mayor Ambassador Commissioner Professor Officials Police American Americans
+Washington Senate Congress Department Donald Hillary Bernie Trump Clinton
+January February March April May June July August September October November
+December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+""".split()) - {"Donald", "Hillary", "Bernie"}
+_FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Madam", "Dame", "Queen", "Princess", "Lady", "Sister")
+_MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
+
+
+class ArticlePeople:
+    """People named in one article, for surname and pronoun resolution."""
+
+    __slots__ = ("_full", "_recent", "_gender")
+
+    def __init__(self, text: str) -> None:
+        self._full: dict[str, tuple[int, str]] = {}
+        for m in _MENTION_RE.finditer(text):
+            name = m.group(1)
+            first = name.split()[0]
+            if first in _NOT_FIRST_NAMES:
+                continue
+            surname = name.split()[-1]
+            self._full.setdefault(surname, (m.start(), name))
+        self._recent: list[tuple[str, str]] = []  # (display, kind)
+        self._gender: dict[str, str] = {}
+
+    def full_name(self, name: str, before: int) -> str:
+        """"Korosteleva" -> "Elena Korosteleva" when named in full earlier."""
+        if " " in name:
+            return name
+        hit = self._full.get(name)
+        if hit and hit[0] < before:
+            return hit[1]
+        return name
+
+    def note(self, display: str, kind: str, *, title: str | None = None,
+             pronoun: str | None = None) -> None:
+        """Remember a resolved speaker (most recent last)."""
+        if title:
+            t = title.rstrip(".")
+            if t in _FEMALE_TITLES:
+                self._gender[display] = "f"
+            elif t in _MALE_TITLES:
+                self._gender[display] = "m"
+        if pronoun in ("m", "f"):
+            self._gender.setdefault(display, pronoun)
+        self._recent = [r for r in self._recent if r[0] != display]
+        self._recent.append((display, kind))
+        if len(self._recent) > 8:
+            self._recent.pop(0)
+
+    def resolve_pronoun(self, pronoun: str) -> str | None:
+        """Most recent speaker that the pronoun can refer to."""
+        g = PRONOUNS.get(pronoun, "")
+        if g in ("m", "f"):
+            for display, kind in reversed(self._recent):
+                if kind == "person" and self._gender.get(display, g) == g:
+                    return display
+            return None
+        if g == "n":
+            for display, kind in reversed(self._recent):
+                if kind == "organization":
+                    return display
+            return None
+        if g == "p":
+            for display, kind in reversed(self._recent):
+                if kind in ("group", "organization"):
+                    return display
+        return None
