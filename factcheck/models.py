@@ -440,3 +440,9 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The full-text index over quotes lives beside their table (see search_index.py).
+from . import search_index as _search_index  # noqa: E402
+
+_search_index.attach(Quote.__table__)

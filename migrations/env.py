@@ -10,6 +10,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from factcheck.search_index import include_name  # the search index is not in the models
+
 config = context.config
 if config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -30,7 +32,8 @@ def skip_empty_autogenerate(context_, revision, directives):
 
 def run_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=database.metadata, literal_binds=True)
+                      target_metadata=database.metadata, literal_binds=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -38,6 +41,7 @@ def run_offline() -> None:
 def run_online() -> None:
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
+    options.setdefault("include_name", include_name)
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=database.metadata, **options)
         with context.begin_transaction():

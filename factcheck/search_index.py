@@ -1,0 +1,143 @@
+"""The full-text index over quotes: SQLite FTS5, or a PostgreSQL tsvector with a GIN index.
+
+One document per quote: its words, and the speaker's name (so a search for a name
+finds what that person said). Triggers keep it in step with every write, whoever
+makes it (quote insert, change of text or speaker, delete; speaker rename), so no
+service has to remember to. It is created and dropped with the ``quotes`` table,
+so ``create_all()`` (tests) builds what migration 0002 builds.
+
+It is not part of the ORM metadata: ``include_name`` keeps Alembic's autogenerate
+from proposing to drop it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Connection
+
+TABLE = "quote_search"
+
+SQLITE_CREATE = (
+    # Porter stemming so "voted" finds "vote"; diacritics folded like speaker keys.
+    "CREATE VIRTUAL TABLE quote_search USING fts5("
+    "text, speaker, tokenize = 'porter unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER quote_search_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quote_search (rowid, text, speaker) VALUES (
+            new.id, new.text, coalesce((SELECT name FROM speakers WHERE id = new.speaker_id), ''));
+    END""",
+    """CREATE TRIGGER quote_search_update AFTER UPDATE OF text, speaker_id ON quotes BEGIN
+        DELETE FROM quote_search WHERE rowid = old.id;
+        INSERT INTO quote_search (rowid, text, speaker) VALUES (
+            new.id, new.text, coalesce((SELECT name FROM speakers WHERE id = new.speaker_id), ''));
+    END""",
+    """CREATE TRIGGER quote_search_delete AFTER DELETE ON quotes BEGIN
+        DELETE FROM quote_search WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER quote_search_speaker AFTER UPDATE OF name ON speakers BEGIN
+        UPDATE quote_search SET speaker = new.name
+        WHERE rowid IN (SELECT id FROM quotes WHERE speaker_id = new.id);
+    END""",
+)
+SQLITE_FILL = (
+    "INSERT INTO quote_search (rowid, text, speaker) "
+    "SELECT q.id, q.text, coalesce(s.name, '') FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS quote_search_speaker",
+    "DROP TRIGGER IF EXISTS quote_search_delete",
+    "DROP TRIGGER IF EXISTS quote_search_update",
+    "DROP TRIGGER IF EXISTS quote_search_insert",
+    "DROP TABLE IF EXISTS quote_search",
+)
+
+POSTGRESQL_CREATE = (
+    """CREATE TABLE quote_search (
+        quote_id integer PRIMARY KEY REFERENCES quotes (id) ON DELETE CASCADE,
+        document tsvector NOT NULL
+    )""",
+    "CREATE INDEX ix_quote_search_document ON quote_search USING gin (document)",
+    # The words weigh more than the speaker's name when ranking.
+    """CREATE FUNCTION quote_search_document(quote_text text, speaker_name text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE AS $$
+        SELECT setweight(to_tsvector('english', coalesce(quote_text, '')), 'A')
+            || setweight(to_tsvector('english', coalesce(speaker_name, '')), 'B')
+    $$""",
+    """CREATE FUNCTION quote_search_on_quote() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO quote_search (quote_id, document)
+        VALUES (NEW.id, quote_search_document(
+            NEW.text, (SELECT name FROM speakers WHERE id = NEW.speaker_id)))
+        ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER quote_search_quote AFTER INSERT OR UPDATE OF text, speaker_id ON quotes
+        FOR EACH ROW EXECUTE FUNCTION quote_search_on_quote()""",
+    """CREATE FUNCTION quote_search_on_speaker() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE quote_search SET document = quote_search_document(quotes.text, NEW.name)
+        FROM quotes WHERE quotes.speaker_id = NEW.id AND quote_search.quote_id = quotes.id;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER quote_search_speaker AFTER UPDATE OF name ON speakers
+        FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+        EXECUTE FUNCTION quote_search_on_speaker()""",
+)
+POSTGRESQL_FILL = (
+    "INSERT INTO quote_search (quote_id, document) "
+    "SELECT q.id, quote_search_document(q.text, s.name) FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
+)
+POSTGRESQL_DROP = (
+    "DROP TRIGGER IF EXISTS quote_search_speaker ON speakers",
+    "DROP TRIGGER IF EXISTS quote_search_quote ON quotes",
+    "DROP FUNCTION IF EXISTS quote_search_on_speaker()",
+    "DROP FUNCTION IF EXISTS quote_search_on_quote()",
+    "DROP TABLE IF EXISTS quote_search",
+    "DROP FUNCTION IF EXISTS quote_search_document(text, text)",
+)
+
+_CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}
+_FILL = {"sqlite": SQLITE_FILL, "postgresql": POSTGRESQL_FILL}
+_DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
+
+
+class UnsupportedDatabase(RuntimeError):
+    """Full-text search is built for SQLite and PostgreSQL only."""
+
+
+def _statements(table: dict[str, tuple[str, ...] | str], connection: Connection):
+    name = connection.dialect.name
+    if name not in table:
+        raise UnsupportedDatabase(f"no full-text index for the {name} database")
+    found = table[name]
+    return (found,) if isinstance(found, str) else found
+
+
+def create(connection: Connection) -> None:
+    for statement in _statements(_CREATE, connection):
+        connection.exec_driver_sql(statement)
+
+
+def drop(connection: Connection) -> None:
+    for statement in _statements(_DROP, connection):
+        connection.exec_driver_sql(statement)
+
+
+def rebuild(connection: Connection) -> None:
+    """Drop, create and fill the index from the quotes as stored (repair, or after a bulk load)."""
+    drop(connection)
+    create(connection)
+    for statement in _statements(_FILL, connection):
+        connection.exec_driver_sql(statement)
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic ``include_name`` hook: leave the search index (and FTS5's own tables) alone."""
+    if type_ == "table" and name and (name == TABLE or name.startswith(TABLE + "_")):
+        return False
+    return True
+
+
+def attach(quotes: Table) -> None:
+    """Create the index right after the quotes table, drop it right before."""
+    event.listen(quotes, "after_create", lambda target, connection, **kw: create(connection))
+    event.listen(quotes, "before_drop", lambda target, connection, **kw: drop(connection))
