@@ -100,7 +100,9 @@ _WEAK = frozenset({
 _VERB_ALTERNATION = "|".join(
     sorted((re.escape(v).replace(r"\ ", r"\s+") for v in REPORTING_VERBS),
            key=len, reverse=True))
-_VERB_RE = re.compile(rf"\b(?:{_VERB_ALTERNATION})\b", re.IGNORECASE)
+# Case-sensitive on purpose: "State" or "Post" in a name is not a verb.
+_VERB_RE = re.compile(rf"\b(?:{_VERB_ALTERNATION})\b")
+_CAP_VERB_RE = re.compile(r"\b(?:Said|Says|Added|Asked|Wrote|Writes|Tweeted|Explained|Noted)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
 
 # Abbreviations after which a period does not end a sentence.
@@ -112,6 +114,7 @@ wis ariz colo conn ind kan ky la md mo mont neb nev okla pa ala ark del ga
 miss d.c n.y n.j ft mt gens supt det insp sgts fr msgr
 """.split())
 _BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s+[^\sa-z])|\n")
+_INITIALS_RE = re.compile(r"^(?:[a-z]\.)+[a-z]$")
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)\.$")
 
 
@@ -127,7 +130,7 @@ def _is_boundary(masked: str, m: re.Match) -> bool:
     word = w.group(1).lower()
     if word in _ABBREVIATIONS:
         return False
-    if len(word) == 1 and word.isalpha():
+    if len(word) == 1 and word.isalpha() or _INITIALS_RE.match(word):
         return False
     return True
 
@@ -235,16 +238,50 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     return (np_a, np_b), role
 
 
-_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013]|\s--\s|\s-\s|,")
+_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013()\[\]]|\s--\s|\s-\s|,")
+
+# Lower-case words that can sit inside a subject noun phrase.
+_NP_FUNCTION = frozenset("""
+the a an one some many most several two three four five six his her their its
+our my your this that these those both another each other former top senior
+chief deputy acting longtime then no of
+""".split())
+# Lower-case words that cannot: verbs, auxiliaries, conjunctions, prepositions.
+_NOT_NP = frozenset("""
+is was are were be been being has have had will would can could should may
+might must do does did not never also still even just only that which who
+whom whose what when where why how and but or nor so yet if as than because
+while although though since until unless after before about above across
+against along among around at by during for from in into like near on onto
+over through to toward towards under upon with within without there here
+it he she they we i you him them us me very really already always then now
+later once again soon however too much more less made make makes took take
+takes got get gets went go goes came come comes gave give gives put puts
+""".split())
+_PRONOUN_SUBJECTS = frozenset("he she they it we i you who".split())
+
+
+def _word_ok(word: str) -> bool:
+    w = word.strip(",.\u2019'\"")
+    if not w:
+        return False
+    if w[0].isupper() or w[0].isdigit():
+        return True
+    low = w.lower()
+    if low in _NP_FUNCTION:
+        return True
+    if low in _NOT_NP or low.endswith("ly") or MASK in w:
+        return False
+    return True
 
 
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
-    a, b0 = a, b
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
-    while words and masked[words[-1][0]:words[-1][1]].lower().strip(",") in _AUX:
+    while words and (masked[words[-1][0]:words[-1][1]].lower().strip(",") in _AUX
+                     or masked[words[-1][0]:words[-1][1]].lower().endswith("ly")):
         words.pop()
     if not words:
         return None, None
@@ -252,46 +289,67 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     role = None
     text = masked[a:b]
     if text.endswith(","):
-        # Appositive: "X, the mayor of Y, said".
+        # Appositive: "X, the mayor of Y, said" / "X, who ..., said": the
+        # subject is the first comma-delimited piece that is not an intro.
         body = b - 1
-        cut = masked.rfind(",", a, body)
+        cut = -1
+        seg_start = a
+        for c in re.finditer(r",", masked[a:body]):
+            seg = masked[seg_start:a + c.start()].strip()
+            first = seg.split()[0].lower() if seg.split() else ""
+            if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg:
+                cut = a + c.start()
+                break
+            seg_start = a + c.end()
         if cut < 0:
             return None, None
         r = _trim(masked, cut + 1, body)
         if r[1] > r[0]:
             role = r
+        a = seg_start
         b = cut
     elif text.endswith(")"):
         # "Sen. Warren (D-Mass.) said": keep the parenthesis out of the name.
         cut = masked.rfind("(", a, b)
         if cut > a:
             b = cut
-    # The subject starts after the last clause break before it.
     start = a
     for m in _CLAUSE_BREAK_RE.finditer(masked, a, b):
         start = m.end()
     np_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, b)]
+    if not np_words:
+        return None, role
+    # Walk back from the verb while the words can belong to a noun phrase.
+    if len(np_words) > 1 and masked[np_words[-1][0]:np_words[-1][1]].lower() in (
+            "that", "who", "which"):
+        np_words.pop()  # "the resolution, which said" / "a group that said"
+    k = len(np_words)
+    last = masked[np_words[-1][0]:np_words[-1][1]].strip(",").lower()
+    if last in _PRONOUN_SUBJECTS:
+        k = len(np_words) - 1
+    else:
+        while k > 0 and _word_ok(masked[np_words[k - 1][0]:np_words[k - 1][1]]):
+            k -= 1
+        # "of" only inside names and titles ("Secretary of State John Kerry").
+        while k < len(np_words) and masked[np_words[k][0]:np_words[k][1]].lower() in (
+                "of", "that"):
+            k += 1
+        if k > 0:
+            prev = masked[np_words[k - 1][0]:np_words[k - 1][1]].lower()
+            if prev in ("a", "an", "the"):
+                k -= 1
+    np_words = np_words[k:]
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
-    if not np_words or MASK in masked[np_words[0][0]:np_words[-1][1]]:
-        # A quote between subject and verb: take the words after it.
-        if np_words:
-            last_mask = masked.rfind(MASK, np_words[0][0], np_words[-1][1])
-            np_words = [w for w in np_words if w[0] > last_mask]
-            while np_words and not any(c.isalnum() for c in masked[np_words[0][0]:np_words[0][1]]):
-                np_words.pop(0)
-        if not np_words:
-            return None, role
-    if len(np_words) > 9:
+    if not np_words or len(np_words) > 9:
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
         return None, role
     first = masked[na:nb].split()[0]
-    # A lower-case first word that is not a determiner is a clause, not a
-    # subject ("the report found that officials", "asked what he").
-    if first[0].islower() and first.lower() not in _SUBJECT_OPENERS:
+    if first[0].islower() and first.lower() not in _SUBJECT_OPENERS and len(
+            np_words) > 3:
         return None, role
     return (na, nb), role
 
@@ -304,8 +362,90 @@ democrats republicans people residents voters lawmakers ex former
 """.split())
 
 
+_NOUN_BEFORE_RE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|its|their|our|my|your|this|these|those|whose|each|every|"
+    r"no|any|another|first|last|latest|new|written|formal|brief|public|official|"
+    r"joint|press|which)|['\u2019]s)\s+$", re.IGNORECASE)
+
+
 def _verb_matches(masked: str, a: int, b: int) -> list[re.Match]:
-    return list(_VERB_RE.finditer(masked, a, b))
+    """Reporting-verb matches, minus nouns ("the report", "his call")."""
+    out = []
+    for m in _VERB_RE.finditer(masked, a, b):
+        if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
+            continue
+        out.append(m)
+    return out
+
+
+_INTRO_WORDS = frozenset("""
+in on at after before during since when while as but and so yet still however
+meanwhile earlier later last this that by for from with without under over
+speaking asked if although though because despite instead indeed now then
+once unlike like among amid following
+""".split())
+_EXPLETIVES = frozenset("it there this that what which who here".split())
+
+
+def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
+    """The grammatical subject of the sentence before a quote, for quotes
+    carried by a verb that is not a reporting verb ("Smith blasted the
+    “reckless” plan")."""
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, end)]
+    if not words:
+        return None
+    i = 0
+    first = masked[words[0][0]:words[0][1]].lower().strip(",")
+    if first in _INTRO_WORDS or first.isdigit():
+        # Skip an introductory phrase up to its comma ("On Monday, ...").
+        for j, (wa, wb) in enumerate(words[:12]):
+            if masked[wb - 1] == ",":
+                i = j + 1
+                break
+        else:
+            if first in ("but", "and", "so", "yet", "still"):
+                i = 1
+            else:
+                return None
+    if i >= len(words):
+        return None
+    np_start = words[i][0]
+    w0 = masked[words[i][0]:words[i][1]].strip(",")
+    if w0.lower() in _EXPLETIVES:
+        return None
+    if w0.lower() in _PRONOUN_SUBJECTS:
+        k = i + 1
+    else:
+        k = i
+        while k < len(words) and k - i < 7:
+            w = masked[words[k][0]:words[k][1]]
+            bare = w.strip(",.\u2019'\"")
+            if not bare or MASK in w:
+                break
+            low = bare.lower()
+            if k > i and bare[0].islower():
+                if low in _NOT_NP or low.endswith(("ed", "ly")) or (
+                        low in REPORTING_VERBS and low.endswith(("s", "ed"))):
+                    break
+                prev = masked[words[k - 1][0]:words[k - 1][1]]
+                if prev[0].isupper() and low.endswith("s") and low not in _NP_FUNCTION:
+                    break
+            elif k == i and bare[0].islower() and low not in _SUBJECT_OPENERS:
+                return None
+            k += 1
+            if w.endswith(","):
+                break
+        if k == i or k - i >= 7:
+            return None
+    np_end = words[k - 1][1]
+    a, b = _trim(masked, np_start, np_end)
+    phrase = masked[a:b]
+    if not phrase or not (phrase[0].isupper() or phrase.split()[0].lower() in _SUBJECT_OPENERS):
+        return None
+    if k >= len(words):
+        return None
+    v = words[k]
+    return Cue(masked[v[0]:v[1]].strip(","), v, (a, b), None, False, False)
 
 
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
@@ -387,6 +527,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                        bool(punct), False)
     for v in reversed(verbs):
         word = v.group().lower()
+        if word.endswith("ing") and masked[max(start, v.start() - 2):v.start()].strip() in (",", ""):
+            # "…, saying: “…": the participle shares the sentence's subject.
+            subj = _sentence_subject(masked, start, v.start())
+            if subj is not None:
+                return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
+            continue
         sp, role = _np_backward(masked, start, v.start())
         if sp is None:
             # Inverted or fronted: "Said Smith: “…" / "…, says Smith: “".
@@ -399,6 +545,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         between = masked[v.end():end]
         tight = bool(punct) and len(between.split()) <= 4
         return Cue(v.group(), v.span(), sp, role, tight, False)
+    subject = _sentence_subject(masked, start, end)
+    if subject is not None:
+        return subject
     # Headline or label form: "Smith: “…" with nothing else before.
     if punct == ":":
         sp, role = _np_forward(masked, start, end - 1)

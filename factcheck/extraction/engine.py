@@ -258,6 +258,14 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
+    if role and parsed.kind != "person" and parsed.pronoun is None:
+        appos = parse_speaker(role)
+        if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
+                and all(w[:1].isupper() for w in role.split()):
+            # "the campaign's state director, Mike Rubino, said": name the person.
+            role, as_written = as_written, role
+            sp_a, sp_b = cue.role  # type: ignore[misc]
+            parsed = appos
     people = art.people
     if parsed.pronoun is not None:
         display = people.resolve_pronoun(parsed.pronoun)

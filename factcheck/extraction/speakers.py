@@ -84,6 +84,28 @@ class SpeakerPhrase:
     descriptor: str | None = None
 
 
+_PREP_CUT_RE = re.compile(r"\s+(?:of|at|for|from|with|in|on|and\s+(?=[a-z]))\s+")
+_DETERMINER_RE = re.compile(r"^(?:the|a|an|one|another|some|two|three|several|many|most|"
+                            r"his|her|their|its|our)\s+", re.IGNORECASE)
+
+
+def _kind_of_description(words: list[str]) -> str:
+    head = words[-1].lower().strip(".,\u2019'") if words else ""
+    lw = {w.lower().strip(".,\u2019'") for w in words}
+    first = words[0].lower() if words else ""
+    if head in ("sources", "source") or lw & {"anonymity", "unnamed", "anonymous"}:
+        return "anonymous"
+    if head in _GROUP_WORDS or (head.endswith("s") and not head.endswith(("ss", "us"))
+                                and head not in _ORG_WORDS and head != "news"):
+        return "group"
+    if head in _ORG_WORDS or (lw & _ORG_WORDS and head not in (
+            "spokesman", "spokeswoman", "spokesperson", "official", "aide", "adviser")):
+        return "organization"
+    if first in ("a", "an", "one", "another"):
+        return "anonymous"
+    return "anonymous" if _ANON_RE.search(" ".join(words)) else "group"
+
+
 def parse_speaker(phrase: str) -> SpeakerPhrase:
     """Split a speaker phrase as written into display name, title and kind.
 
@@ -95,47 +117,51 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
     if low in PRONOUNS:
         return SpeakerPhrase(raw, None, "unknown", pronoun=low)
     title = None
-    m = _TITLE_PREFIX_RE.match(raw)
     rest = raw
+    m = _TITLE_PREFIX_RE.match(raw)
     if m:
         title = m.group().strip()
         rest = raw[m.end():]
     words = rest.split()
     if not words:
         return SpeakerPhrase(raw, title, "unknown")
-    run = _NAME_RUN_RE.search(rest)
-    run_text = run.group(1) if run else ""
-    last = words[-1].lower().strip(".,")
-    first_low = words[0][0].islower() or words[0].lower() in ("the", "a", "an", "one")
-    if first_low:
-        cut = _DESCRIPTION_CUT_RE.sub("", rest).strip()
-        head = cut.split()[-1].lower().strip(".,") if cut.split() else last
-        lw = {w.lower().strip(".,") for w in cut.split()}
-        if head in _GROUP_WORDS or (head.endswith("s") and not head.endswith("ss")
-                                    and head not in _ORG_WORDS and head != "news"):
-            kind = "anonymous" if head in ("sources", "officials") and \
-                cut.split()[0].lower() in ("some", "two", "three", "several") else "group"
-        elif lw & _ORG_WORDS and head not in ("spokesman", "spokeswoman", "official"):
-            kind = "organization"
-        elif _ANON_RE.search(cut):
-            kind = "anonymous"
-        elif run_text and run_text == rest[-len(run_text):] and len(run_text.split()) >= 1 \
-                and run_text[0].isupper() and not (lw & _ORG_WORDS):
-            # "the company's chief executive, Jane Roe" lands here via role.
-            return SpeakerPhrase(run_text.strip(), title, "person", descriptor=cut)
-        else:
-            kind = "anonymous" if cut.split()[0].lower() in ("a", "an", "one") else "group"
-        return SpeakerPhrase(cut or raw, title, kind)
-    lw = {w.lower().strip(".,") for w in words}
-    if lw & _ORG_WORDS and not title:
-        return SpeakerPhrase(rest, title, "organization")
-    if last in _GROUP_WORDS:
-        return SpeakerPhrase(rest, title, "group")
-    if run_text and len(run_text) < len(rest):
+    if words[0][0].islower() or _DETERMINER_RE.match(rest):
+        # A description: "a senior U.S. diplomat speaking on condition ...".
+        cut = _DESCRIPTION_CUT_RE.sub("", rest).strip() or rest
+        det = _DETERMINER_RE.match(cut)
+        body = cut[det.end():] if det else cut
+        bwords = body.split()
+        run = _NAME_RUN_RE.search(body)
+        if (det and det.group().strip().lower() == "the" and run and run.group(1) == body
+                and bwords):
+            # "the Daily News", "the State Department": a named organisation.
+            return SpeakerPhrase(cut, title, "organization")
+        if run and run.group(1) != body and bwords and bwords[-1][0].isupper() and \
+                len(run.group(1).split()) >= 2 and not ({w.lower() for w in run.group(1).split()}
+                                                        & _ORG_WORDS):
+            # "campaign manager Robby Mook": a person with a descriptor.
+            name = run.group(1).strip()
+            return SpeakerPhrase(name, title, "person", descriptor=cut[: len(cut) - len(name)].strip())
+        return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
+    # Cut "David Sandalow of Columbia University" at the preposition.
+    main, tail = rest, ""
+    pm = _PREP_CUT_RE.search(rest)
+    if pm and pm.start() > 0 and rest[pm.start() - 1] != "." and rest[: pm.start()].split()[-1][0].isupper():
+        main, tail = rest[: pm.start()], rest[pm.start():].strip()
+    mwords = main.split()
+    run = _NAME_RUN_RE.search(main)
+    run_text = run.group(1).strip() if run else ""
+    lw = {w.lower().strip(".,\u2019'") for w in mwords}
+    if run_text and run_text != main.strip():
         # "Republican presidential nominee Donald Trump" -> Donald Trump.
-        descriptor = rest[: len(rest) - len(run_text)].strip()
-        return SpeakerPhrase(run_text.strip(), title, "person", descriptor=descriptor)
-    return SpeakerPhrase(rest, title, "person")
+        descriptor = (main[: len(main) - len(run_text)].strip() + (" " + tail if tail else "")).strip()
+        return SpeakerPhrase(run_text, title, "person", descriptor=descriptor or None)
+    last = mwords[-1].lower().strip(".,")
+    if lw & _ORG_WORDS and not title:
+        return SpeakerPhrase(main, title, "organization", descriptor=tail or None)
+    if last in _GROUP_WORDS:
+        return SpeakerPhrase(main, title, "group", descriptor=tail or None)
+    return SpeakerPhrase(main, title, "person", descriptor=tail or None)
 
 
 _MENTION_RE = re.compile(
