@@ -97,12 +97,10 @@ _WEAK = frozenset({
     "question", "relate", "message", "hint", "plead", "swear",
 })
 
-_VERB_ALTERNATION = "|".join(
-    sorted((re.escape(v).replace(r"\ ", r"\s+") for v in REPORTING_VERBS),
-           key=len, reverse=True))
-# Case-sensitive on purpose: "State" or "Post" in a name is not a verb.
-_VERB_RE = re.compile(rf"\b(?:{_VERB_ALTERNATION})\b")
-_CAP_VERB_RE = re.compile(r"\b(?:Said|Says|Added|Asked|Wrote|Writes|Tweeted|Explained|Noted)\b")
+_SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v)
+_PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in v}
+_LOWER_WORD_RE = re.compile(r"(?<![\w'\u2019-])[a-z]+(?![\w'\u2019-])")
+_PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
 
 # Abbreviations after which a period does not end a sentence.
@@ -368,13 +366,48 @@ _NOUN_BEFORE_RE = re.compile(
     r"joint|press|which)|['\u2019]s)\s+$", re.IGNORECASE)
 
 
-def _verb_matches(masked: str, a: int, b: int) -> list[re.Match]:
-    """Reporting-verb matches, minus nouns ("the report", "his call")."""
+class _Verb:
+    """A reporting verb found in the text (quacks like a re.Match)."""
+
+    __slots__ = ("_a", "_b", "_w")
+
+    def __init__(self, a: int, b: int, w: str) -> None:
+        self._a, self._b, self._w = a, b, w
+
+    def start(self) -> int:
+        return self._a
+
+    def end(self) -> int:
+        return self._b
+
+    def span(self) -> tuple[int, int]:
+        return self._a, self._b
+
+    def group(self) -> str:
+        return self._w
+
+
+def _verb_matches(masked: str, a: int, b: int) -> list[_Verb]:
+    """Reporting verbs in ``masked[a:b]``, minus nouns ("the report", "his call").
+
+    A word scan plus set look-ups: much faster than one big alternation.
+    """
     out = []
-    for m in _VERB_RE.finditer(masked, a, b):
+    for m in _LOWER_WORD_RE.finditer(masked, a, b):
+        w = m.group()
+        end = m.end()
+        if w in _PARTICLE_VERBS:
+            p = _PARTICLE_RE.match(masked, end, b)
+            if not p or p.group(1) != _PARTICLE_VERBS[w]:
+                if w not in _SINGLE_FORMS:
+                    continue
+            else:
+                end = p.end()
+        elif w not in _SINGLE_FORMS:
+            continue
         if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
             continue
-        out.append(m)
+        out.append(_Verb(m.start(), end, masked[m.start():end]))
     return out
 
 
@@ -525,7 +558,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         if sp:
             return Cue(masked[acc.start():acc.end()].strip(), acc.span(), sp, role,
                        bool(punct), False)
-    for v in reversed(verbs):
+    for v in reversed(verbs[-3:]):
         word = v.group().lower()
         if word.endswith("ing") and masked[max(start, v.start() - 2):v.start()].strip() in (",", ""):
             # "…, saying: “…": the participle shares the sentence's subject.

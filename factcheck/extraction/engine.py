@@ -25,6 +25,7 @@ _LABEL_STRONG = frozenset(
     "dubbed dub titled entitled nicknamed named branded labeled labelled so-called "
     "as film movie book song album show series novel documentary episode hashtag "
     "slogan motto".split())
+_LINE_RE = re.compile(r"[^\n]+")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s*$")
 
@@ -73,29 +74,24 @@ def _clean_segment(text: str, start: int, end: int) -> tuple[int, int]:
 class _Article:
     """Per-article state: text, masked copy, paragraph index, people."""
 
-    __slots__ = ("text", "masked", "spans", "para_starts", "people")
+    __slots__ = ("text", "masked", "spans", "para_starts", "para_ends", "people")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans = find_quote_spans(text)
         self.masked = _mask(text, self.spans)
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.para_starts = starts
+        # Paragraphs are the non-empty lines; blank lines do not count, so
+        # "the previous paragraph" is the previous block of text.
+        self.para_starts = [m.start() for m in _LINE_RE.finditer(text)] or [0]
+        self.para_ends = [m.end() for m in _LINE_RE.finditer(text)] or [len(text)]
         self.people = ArticlePeople(text)
 
     def paragraph(self, pos: int) -> int:
         return bisect.bisect_right(self.para_starts, pos) - 1
 
     def paragraph_bounds(self, pos: int) -> tuple[int, int]:
-        i = self.paragraph(pos)
-        start = self.para_starts[i]
-        end = self.para_starts[i + 1] - 1 if i + 1 < len(self.para_starts) else len(self.text)
-        return start, end
+        i = max(0, self.paragraph(pos))
+        return self.para_starts[i], self.para_ends[i]
 
 
 def _group_spans(art: _Article) -> list[list[int]]:
@@ -116,7 +112,7 @@ def _group_spans(art: _Article) -> list[list[int]]:
             if not s.closed or s.single != n.single:
                 break
             between = masked[s.close_end:n.open_at]
-            if "\n" in between or len(between) > 90 or MASK in between:
+            if "\n" in between or len(between) > 200 or MASK in between:
                 break
             # "…,” she said, “and …": the attribution interrupts one quote.
             if (between.rstrip().endswith(",") and between.count(",") <= 3
@@ -181,9 +177,12 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             if prev_end > prev_start and text[prev_end - 1] == ":":
                 before = cue_before(art.masked, prev_end, prev_start)
         after = None
-        if group[-1] > group[0] and not first.continues:
+        if before is not None and before.tight and before.speaker is not None:
+            pass  # "Smith said: “…”" needs no look past the quote
+        elif group[-1] > group[0] and not first.continues:
             after = cue_after(art.masked, first.close_end, spans[group[1]].open_at)
-        if after is None and last.closed:
+        if after is None and last.closed and not (before is not None and before.tight
+                                                  and before.speaker is not None):
             after = cue_after(art.masked, last.close_end, limit)
         cue = _choose(before, after, art, first)
         content = text[first.start:first.end]

@@ -194,6 +194,9 @@ class ArticlePeople:
             if first in _NOT_FIRST_NAMES:
                 continue
             surname = name.split()[-1]
+            if surname.endswith(("'s", "\u2019s")):
+                surname = surname[:-2]
+                name = name[:-2]
             self._full.setdefault(surname, (m.start(), name))
         self._recent: list[tuple[str, str]] = []  # (display, kind)
         self._gender: dict[str, str] = {}

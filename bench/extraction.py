@@ -1,0 +1,81 @@
+"""Speed of the quote extractor: articles per second on one core.
+
+    .venv/bin/python bench/extraction.py [--repeat N]
+
+Runs over the PolNeAR train and dev texts (../shared/eval, read only), prints
+articles/s, the ratio to a bare regex scan for quote marks over the same texts
+in the same run, and the time for a 1 MB text full of stray quote marks (the
+linear-time check from issue 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from factcheck.extraction import extract_quotes  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+_MARKS_RE = re.compile(r"[\"\u201c\u201d\u2018\u2019']")
+
+
+def _texts() -> list[str]:
+    texts = []
+    for split in ("train", "dev"):
+        path = EVAL / f"polnear-{split}.jsonl"
+        if not path.exists():
+            sys.exit(f"{path} not found: the bench needs the shared eval data")
+        with path.open(encoding="utf-8") as f:
+            texts.extend(json.loads(line)["text"] for line in f if line.strip())
+    return texts
+
+
+def _stray_marks(size: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    pieces = ["word", " ", "\"", "\u201c", "\u201d", "'", "''", "\u2018", "\u2019", ",",
+              ".", " said Smith", "\n", "Jane Roe said: "]
+    out, n = [], 0
+    while n < size:
+        p = rng.choice(pieces)
+        out.append(p)
+        n += len(p)
+    return "".join(out)[:size]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    args = ap.parse_args()
+    texts = _texts()
+    chars = sum(map(len, texts))
+    best = scan_best = float("inf")
+    quotes = 0
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        quotes = sum(len(extract_quotes(t)) for t in texts)
+        best = min(best, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        marks = sum(len(_MARKS_RE.findall(t)) for t in texts)
+        scan_best = min(scan_best, time.perf_counter() - t0)
+    print(f"articles: {len(texts)}  chars: {chars}  quotes found: {quotes}  marks: {marks}")
+    print(f"extract_quotes: {len(texts) / best:,.0f} articles/s  ({best * 1000:.0f} ms)")
+    print(f"bare mark scan: {len(texts) / scan_best:,.0f} articles/s  "
+          f"({scan_best * 1000:.1f} ms); extraction is {best / scan_best:.0f}x the scan")
+    for size in (250_000, 1_000_000):
+        stray = _stray_marks(size)
+        t0 = time.perf_counter()
+        n = len(extract_quotes(stray))
+        print(f"{size / 1e6:.2f} MB of stray quote marks: {time.perf_counter() - t0:.2f} s "
+              f"({n} quotes)")
+
+
+if __name__ == "__main__":
+    main()
