@@ -7,10 +7,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from .db import db
 from .extensions import csrf, login_manager, migrate
+from .schema import check_schema
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import errors, templating
+    from . import errors, middleware, templating
     from .api import bp as api_bp
     from .web import register_blueprints
 
@@ -48,7 +49,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
+    middleware.register(app)
     templating.register(app)
+
+    if app.config.get("SCHEMA_CHECK", True):
+        _check_schema_before_requests(app)
 
     from .cli import register_commands
 
@@ -97,3 +102,18 @@ def _configure_secret_key(app: Flask) -> None:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _check_schema_before_requests(app: Flask) -> None:
+    """Answer 503 with the fix until the database is at the current schema.
+
+    Checked until it passes once per process, so a database upgraded while
+    the app runs is picked up without a restart and costs nothing after.
+    """
+    state = {"current": False}
+
+    @app.before_request
+    def require_current_schema():
+        if not state["current"] and request.blueprint != "health":
+            check_schema(db.engine)
+            state["current"] = True

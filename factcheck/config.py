@@ -31,3 +31,6 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+
+# Pages answer 503 with the fix until `flask db upgrade` has run.
+SCHEMA_CHECK = True

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -88,6 +89,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals.update(
+        # A global (not only a context variable) so imported macros can see it too.
+        current_user=current_user,
         annotate=annotate,
         page_url=page_url,
         Verdict=Verdict,

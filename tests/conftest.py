@@ -58,6 +58,7 @@ def make_config(backend: str, tmp_path: Path, request) -> dict:
         "FETCH_CONNECT_TIMEOUT": 2.0,
         "FETCH_READ_TIMEOUT": 2.0,
         "RATELIMIT_ENABLED": False,
+        "SCHEMA_CHECK": False,  # tests build the schema with create_all; test_migrations checks Alembic
     }
 
 

@@ -43,6 +43,7 @@ _MAX_FURNITURE_WORDS = 30
 _GAP = re.compile(r"\s{2,}|\s*[|•·]\s*")
 _TRIM = re.compile(r"^[\W_]+|[\W_]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _WHITESPACE = re.compile(r"\s+")
@@ -107,7 +108,7 @@ def clean_text(text: str) -> str:
     Unicode is put in NFC form so the same words always hash the same.
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text)).replace("\u2028", "\n").replace("\u2029", "\n\n")
     lines = [line for line in text.split("\n") if not is_furniture(line)]
     text = "\n".join(lines)
     text = _TRAILING_SPACE.sub("\n", text)

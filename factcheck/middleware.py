@@ -1,0 +1,106 @@
+"""What wraps every request: a request id, one JSON log line, security headers, health."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from sqlalchemy import text
+
+from .db import db
+from .schema import SchemaNotCurrent, check_schema
+
+# No inline script anywhere: scripts and styles come from the app itself.
+# (JSON-LD blocks are data, not script, and are not executed.)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+health = Blueprint("health", __name__)
+
+
+@health.get("/healthz")
+def healthz():
+    """The process is up (no database call)."""
+    return jsonify(status="ok")
+
+
+@health.get("/readyz")
+def readyz():
+    """The database answers and its schema is current."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        check_schema(db.engine)
+    except SchemaNotCurrent as error:
+        return jsonify(status="unavailable", reason=str(error)), 503
+    except Exception as error:  # any database failure means "not ready"
+        current_app.logger.warning("readiness check failed: %s", error)
+        return jsonify(status="unavailable", reason="database unreachable"), 503
+    return jsonify(status="ok")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the request id when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(app: Flask) -> None:
+    if app.config.get("LOG_JSON", True) and not app.testing:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        for name in ("factcheck", app.logger.name):
+            logger = logging.getLogger(name)
+            logger.handlers[:] = [handler]
+            logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+            logger.propagate = False
+
+
+def register(app: Flask) -> None:
+    configure_logging(app)
+    app.register_blueprint(health)
+    access = logging.getLogger("factcheck.access")
+
+    @app.before_request
+    def start_request():
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish_request(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if "frame-ancestors 'self'" in headers.get("Content-Security-Policy", ""):
+            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        request_id = g.get("request_id")
+        if request_id:
+            headers["X-Request-Id"] = request_id
+            access.info("request", extra={"fields": {
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - g.started) * 1000, 2),
+            }})
+        return response
