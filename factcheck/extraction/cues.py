@@ -169,6 +169,7 @@ class Cue:
     role: tuple[int, int] | None
     tight: bool
     after: bool
+    subject_only: bool = False
 
 
 # Words that may sit between a subject and its verb ("Smith also said").
@@ -190,7 +191,9 @@ _NP_STOP_RE = re.compile(
     r"|\sat\sa\s|\sat\sthe\s|\s(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
     r"|Friday|Saturday|Sunday)\b|\sin\s(?:an?\s)?(?:interview|statement|email|"
     r"e-mail|speech|letter|post|tweet|press)|\sthis\s+week|\slast\s+week"
-    r"|\s(?:yesterday|today|tonight)\b")
+    r"|\s(?:yesterday|today|tonight)\b"
+    r"|\s(?:as|when|while|after|before|because|during|to|about|with|in|at|on|from|"
+    r"outside|near|told|said|says|adding|saying|noting)\s")
 _WORD_RE = re.compile(r"\S+")
 _TIME_WORDS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday yesterday today
@@ -417,6 +420,8 @@ meanwhile earlier later last this that by for from with without under over
 speaking asked if although though because despite instead indeed now then
 once unlike like among amid following
 """.split())
+_HEADLINE_SPEAKER_RE = re.compile(
+    r"\s*((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w'\u2019-]*):\s")
 _EXPLETIVES = frozenset("it there this that what which who here".split())
 
 
@@ -478,7 +483,32 @@ def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
     if k >= len(words):
         return None
     v = words[k]
-    return Cue(masked[v[0]:v[1]].strip(","), v, (a, b), None, False, False)
+    return Cue(masked[v[0]:v[1]].strip(","), v, (a, b), None, False, False, True)
+
+
+def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
+    """"…” are sickening, Hollande said Tuesday." - an attribution set off by a
+    comma later in the sentence."""
+    for v in verbs:
+        comma = masked.rfind(",", a, v.start())
+        if comma < 0:
+            continue
+        tail = masked[v.end():end]
+        stop = re.search(r"[,.;]|$", tail)
+        if stop and len(tail[:stop.start()].split()) > 3:
+            continue
+        if v.start() - comma <= 2:
+            # "…, said Smith." inverted
+            sp, role = _np_forward(masked, v.end(), end)
+            if sp:
+                return Cue(v.group(), v.span(), sp, role, False, True)
+            # "…, Howard Dean, the former governor, said."
+            sp, role = _np_backward(masked, a, v.start())
+        else:
+            sp, role = _np_backward(masked, comma + 1, v.start())
+        if sp is not None and len(masked[sp[0]:sp[1]].split()) <= 6:
+            return Cue(v.group(), v.span(), sp, role, False, True)
+    return None
 
 
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
@@ -510,6 +540,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     if not verbs:
         return None
     v = verbs[0]
+    if v.start() != a and len(masked[a:v.start()].split()) > 6:
+        return _parenthetical(masked, a, end, verbs)
     verb = v.group()
     if v.start() == a:
         # Inverted: "said Smith" (but "said in a statement the ministry" too).
@@ -578,6 +610,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         between = masked[v.end():end]
         tight = bool(punct) and len(between.split()) <= 4
         return Cue(v.group(), v.span(), sp, role, tight, False)
+    hm = _HEADLINE_SPEAKER_RE.match(masked, start, end)
+    if hm:
+        return Cue(":", (hm.end(1), hm.end(1) + 1), hm.span(1), None, False, False)
     subject = _sentence_subject(masked, start, end)
     if subject is not None:
         return subject

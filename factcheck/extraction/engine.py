@@ -185,6 +185,12 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                                   and before.speaker is not None):
             after = cue_after(art.masked, last.close_end, limit)
         cue = _choose(before, after, art, first)
+        if (cue is None or cue.subject_only) and last.closed and limit < lp_end:
+            # "“A” and “B,” Dean said.": the attribution closes the sentence,
+            # past the next quote.
+            wide = cue_after(art.masked, last.close_end, lp_end)
+            if wide is not None and wide.speaker is not None and not wide.tight:
+                cue = wide
         content = text[first.start:first.end]
         segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
         segments = tuple(s for s in segments if s[1] > s[0])
@@ -241,9 +247,11 @@ def _choose(before: Cue | None, after: Cue | None, art: _Article,
         return before
     if after is not None and after.tight:
         return after
-    if before is not None:
+    if before is not None and not before.subject_only:
         return before
-    return after
+    if after is not None:
+        return after
+    return before
 
 
 def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...],
@@ -288,6 +296,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
             resolution = "description"
         people.note(display, kind_of, title=parsed.title)
     conf = _CONFIDENCE[(resolution, cue.tight)]
+    if cue.subject_only:
+        # Carried by a verb that is not a reporting verb: a weaker guess.
+        conf = min(conf, 0.7)
     return ExtractedQuote(joined, segments, display, as_written, (sp_a, sp_b), role,
                           parsed.title, kind_of, text[cue.verb_span[0]:cue.verb_span[1]],
                           kind, conf, resolution)
