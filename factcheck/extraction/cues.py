@@ -593,7 +593,10 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     for v in reversed(verbs[-3:]):
         word = v.group().lower()
         if word.endswith("ing") and masked[max(start, v.start() - 2):v.start()].strip() in (",", ""):
-            # "…, saying: “…": the participle shares the sentence's subject.
+            # "…, saying: “…": the participle shares the subject of the
+            # previous reporting verb, or else of the sentence.
+            if any(p.start() < v.start() for p in verbs):
+                continue
             subj = _sentence_subject(masked, start, v.start())
             if subj is not None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
