@@ -215,13 +215,16 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             if _is_label(art, first) and cue is None:
                 continue
             prev = last_speaker
-            near = prev is not None and art.paragraph(first.open_at) - prev[0] <= 1
-            if near and not lead and n_words >= 2:
+            gap = art.paragraph(first.open_at) - prev[0] if prev is not None else 99
+            # A quote paragraph with no cue continues the last speaker; further
+            # back than the previous paragraph it is a weaker guess.
+            near = gap <= 1 or (gap <= 3 and kind == "full" and n_words >= min_uncued_words)
+            if prev is not None and near and not lead and n_words >= 2:
                 src = prev[1]
                 out.append(ExtractedQuote(
                     joined, segments, src.speaker, src.speaker_as_written,
                     src.speaker_span, src.role, src.title, src.speaker_kind,
-                    None, kind, _CONFIDENCE[("continuation", art.paragraph(first.open_at) == prev[0])],
+                    None, kind, _CONFIDENCE[("continuation", gap == 0)],
                     "continuation"))
                 last_speaker = (art.paragraph(last.open_at), out[-1])
                 continue
