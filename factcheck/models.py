@@ -400,6 +400,9 @@ class ReviewEvent(db.Model):
     to_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The quote's version once this change was saved: a stale writer is shown the
+    # entries above the version they loaded (the changes they did not see).
+    quote_version: Mapped[int | None] = mapped_column(Integer)
 
     quote: Mapped[Quote] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
