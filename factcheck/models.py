@@ -214,6 +214,12 @@ class Article(db.Model):
         return f"<Article {self.id} {self.title[:40]!r}>"
 
 
+def _surname_key_default(context) -> str | None:
+    from .names import surname_key
+
+    return surname_key(context.get_current_parameters().get("name") or "")
+
+
 class Speaker(db.Model):
     __tablename__ = "speakers"
 
@@ -227,6 +233,10 @@ class Speaker(db.Model):
     # Set when this record was merged into another; kept so a merge can be undone.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Transliteration-folded surname ("zelenski"): similar names are looked up by it.
+    surname_key: Mapped[str | None] = mapped_column(
+        String(120), index=True, default=_surname_key_default
+    )
 
     aliases: Mapped[list["SpeakerAlias"]] = relationship(
         back_populates="speaker", cascade="all, delete-orphan", order_by="SpeakerAlias.alias"
@@ -250,6 +260,27 @@ class SpeakerAlias(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     speaker: Mapped[Speaker] = relationship(back_populates="aliases")
+
+
+class SuggestionStatus(str, enum.Enum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SpeakerAction(str, enum.Enum):
+    """What a SpeakerEvent records."""
+
+    CREATED = "created"
+    RENAMED = "renamed"
+    ALIAS_ADDED = "alias_added"
+    ALIAS_REMOVED = "alias_removed"
+    MERGED_IN = "merged_in"          # another speaker was merged into this one
+    MERGED_INTO = "merged_into"      # this speaker was merged into another
+    MERGE_UNDONE = "merge_undone"
+    QUOTE_MOVED_IN = "quote_moved_in"
+    QUOTE_MOVED_OUT = "quote_moved_out"
+    SUGGESTION_REJECTED = "suggestion_rejected"
 
 
 class SpeakerMergeSuggestion(db.Model):
@@ -443,6 +474,29 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatchTerm(db.Model):
+    """How many indexed quotes hold a word (by its 32-bit hash): its rarity for matching."""
+
+    __tablename__ = "match_terms"
+
+    term: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quotes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MatchPosting(db.Model):
+    """One entry of the matching index: a quote, found under one of its rarest words.
+
+    Derived data (``flask rematch`` rebuilds it), so no foreign key: a posting of
+    a deleted quote finds nothing and costs nothing.
+    """
+
+    __tablename__ = "match_postings"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    term: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quote_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 # The full-text index over quotes lives beside their table (see search_index.py).

@@ -1,36 +1,287 @@
-"""Relations between a new quote and earlier ones.
+"""Relations between a new quote and earlier ones: find, label, store, keep indexed.
 
-This first version records exact repeats only (the same words after case and
-spacing are folded); the fuzzy engine in ``factcheck.matching`` replaces it.
+At ingestion every new quote is looked up in the candidate index (its rarest
+words), the candidates are scored with rapidfuzz (``factcheck.matching``), the
+related ones are stored as QuoteMatch rows, and then the new quotes join the
+index for the quotes that come after them.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
 
-from ..models import MatchRelation, Quote, QuoteMatch
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ..matching.scoring import (
+    FRAGMENT, MIN_WORDS, REPEAT, VARIANT, PairScore, Prepared, compare, is_common_phrase,
+    possible_misattribution, rank,
+)
+from ..matching.search import CANDIDATES, IndexedQuote, index_terms, plan_query, quote_terms
+from ..models import MatchRelation, Quote, QuoteMatch, Speaker, SpeakerKind
+from .candidates import candidate_search
+
+__all__ = [
+    "FoundMatch", "MAX_MATCHES", "find_matches", "index_quotes", "match_new_quotes",
+    "quote_ids_in_order", "rebuild_index", "refresh_misattribution", "rematch_quotes",
+    "unindex_quotes",
+]
+
+#: At most this many matches are kept per quote (a common phrase matches thousands).
+MAX_MATCHES = 20
+# Speakers whose words can be misattributed: a named person or organisation.
+_ATTRIBUTABLE = (SpeakerKind.PERSON, SpeakerKind.ORGANIZATION)
+_SAYING = (REPEAT, VARIANT, FRAGMENT)
 
 
-def match_new_quotes(session: Session, quotes: list[Quote]) -> list[QuoteMatch]:
-    found = []
+@dataclass(frozen=True, slots=True)
+class FoundMatch:
+    """An earlier quote related to a text, as the ``match`` command prints it."""
+
+    quote_id: int
+    text: str
+    speaker_id: int | None
+    speaker: str | None
+    relation: MatchRelation
+    score: float
+    misattribution: bool
+
+    def as_json(self, *, with_misattribution: bool = False) -> dict:
+        data = {"quote_id": self.quote_id, "text": self.text, "speaker": self.speaker,
+                "score": self.score, "relation": self.relation.value}
+        if with_misattribution:
+            data["misattribution"] = self.misattribution
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    id: int
+    text: str
+    article_id: int
+    speaker_id: int | None
+    speaker_name: str | None
+    speaker_kind: SpeakerKind | None
+
+
+def find_matches(
+    session: Session,
+    text: str,
+    *,
+    speaker: Speaker | None = None,
+    before_id: int | None = None,
+    exclude_article_id: int | None = None,
+    limit: int = MAX_MATCHES,
+) -> list[FoundMatch]:
+    """Earlier quotes related to ``text``, best first.
+
+    ``speaker`` (who said ``text``) lets a repeat by someone else be flagged as a
+    possible misattribution; ``before_id`` keeps only quotes stored before that id.
+    """
+    prepared = Prepared.of(text)
+    if len(prepared.words) < MIN_WORDS:
+        return []
+    search = candidate_search(session)
+    frequencies = search.frequencies(quote_terms(list(prepared.words)))
+    return _matches_for(session, search, prepared, frequencies, speaker=speaker,
+                        before_id=before_id, exclude_article_id=exclude_article_id, limit=limit)
+
+
+def match_new_quotes(session: Session, quotes: Sequence[Quote]) -> list[QuoteMatch]:
+    """Store the relations of just-stored quotes to earlier ones, then index them.
+
+    Quotes of the same article are never matched with each other.
+    """
+    quotes = [quote for quote in quotes if quote.id is not None]
+    if not quotes:
+        return []
+    search = candidate_search(session)
+    prepared = {quote.id: Prepared.of(quote.text) for quote in quotes}
+    terms = {quote.id: quote_terms(list(prepared[quote.id].words)) for quote in quotes}
+    frequencies = search.frequencies(t for own in terms.values() for t in own)
+    stored: list[QuoteMatch] = []
     for quote in quotes:
-        earlier = session.scalars(
-            select(Quote).where(
-                func.lower(Quote.text) == quote.text.lower(),
-                Quote.id != quote.id,
-                Quote.article_id != quote.article_id,
-            )
-        ).all()
-        for other in earlier:
-            match = QuoteMatch(
-                quote_id=quote.id,
-                earlier_id=other.id,
-                relation=MatchRelation.REPEAT,
-                score=100.0,
-                misattribution=(other.speaker_id != quote.speaker_id and len(quote.text.split()) >= 6),
-            )
-            session.add(match)
-            found.append(match)
+        if len(prepared[quote.id].words) < MIN_WORDS:
+            continue
+        found = _matches_for(session, search, prepared[quote.id], frequencies,
+                             speaker=quote.speaker, exclude_article_id=quote.article_id)
+        for match in found:
+            row = QuoteMatch(quote_id=quote.id, earlier_id=match.quote_id, relation=match.relation,
+                             score=match.score, misattribution=match.misattribution)
+            session.add(row)
+            stored.append(row)
+    search.add([
+        IndexedQuote(quote.id, tuple(terms[quote.id]), index_terms(terms[quote.id], frequencies))
+        for quote in quotes
+    ])
     session.flush()
+    return stored
+
+
+def index_quotes(session: Session, quotes: Sequence[Quote]) -> None:
+    """Add quotes to the candidate index without matching them (imports, tests)."""
+    search = candidate_search(session)
+    terms = {quote.id: quote_terms(list(Prepared.of(quote.text).words)) for quote in quotes}
+    frequencies = search.frequencies(t for own in terms.values() for t in own)
+    search.add([IndexedQuote(q.id, tuple(terms[q.id]), index_terms(terms[q.id], frequencies))
+                for q in quotes])
+
+
+def unindex_quotes(session: Session, quotes: Sequence[Quote]) -> None:
+    """Take quotes out of the candidate index (call before deleting or rewording them)."""
+    search = candidate_search(session)
+    indexed = []
+    for quote in quotes:
+        own = tuple(quote_terms(list(Prepared.of(quote.text).words)))
+        indexed.append(IndexedQuote(quote.id, own, own))
+    search.remove(indexed)
+
+
+def rebuild_index(session: Session, *, progress: Callable[[str, int], None] | None = None) -> int:
+    """Rebuild the candidate index from every stored quote; returns postings written.
+
+    Commit, then call ``candidates.prepare_for_queries(engine)``.
+    """
+    return candidate_search(session).rebuild(_all_quote_texts(session), progress=progress)
+
+
+def quote_ids_in_order(session: Session) -> list[int]:
+    """Every quote id, oldest first: the order ``rematch_quotes`` replays ingestion in."""
+    return list(session.scalars(select(Quote.id).order_by(Quote.id)))
+
+
+def rematch_quotes(session: Session, quote_ids: Sequence[int]) -> int:
+    """Recompute the matches of these quotes against the quotes stored before each.
+
+    The index must hold every quote (see :func:`rebuild_index`); returns matches stored.
+    """
+    if not quote_ids:
+        return 0
+    session.execute(delete(QuoteMatch).where(QuoteMatch.quote_id.in_(quote_ids)))
+    search = candidate_search(session)
+    quotes = session.scalars(select(Quote).where(Quote.id.in_(quote_ids)).order_by(Quote.id)).all()
+    prepared = {quote.id: Prepared.of(quote.text) for quote in quotes}
+    frequencies = search.frequencies(
+        t for p in prepared.values() for t in quote_terms(list(p.words))
+    )
+    stored = 0
+    for quote in quotes:
+        if len(prepared[quote.id].words) < MIN_WORDS:
+            continue
+        for match in _matches_for(session, search, prepared[quote.id], frequencies,
+                                  speaker=quote.speaker, before_id=quote.id,
+                                  exclude_article_id=quote.article_id):
+            session.add(QuoteMatch(quote_id=quote.id, earlier_id=match.quote_id,
+                                   relation=match.relation, score=match.score,
+                                   misattribution=match.misattribution))
+            stored += 1
+    session.flush()
+    return stored
+
+
+def refresh_misattribution(session: Session, quote_ids: Iterable[int]) -> int:
+    """Recompute the misattribution flags of every match touching these quotes
+    (after a speaker merge, an undo or a quote moved); returns flags changed."""
+    ids = list(set(quote_ids))
+    if not ids:
+        return 0
+    newer_ids = set(session.scalars(
+        select(QuoteMatch.quote_id).where(
+            or_(QuoteMatch.quote_id.in_(ids), QuoteMatch.earlier_id.in_(ids))
+        )
+    ))
+    if not newer_ids:
+        return 0
+    changed = 0
+    earlier_quote = aliased(Quote)
+    rows = session.execute(
+        select(QuoteMatch, earlier_quote)
+        .join(earlier_quote, earlier_quote.id == QuoteMatch.earlier_id)
+        .where(QuoteMatch.quote_id.in_(newer_ids))
+        .order_by(QuoteMatch.quote_id)
+    ).all()
+    by_newer: dict[int, list[tuple[QuoteMatch, Quote]]] = {}
+    for match, earlier in rows:
+        by_newer.setdefault(match.quote_id, []).append((match, earlier))
+    newer_quotes = {q.id: q for q in session.scalars(select(Quote).where(Quote.id.in_(newer_ids)))}
+    for newer_id, pairs in by_newer.items():
+        newer = newer_quotes[newer_id]
+        prepared = Prepared.of(newer.text)
+        saying = {e.speaker_id for m, e in pairs
+                  if e.speaker_id is not None and m.relation.value in _SAYING}
+        common = is_common_phrase(prepared, speakers_saying_it=len(saying))
+        for match, earlier in pairs:
+            score = compare(prepared, Prepared.of(earlier.text)) or PairScore(
+                match.relation.value, match.score, 0)
+            flag = possible_misattribution(
+                score, different_speakers=_different(newer.speaker, earlier.speaker), common=common
+            )
+            if flag != match.misattribution:
+                match.misattribution = flag
+                changed += 1
+    session.flush()
+    return changed
+
+
+def _matches_for(session, search, prepared: Prepared, frequencies, *, speaker: Speaker | None,
+                 before_id: int | None = None, exclude_article_id: int | None = None,
+                 limit: int = MAX_MATCHES) -> list[FoundMatch]:
+    plan = plan_query(list(prepared.words), frequencies)
+    ids = search.candidates(plan, limit=CANDIDATES, before_id=before_id)
+    candidates = [c for c in _candidates(session, ids) if c.article_id != exclude_article_id]
+    by_id = {c.id: c for c in candidates}
+    ranked = rank(prepared, [(c.id, Prepared.of(c.text)) for c in candidates])[:limit]
+    saying = {by_id[i].speaker_id for i, s in ranked
+              if s.relation in _SAYING and by_id[i].speaker_id is not None}
+    common = is_common_phrase(prepared, speakers_saying_it=len(saying))
+    found = []
+    for ident, score in ranked:
+        candidate = by_id[ident]
+        different = (
+            speaker is not None and speaker.kind in _ATTRIBUTABLE
+            and candidate.speaker_kind in _ATTRIBUTABLE and candidate.speaker_id != speaker.id
+        )
+        found.append(FoundMatch(
+            quote_id=candidate.id, text=candidate.text, speaker_id=candidate.speaker_id,
+            speaker=candidate.speaker_name, relation=MatchRelation(score.relation),
+            score=score.score,
+            misattribution=possible_misattribution(score, different_speakers=different, common=common),
+        ))
     return found
+
+
+def _different(a: Speaker | None, b: Speaker | None) -> bool:
+    return (a is not None and b is not None and a.id != b.id
+            and a.kind in _ATTRIBUTABLE and b.kind in _ATTRIBUTABLE)
+
+
+def _candidates(session: Session, ids: list[int]) -> list[_Candidate]:
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Quote.id, Quote.text, Quote.article_id, Quote.speaker_id, Speaker.name, Speaker.kind)
+        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+        .where(Quote.id.in_(ids))
+    )
+    return [_Candidate(*row) for row in rows]
+
+
+def _all_quote_texts(session: Session, batch: int = 5_000) -> Iterator[tuple[int, str]]:
+    """Every (id, text), oldest first, read in keyset pages (bounded memory)."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Quote.id, Quote.text).where(Quote.id > last).order_by(Quote.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from ((row[0], row[1]) for row in rows)
+        last = rows[-1][0]
+
+
+def count_indexed_terms(session: Session) -> int:
+    """How many distinct words the index knows (a quick health figure)."""
+    from ..models import MatchTerm
+
+    return session.scalar(select(func.count()).select_from(MatchTerm)) or 0

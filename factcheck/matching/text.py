@@ -1,0 +1,77 @@
+"""Quote text as matching sees it: folded words, content terms and their hashes.
+
+>>> words("“We’ll cut taxes by 1,000 dollars,” she said.")
+['we’ll', 'cut', 'taxes', 'by', '1000', 'dollars', 'she', 'said']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+
+__all__ = ["STOPWORDS", "content_terms", "normalise", "term_hash", "words"]
+
+_APOSTROPHES = str.maketrans({"'": "’", "‘": "’", "`": "’", "´": "’", "ʼ": "’", "′": "’"})
+# A word: letters or digits, with inner apostrophes, decimal points or thousands commas.
+_WORD = re.compile(r"[^\W_]+(?:[’.,][^\W_]+)*")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+# Function words: they carry no identity, so they are never search terms.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are aren’t as at be because been
+    before being below between both but by can can’t cannot could couldn’t did didn’t do
+    does doesn’t doing don’t down during each few for from further had hadn’t has hasn’t
+    have haven’t having he he’d he’ll he’s her here here’s hers herself him himself his how
+    how’s i i’d i’ll i’m i’ve if in into is isn’t it it’s its itself let’s me more most
+    mustn’t my myself no nor not of off on once only or other ought our ours ourselves out
+    over own same shan’t she she’d she’ll she’s should shouldn’t so some such than that
+    that’s the their theirs them themselves then there there’s these they they’d they’ll
+    they’re they’ve this those through to too under until up very was wasn’t we we’d we’ll
+    we’re we’ve were weren’t what what’s when when’s where where’s which while who who’s
+    whom why why’s will with won’t would wouldn’t you you’d you’ll you’re you’ve your yours
+    yourself yourselves also just said says say going get got go us one mr ms mrs
+    """.split()
+)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded: case, diacritics, apostrophes and "1,000" unified."""
+    folded = _THOUSANDS.sub("", _fold(text))
+    return [w.strip(".,") for w in _WORD.findall(folded)]
+
+
+def normalise(text: str) -> str:
+    """The text as matching compares it: folded words joined by single spaces.
+
+    >>> normalise("It's  NOT over -- yet!") == normalise("it’s not over, yet")
+    True
+    """
+    return " ".join(words(text))
+
+
+def content_terms(tokens: list[str]) -> list[str]:
+    """Distinct words worth searching for, in first-seen order (no function words)."""
+    seen: dict[str, None] = {}
+    for token in tokens:
+        if token not in STOPWORDS and (len(token) > 1 or token.isdigit()):
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+def term_hash(term: str) -> int:
+    """A stable signed 32-bit hash of a word: what the search index stores.
+
+    Collisions only merge two words' candidate lists; scoring sorts them out.
+
+    >>> term_hash("taxes") == term_hash("taxes")
+    True
+    """
+    value = zlib.crc32(term.encode("utf-8"))
+    return value - (1 << 32) if value >= (1 << 31) else value
