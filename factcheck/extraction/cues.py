@@ -8,6 +8,7 @@ reporter's own words.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -425,65 +426,127 @@ _HEADLINE_SPEAKER_RE = re.compile(
 _EXPLETIVES = frozenset("it there this that what which who here".split())
 
 
+_IRREGULAR_PAST = frozenset("""
+took made gave went came got put set told said wrote spoke began ran won lost led
+left kept held brought thought felt saw knew found became sent spent stood paid
+meant hit cut let drew threw grew fell sought taught bought fought struck stuck
+shook chose rose broke wore swore blew drove ate sang sold met hung spun sat
+understood upheld withheld overcame forgot forgave bet quit shut spread built
+""".split())
+_VERBISH = frozenset("""
+has had have is was are were will would could can should may might must does did
+do also never not still just even often already again once now then later
+cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
+""".split()) | _IRREGULAR_PAST
+_CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013]\s+|\s--\s+")
+_SUBORDINATORS = frozenset("""
+as when while after before if because although though since until unless once
+whether whereas where how why what from in on at by for with without under over
+during despite amid among following like unlike speaking asked asking according
+to of into through about against between beyond toward towards upon
+""".split())
+_CONJUNCTIONS = frozenset("and but so yet still then or nor".split())
+
+
+def _verbish(word: str, after_name: bool) -> bool:
+    """A lower-case word that can be the verb right after a subject."""
+    w = word.strip(",.;:\u2019'\"")
+    if not w or not w[0].islower():
+        return False
+    if w in _VERBISH or w.endswith("ed"):
+        return True
+    if w in REPORTING_VERBS and not w.endswith("ing"):
+        return True
+    if w.endswith("ly") and len(w) > 4:
+        return True  # an adverb between subject and verb ("Smith flatly denied")
+    return after_name and w.endswith("s") and not w.endswith(("ss", "us", "is")) \
+        and w not in _NP_FUNCTION
+
+
+def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
+                stop: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """("NP", verb) when ``words[i:]`` open with a noun phrase and a verb."""
+    n = len(words)
+    w = lambda k: masked[words[k][0]:words[k][1]]  # noqa: E731
+    while i < n and w(i).lower().strip(",") in _CONJUNCTIONS:
+        i += 1
+    if i >= n or MASK in w(i):
+        return None
+    first = w(i).strip(",.\u2019'\"")
+    if not first:
+        return None
+    low = first.lower()
+    if low in _PRONOUN_SUBJECTS and low not in ("who", "it"):
+        if i + 1 < n and _verbish(w(i + 1), True):
+            return words[i], words[i + 1]
+        return None
+    if low in _EXPLETIVES or low in _SUBORDINATORS:
+        return None
+    if not (first[0].isupper() or low in _SUBJECT_OPENERS):
+        return None
+    k = i
+    while k < n and k - i < 8:
+        tok = w(k)
+        bare = tok.strip(",.\u2019'\"()")
+        if not bare or MASK in tok:
+            return None
+        if k > i and bare[0].islower():
+            prev = w(k - 1).strip(",.\"")
+            after_name = prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or \
+                prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
+            if _verbish(tok, after_name):
+                break
+            if bare.lower() in _NOT_NP:
+                return None
+        k += 1
+        if tok.endswith(","):
+            # "Smith, the mayor of Y, said": an appositive up to the next comma.
+            j = k
+            while j < n and j - k < 14 and not w(j).endswith(",") and MASK not in w(j):
+                j += 1
+            if j < n and j + 1 < n and w(j).endswith(",") and _verbish(w(j + 1), True):
+                a, b = _trim(masked, words[i][0], words[k - 1][1])
+                return (a, b), words[j + 1]
+            return None
+    if k == i or k >= n or k - i >= 8 or words[k][0] >= stop:
+        return None
+    if not _verbish(w(k), True):
+        return None
+    a, b = _trim(masked, words[i][0], words[k - 1][1])
+    if b <= a:
+        return None
+    return (a, b), words[k]
+
+
 def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
-    """The grammatical subject of the sentence before a quote, for quotes
-    carried by a verb that is not a reporting verb ("Smith blasted the
-    “reckless” plan")."""
+    """The subject of the main clause of a sentence, for quotes carried by a
+    verb that is not a reporting verb ("Smith blasted the “reckless” plan",
+    "As the race turned, Smith decried the “rigged” system").
+
+    Tries the sentence start, then each clause opening after a comma or a
+    closing quote mark, skipping subordinate clauses ("As …", "Speaking to …").
+    """
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, end)]
     if not words:
         return None
-    i = 0
+    starts = [0]
     first = masked[words[0][0]:words[0][1]].lower().strip(",")
-    if first in _INTRO_WORDS or first.isdigit():
-        # Skip an introductory phrase up to its comma ("On Monday, ...").
-        for j, (wa, wb) in enumerate(words[:12]):
-            if masked[wb - 1] == ",":
-                i = j + 1
-                break
-        else:
-            if first in ("but", "and", "so", "yet", "still"):
-                i = 1
-            else:
-                return None
-    if i >= len(words):
-        return None
-    np_start = words[i][0]
-    w0 = masked[words[i][0]:words[i][1]].strip(",")
-    if w0.lower() in _EXPLETIVES:
-        return None
-    if w0.lower() in _PRONOUN_SUBJECTS:
-        k = i + 1
-    else:
-        k = i
-        while k < len(words) and k - i < 7:
-            w = masked[words[k][0]:words[k][1]]
-            bare = w.strip(",.\u2019'\"")
-            if not bare or MASK in w:
-                break
-            low = bare.lower()
-            if k > i and bare[0].islower():
-                if low in _NOT_NP or low.endswith(("ed", "ly")) or (
-                        low in REPORTING_VERBS and low.endswith(("s", "ed"))):
-                    break
-                prev = masked[words[k - 1][0]:words[k - 1][1]]
-                if prev[0].isupper() and low.endswith("s") and low not in _NP_FUNCTION:
-                    break
-            elif k == i and bare[0].islower() and low not in _SUBJECT_OPENERS:
-                return None
-            k += 1
-            if w.endswith(","):
-                break
-        if k == i or k - i >= 7:
-            return None
-    np_end = words[k - 1][1]
-    a, b = _trim(masked, np_start, np_end)
-    phrase = masked[a:b]
-    if not phrase or not (phrase[0].isupper() or phrase.split()[0].lower() in _SUBJECT_OPENERS):
-        return None
-    if k >= len(words):
-        return None
-    v = words[k]
-    return Cue(masked[v[0]:v[1]].strip(","), v, (a, b), None, False, False, True)
+    subordinate = first in _SUBORDINATORS or first in _INTRO_WORDS or first.isdigit()
+    for c in _CLAUSE_OPENERS_RE.finditer(masked, start, end):
+        k = bisect.bisect_left(words, (c.end(), -1))
+        if 0 < k < len(words) and (not starts or starts[-1] != k):
+            starts.append(k)
+    for k in starts:
+        if k == 0 and subordinate:
+            continue
+        w0 = masked[words[k][0]:words[k][1]].lower().strip(",")
+        if w0 in ("who", "which", "that", "whose", "where", "when"):
+            continue
+        hit = _subject_at(masked, words, k, end)
+        if hit is not None:
+            (a, b), v = hit
+            return Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
+    return None
 
 
 def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
@@ -511,6 +574,27 @@ def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
     return None
 
 
+def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
+                                                               tuple[int, int] | None] | None:
+    """"…,” James Roe, the director of the agency, who …, said": the subject
+    is the first comma piece, the rest up to the verb is its role."""
+    comma = masked.find(",", a, b)
+    if comma < 0:
+        return None
+    na, nb = _trim(masked, a, comma)
+    words = masked[na:nb].split()
+    if not 1 <= len(words) <= 8 or MASK in masked[na:nb]:
+        return None
+    if not (words[0][0].isupper() or words[0].lower() in _SUBJECT_OPENERS):
+        return None
+    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS:
+        return None
+    if not all(_word_ok(w) or w.lower() == "of" for w in words):
+        return None
+    ra, rb = _trim(masked, comma + 1, b)
+    return (na, nb), ((ra, rb) if rb > ra else None)
+
+
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """Attribution in the words after a quote, up to the sentence end.
 
@@ -536,11 +620,15 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         sp, role = _np_forward(masked, m.end(), end)
         if sp:
             return Cue(masked[a:m.end()].strip(), (a, m.end()), sp, role, True, True)
-    verbs = _verb_matches(masked, a, min(end, a + 160))
+    verbs = _verb_matches(masked, a, min(end, a + 300))
     if not verbs:
         return None
     v = verbs[0]
     if v.start() != a and len(masked[a:v.start()].split()) > 6:
+        if gap <= 2 and masked[a:v.start()].rstrip().endswith(","):
+            appos = _appositive_subject(masked, a, v.start())
+            if appos is not None:
+                return Cue(v.group(), v.span(), appos[0], appos[1], True, True)
         return _parenthetical(masked, a, end, verbs)
     verb = v.group()
     if v.start() == a:

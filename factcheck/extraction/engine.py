@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .cues import MASK, Cue, cue_after, cue_before, sentence_start
+from .cues import MASK, Cue, _sentence_subject, cue_after, cue_before, sentence_end, sentence_start
 from .marks import QuoteSpan, find_quote_spans
 from .model import ExtractedQuote
 from .speakers import ArticlePeople, parse_speaker
@@ -134,7 +134,7 @@ def _words(s: str) -> int:
     return len(_WORDS_RE.findall(s))
 
 
-def _is_label(art: _Article, span: QuoteSpan) -> bool:
+def _is_label(art: _Article, span: QuoteSpan, strong_only: bool = False) -> bool:
     lead = art.masked[max(0, span.open_at - 40):span.open_at]
     m = _LABEL_RE.search(lead)
     if not m:
@@ -144,6 +144,8 @@ def _is_label(art: _Article, span: QuoteSpan) -> bool:
     n = _words(content)
     if word in _LABEL_STRONG:
         return True
+    if strong_only:
+        return False
     # "the “reform” bill": a short quote after an article is a label.
     return n <= 3 and not _SENTENCE_END_RE.search(content)
 
@@ -211,6 +213,11 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             and (starts_sentence or not lead) else "partial"
         if not lead and _words(art.masked[first.close_end:limit]) > 10 and cue is None:
             kind = "partial"
+        if (cue is None or cue.speaker is None) and lead and not _is_label(art, first):
+            # A quote inside a sentence with no reporting verb: the words are
+            # the sentence subject's ("Smith decried the “rigged” system").
+            s_end = sentence_end(art.masked, last.close_end, lp_end)
+            cue = _sentence_subject(art.masked, lead_start, s_end) or cue
         if cue is None or cue.speaker is None:
             if _is_label(art, first) and cue is None:
                 continue
@@ -233,7 +240,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                           "unknown", None, kind, _CONFIDENCE[("none", False)],
                                           "none"))
             continue
-        if _is_label(art, first) and not cue.tight:
+        if _is_label(art, first, strong_only=True) and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
         if q is None:

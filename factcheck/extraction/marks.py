@@ -69,12 +69,25 @@ def _direction(text: str, at: int, width: int) -> int:
     return _EITHER
 
 
+_ATTRIBUTE_RE = re.compile(r"[\w-]+=(?:\"[^\"\n<>]*\"|'[^'\n<>]*')")
+
+
+def _markup_spans(text: str, p_start: int, p_end: int) -> list[tuple[int, int]]:
+    """HTML-like attribute values (``tweet-id="…"``) in a paragraph."""
+    if text.find("=", p_start, p_end) < 0:
+        return []
+    return [m.span() for m in _ATTRIBUTE_RE.finditer(text, p_start, p_end)]
+
+
 def _pair_paragraph(text: str, p_start: int, p_end: int,
                     next_opens: bool, out: list[QuoteSpan]) -> None:
     open_at = -1
     open_width = 0
+    markup = _markup_spans(text, p_start, p_end)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
         at, width = m.start(), m.end() - m.start()
+        if markup and any(a <= at < b for a, b in markup):
+            continue  # tweet-id="…": an attribute value, not speech
         way = _direction(text, at, width)
         if open_at < 0:
             if way != _CLOSE:
