@@ -34,3 +34,35 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 
 # Pages answer 503 with the fix until `flask db upgrade` has run.
 SCHEMA_CHECK = True
+
+# Background jobs. None: jobs run inline in the process that submits them (the
+# embedded default). A Redis URL (FACTCHECK_REDIS_URL) sends them to
+# `flask --app wsgi worker` processes instead.
+REDIS_URL = None
+JOB_TIMEOUT = 600  # seconds one job may run on a worker
+
+# Sign-in attempts, counted per client address (only failed attempts count).
+# Counters live in memory per process; FACTCHECK_RATELIMIT_STORAGE_URI=redis://...
+# shares them between workers. Tests switch limiting off (RATELIMIT_ENABLED).
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+# Session cookies only over HTTPS. None means: on, except under the `flask`
+# command's development server and in tests. Set False to serve plain HTTP.
+SESSION_COOKIE_SECURE = None
+REMEMBER_COOKIE_SECURE = None
+
+# The review desk.
+# An editor other than the verdict's author signs it off (False for one-person desks).
+REQUIRE_SECOND_EDITOR = True
+# Claim ratings: (key stored and sent by the API, label, ClaimReview ratingValue).
+RATING_SCALE = [
+    ("true", "True", 5),
+    ("mostly_true", "Mostly true", 4),
+    ("half_true", "Half true", 3),
+    ("mostly_false", "Mostly false", 2),
+    ("false", "False", 1),
+    ("unverifiable", "Unverifiable", 0),
+]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, PasswordField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms import (DateField, IntegerField, PasswordField, SearchField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from .models import ReviewStatus, Verdict
 
 
 class PasteArticleForm(FlaskForm):
@@ -34,3 +38,146 @@ class UploadArticleForm(FlaskForm):
 class LoginForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired()])
+
+
+class SearchForm(FlaskForm):
+    """The reader's quote search (GET, so no CSRF token: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Words or speaker", validators=[Optional(), Length(max=500)],
+                    description='All words must appear. "Quote marks" for a phrase, -word to leave out.')
+    speaker = StringField("Speaker", validators=[Optional(), Length(max=300)])
+    verdict = SelectField("Verdict", choices=[("", "Any verdict")] + [(v.value, v.label) for v in Verdict],
+                          validators=[Optional()])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+    sort = SelectField("Sort", choices=[("relevance", "Best match"), ("newest", "Newest first"),
+                                        ("oldest", "Oldest first")], validators=[Optional()])
+
+
+class RetryJobForm(FlaskForm):
+    """A button with a CSRF token."""
+
+
+# --- the review desk ------------------------------------------------------------------
+# Fields have page-wide unique names: several of these forms share the desk page.
+
+_NOTE_HELP = ("Readers see this once the verdict is published. Markdown: **bold**, *italic*, "
+              "[a link](https://example.org), lists. HTML is shown as text.")
+
+
+def _version_field() -> IntegerField:
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired("Reload the page.")])
+
+
+class ReviewForm(FlaskForm):
+    """A save on the desk page. The view passes the rating scale as ``rating_choices``."""
+
+    version = _version_field()
+    verdict = SelectField("Did they say it? (verdict)", choices=[(v.value, v.label) for v in Verdict])
+    misattributed_to = StringField(
+        "Really said by", validators=[Optional(), Length(max=300)],
+        description="Only with “Misattributed”: who really said it, when known.")
+    rating = SelectField("Is it true? (claim rating)", choices=[("", "No rating")])
+    status = SelectField("Status", choices=[(s.value, s.label) for s in ReviewStatus])
+    public_note = TextAreaField("Public note", validators=[Length(max=20_000)],
+                                description=_NOTE_HELP)
+    internal_note = TextAreaField("Internal note", validators=[Length(max=20_000)],
+                                  description="Only the desk sees this.")
+    note = StringField("Why (kept in the history)", validators=[Optional(), Length(max=2000)],
+                       description="For a correction, say what was corrected and why.")
+
+    def __init__(self, *args, rating_choices: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rating.choices = [("", "No rating"), *rating_choices]
+
+
+class EvidenceForm(FlaskForm):
+    url = URLField("Source address", validators=[DataRequired(), URL(require_tld=False),
+                                                 Length(max=2000)])
+    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    archive_url = URLField("Archived copy", validators=[Optional(), URL(require_tld=False),
+                                                        Length(max=2000)],
+                           description="A copy in a web archive, in case the source changes.")
+    accessed_on = DateField("Accessed on", validators=[Optional()])
+    shows = TextAreaField("What it shows", validators=[Optional(), Length(max=20_000)])
+
+
+class AssignForm(FlaskForm):
+    """The view passes the desk members as ``assignee_choices`` (value: user id)."""
+
+    version = _version_field()
+    assignee = SelectField("Assigned to", choices=[("", "Nobody")])
+
+    def __init__(self, *args, assignee_choices: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignee.choices = [("", "Nobody"), *assignee_choices]
+
+
+class SpeakerFixForm(FlaskForm):
+    version = _version_field()
+    speaker_name = StringField("Who really said it", validators=[DataRequired(), Length(max=300)],
+                               description="A speaker on record is found by name; a new name makes a new record.")
+    speaker_note = StringField("Why", validators=[Optional(), Length(max=2000)])
+
+
+class VersionForm(FlaskForm):
+    """A one-click action on a quote: only the version the page showed."""
+
+    version = _version_field()
+
+
+class QueueActionForm(FlaskForm):
+    """Bulk actions on the queue. Each checkbox and "assign to me" button sends "id:version"."""
+
+    quote = SelectMultipleField("Selected quotes", choices=[], validate_choice=False)
+    take = StringField(validators=[Optional()])
+    action = StringField(validators=[Optional()])
+    bulk_assignee = SelectField("Assign to", choices=[("", "Nobody")])
+    bulk_status = SelectField("Set status to", choices=[(s.value, s.label) for s in ReviewStatus])
+
+    def __init__(self, *args, assignee_choices: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bulk_assignee.choices = [("", "Nobody"), *assignee_choices]
+
+    def selected(self) -> list[tuple[int, int]]:
+        """The (quote id, version) pairs ticked; malformed values are dropped."""
+        return [pair for pair in map(parse_quote_version, self.quote.data or []) if pair]
+
+    def taken(self) -> tuple[int, int] | None:
+        return parse_quote_version(self.take.data or "")
+
+
+def parse_quote_version(value: str) -> tuple[int, int] | None:
+    """ "12:3" -> (12, 3); anything else -> None.
+
+    >>> parse_quote_version("12:3"), parse_quote_version("x")
+    ((12, 3), None)
+    """
+    quote_id, _, version = value.partition(":")
+    if quote_id.isdigit() and version.isdigit():
+        return int(quote_id), int(version)
+    return None
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's filters (GET: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=[("open", "Open (not published)"), ("any", "Any status")]
+                         + [(s.value, s.label) for s in ReviewStatus], default="open")
+    verdict = SelectField("Verdict", choices=[("", "Any verdict")] + [(v.value, v.label) for v in Verdict])
+    speaker = StringField("Speaker", validators=[Optional(), Length(max=300)])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    reviewer = SelectField("Assigned to", choices=[("", "Anyone")])
+    date_from = DateField("Said from", validators=[Optional()])
+    date_to = DateField("Said until", validators=[Optional()])
+
+    def __init__(self, *args, reviewer_choices: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviewer.choices = [("", "Anyone"), ("me", "Me"), ("none", "Nobody"), *reviewer_choices]

@@ -43,6 +43,13 @@ def run_online() -> None:
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options.setdefault("include_name", include_name)
     with database.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and rename tables: foreign keys and trigger
+            # checks must not fire half-way (run on the raw connection, before
+            # the migration's transaction begins, where SQLite honours them).
+            raw = connection.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA legacy_alter_table=ON")
         context.configure(connection=connection, target_metadata=database.metadata, **options)
         with context.begin_transaction():
             context.run_migrations()

@@ -29,9 +29,11 @@ def needs_schema(command):
 
 
 def register_commands(app: Flask) -> None:
-    from . import ingest, users
+    from . import ingest, jobs, users
 
     app.cli.add_command(ingest.ingest_command)
     app.cli.add_command(ingest.seed_command)
     app.cli.add_command(users.users_cli)
     app.cli.add_command(users.tokens_cli)
+    app.cli.add_command(jobs.worker_command)
+    app.cli.add_command(jobs.jobs_cli)

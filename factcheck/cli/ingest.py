@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -9,14 +10,17 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
 from ..content import IngestError
 from ..content.clean import decode_bytes
 from ..content.html import parse_date
 from ..db import db
-from ..models import ArticleSource, Role
+from ..models import ArticleSource, Job, Role
 from ..services import accounts
 from ..services.ingestion import ArticleInput, ingest_article
+from ..services.jobs import submit_job
+from ..worker import dispatch
 from . import needs_schema
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -38,16 +42,25 @@ class IngestSummary:
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--background", is_flag=True,
+              help="Queue one job per article for `flask worker` instead of ingesting here.")
 @needs_schema
-def ingest_command(paths: tuple[Path, ...]) -> None:
+def ingest_command(paths: tuple[Path, ...], background: bool) -> None:
     """Ingest .txt, .html and .jsonl files, and folders of them (recursively)."""
     files = list(_expand(paths))
     summary = IngestSummary()
-    with click.progressbar(files, label="Ingesting", file=sys.stderr,
+    one = _queue_one if background else _ingest_one
+    with click.progressbar(files, label="Queueing" if background else "Ingesting", file=sys.stderr,
                            item_show_func=lambda p: p.name if p else "") as bar:
         for path in bar:
             for label, data in _inputs_from(path, summary):
-                _ingest_one(label, data, summary)
+                one(label, data, summary)
+    if background:
+        click.echo(f"queued: {summary.ingested}, already queued: {summary.present}, "
+                   f"failed: {len(summary.failures)} (see `flask --app wsgi jobs list`)")
+        for label, reason in summary.failures:
+            click.echo(f"  failed: {label}: {reason}")
+        sys.exit(1 if summary.failures else 0)
     click.echo(f"ingested: {summary.ingested}, already present: {summary.present}, "
                f"failed: {len(summary.failures)}")
     for label, reason in summary.failures:
@@ -127,6 +140,24 @@ def _ingest_one(label: str, data: ArticleInput, summary: IngestSummary) -> None:
         summary.failures.append((label, f"unexpected error: {error.__class__.__name__}: {error}"))
         return
     summary.record(result.created)
+
+
+def _queue_one(label: str, data: ArticleInput, summary: IngestSummary) -> None:
+    """One job per article; the same input twice maps to the same job."""
+    payload = {key: value for key, value in {
+        "source": data.source.value, "text": data.text, "html": data.html, "title": data.title,
+        "url": data.url, "outlet": data.outlet,
+        "published_at": data.published_at.isoformat() if data.published_at else None,
+    }.items() if value is not None}
+    key = "ingest:" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    known = db.session.scalar(select(Job.id).where(Job.idempotency_key == key))
+    job = submit_job(db.session, "ingest_article", payload, idempotency_key=key)
+    db.session.commit()
+    if known is not None:
+        summary.record(False)
+        return
+    dispatch(job)
+    summary.record(True)
 
 
 @click.command("seed")

@@ -33,6 +33,18 @@ class FetchOptions:
     allowed_networks: tuple[str, ...] = ()
     user_agent: str = "factcheck/1.0"
 
+    @classmethod
+    def from_config(cls, config) -> "FetchOptions":
+        """Options from the app's settings (any mapping with the FETCH_* keys)."""
+        return cls(
+            connect_timeout=config["FETCH_CONNECT_TIMEOUT"],
+            read_timeout=config["FETCH_READ_TIMEOUT"],
+            max_bytes=config["MAX_ARTICLE_BYTES"],
+            max_redirects=config["FETCH_MAX_REDIRECTS"],
+            allowed_networks=tuple(config["FETCH_ALLOWED_NETWORKS"]),
+            user_agent=config["FETCH_USER_AGENT"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class FetchedPage:

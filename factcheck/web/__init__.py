@@ -4,7 +4,11 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import articles, auth, main, quotes, speakers
+    from . import articles, auth, jobs, main, quotes, speakers
 
-    for module in (main, auth, articles, quotes, speakers):
+    for module in (main, auth, articles, quotes, speakers, jobs):
+        app.register_blueprint(module.bp)
+    from . import embed, feeds, search  # readers: search, Atom feeds, embeddable cards
+
+    for module in (search, feeds, embed):
         app.register_blueprint(module.bp)

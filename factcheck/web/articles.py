@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from ..content import ArticleTooLarge, IngestError
 from ..content.clean import decode_bytes
-from ..content.fetch import FetchOptions
 from ..db import db
 from ..forms import PasteArticleForm, UploadArticleForm, UrlArticleForm
-from ..models import ArticleSource, Role
+from ..models import ArticleSource, JobState, Role
 from ..services import browse
-from ..services.ingestion import ArticleInput, IngestResult, ingest_article, ingest_url
+from ..services.ingestion import ArticleInput, IngestResult, ingest_article
+from ..services.jobs import submit_job
+from ..worker import dispatch
 from .auth import role_required
 from .helpers import page_arg, per_page
 
@@ -62,12 +64,20 @@ def create_pasted():
 @bp.post("/new/url")
 @role_required(Role.REVIEWER)
 def create_from_url():
+    """Fetching runs as a job: on a worker when a queue is configured, else right here."""
     form = UrlArticleForm()
     if not form.validate_on_submit():
         return _render_new(url=form, active="url"), 400
-    return _ingest_or_show_error(
-        lambda: ingest_url(db.session, form.url.data, options=fetch_options()), form, form.url, "url"
-    )
+    job = submit_job(db.session, "fetch_url", {"url": form.url.data}, user=current_user)
+    db.session.commit()
+    dispatch(job)
+    if job.state is JobState.FAILED:
+        form.url.errors = [*form.url.errors, job.error]
+        return _render_new(url=form, active="url"), 422
+    if job.state is JobState.DONE:
+        return _show_result(job.result["article_id"], job.result["created"])
+    flash("The page is being fetched in the background; this page shows when it is done.", "info")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/new/upload")
@@ -95,18 +105,6 @@ def create_from_upload():
     return _ingest_or_show_error(ingest, form, form.file, "upload")
 
 
-def fetch_options() -> FetchOptions:
-    config = current_app.config
-    return FetchOptions(
-        connect_timeout=config["FETCH_CONNECT_TIMEOUT"],
-        read_timeout=config["FETCH_READ_TIMEOUT"],
-        max_bytes=config["MAX_ARTICLE_BYTES"],
-        max_redirects=config["FETCH_MAX_REDIRECTS"],
-        allowed_networks=tuple(config["FETCH_ALLOWED_NETWORKS"]),
-        user_agent=config["FETCH_USER_AGENT"],
-    )
-
-
 def _ingest_or_show_error(ingest, form, field, active: str):
     try:
         result = ingest()
@@ -115,11 +113,16 @@ def _ingest_or_show_error(ingest, form, field, active: str):
         field.errors = [*field.errors, str(error)]
         return _render_new(**{active: form}, active=active), 422
     db.session.commit()
-    if result.created:
-        flash(f"Article added with {len(result.article.quotes)} quotes.", "success")
+    return _show_result(result.article.id, result.created)
+
+
+def _show_result(article_id: int, created: bool):
+    if created:
+        count = len(browse.article_with_quotes(db.session, article_id).quotes)
+        flash(f"Article added with {count} quote{'' if count == 1 else 's'}.", "success")
     else:
         flash("This article was already here; you are looking at the stored copy.", "info")
-    return redirect(url_for("articles.show", article_id=result.article.id))
+    return redirect(url_for("articles.show", article_id=article_id))
 
 
 def _render_new(*, paste=None, url=None, upload=None, active: str = "paste"):

@@ -1,0 +1,119 @@
+"""Running jobs: on an RQ worker when Redis is configured, inline otherwise.
+
+This is an edge like a view or a command: it owns the transactions. A job is
+marked running in one commit; its work and its "done" state are committed
+together; a failure rolls the work back and records the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from flask import Flask, current_app
+
+from .content import IngestError
+from .content.fetch import FetchOptions
+from .db import db
+from .models import Job
+from .services import jobs
+
+log = logging.getLogger("factcheck.jobs")
+QUEUE_NAME = "factcheck"
+# Set by `flask worker` so forked work horses reuse the parent's configured app.
+_worker_app: Flask | None = None
+
+
+def job_context() -> jobs.JobContext:
+    return jobs.JobContext(fetch_options=FetchOptions.from_config(current_app.config),
+                           max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
+
+
+def dispatch(job: Job) -> None:
+    """Hand a committed job to the queue, or run it now when there is no queue."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        run(job.id)
+        return
+    queue(redis_url).enqueue(
+        "factcheck.worker.perform", job.id,
+        job_id=f"factcheck-job-{job.id}-{job.attempts}",
+        job_timeout=current_app.config.get("JOB_TIMEOUT", 600),
+        result_ttl=3600, failure_ttl=7 * 24 * 3600,
+    )
+
+
+def queue(redis_url: str):
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+
+
+def run(job_id: int) -> Job | None:
+    """Carry out one job in the current app context."""
+    session = db.session
+    job = session.get(Job, job_id)
+    if job is None or job.state.value == "done":
+        return job  # already carried out by an earlier attempt: nothing to repeat
+    jobs.mark_running(job)
+    session.commit()
+    log.info("job started", extra={"fields": {"job_id": job.id, "kind": job.kind,
+                                              "attempt": job.attempts}})
+    try:
+        jobs.perform(session, job, job_context())
+        _failpoint("before-commit")
+        session.commit()
+    except (IngestError, jobs.JobError) as error:
+        _record_failure(job_id, str(error))
+    except Exception as error:  # the reason is kept on the job for the user to see
+        log.exception("job failed", extra={"fields": {"job_id": job_id}})
+        _record_failure(job_id, f"{error.__class__.__name__}: {error}")
+    else:
+        log.info("job done", extra={"fields": {"job_id": job.id, "result": job.result}})
+    return session.get(Job, job_id)
+
+
+def _failpoint(name: str) -> None:
+    """Crash tests stop a worker here (FACTCHECK_FAILPOINT=before-commit) to kill it."""
+    if os.environ.get("FACTCHECK_FAILPOINT") == name:
+        log.warning("failpoint reached", extra={"fields": {"failpoint": name}})
+        time.sleep(float(os.environ.get("FACTCHECK_FAILPOINT_SECONDS", "60")))
+
+
+def _record_failure(job_id: int, reason: str) -> None:
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    jobs.mark_failed(job, reason)
+    db.session.commit()
+    log.warning("job failed", extra={"fields": {"job_id": job_id, "reason": reason}})
+
+
+def perform(job_id: int) -> None:
+    """RQ entry point: runs in a forked work horse with its own connections."""
+    app = _worker_app
+    if app is None:
+        from .app import create_app
+
+        app = create_app()
+    with app.app_context():
+        # Connections made by the parent before the fork must not be shared.
+        db.engine.dispose(close=False)
+        run(job_id)
+
+
+def start_worker(app: Flask, *, burst: bool = False) -> None:
+    """Serve the queue until stopped (`flask worker`)."""
+    global _worker_app
+    from redis import Redis
+    from rq import Worker
+
+    redis_url = app.config.get("REDIS_URL")
+    if not redis_url:
+        raise RuntimeError("No queue is configured: set FACTCHECK_REDIS_URL to run a worker.")
+    _worker_app = app
+    connection = Redis.from_url(redis_url)
+    worker = Worker([QUEUE_NAME], connection=connection,
+                    name=f"factcheck-{os.getpid()}")
+    worker.work(burst=burst, logging_level="WARNING")

@@ -1,0 +1,136 @@
+"""Jobs on a real Redis queue, carried out by real `flask worker` processes.
+
+Skipped (with the reason) when FACTCHECK_TEST_REDIS_URL is not set; `.ci/run`
+sets it to this machine's Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.db import db
+from factcheck.models import Article, Job, JobState, Quote
+from factcheck.services import jobs
+from factcheck.worker import dispatch
+
+REDIS_URL = os.environ.get("FACTCHECK_TEST_REDIS_URL")
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="FACTCHECK_TEST_REDIS_URL is not set")
+TEXT = ('"We cannot keep patching this structure," said Mayor Ingrid Halvorsen. '
+        '"This is the cheapest day to fix it," she added.')
+
+
+@pytest.fixture
+def queued_app(app):
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    return app
+
+
+def worker(app, *extra_args, **extra_env) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "FACTCHECK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FACTCHECK_REDIS_URL": REDIS_URL,
+        "FACTCHECK_SECRET_KEY": "test",
+        "FACTCHECK_SCHEMA_CHECK": "false",
+        **extra_env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", *extra_args],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+
+def kill_with_children(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and its work horse (RQ gives the horse its own session)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == process.pid:
+            children.append(int(stat.parent.name))
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=10)
+
+
+def wait_for(predicate, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+def job_state(app, job_id: int) -> JobState:
+    with app.app_context():
+        db.session.remove()
+        return db.session.get(Job, job_id).state
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        db.session.remove()
+        return (db.session.scalar(select(func.count()).select_from(Article)),
+                db.session.scalar(select(func.count()).select_from(Quote)))
+
+
+def submit(app, text: str = TEXT) -> int:
+    with app.app_context():
+        job = jobs.submit_job(db.session, "ingest_article", {"text": text, "title": "Bridge"})
+        db.session.commit()
+        dispatch(job)
+        assert job.state is JobState.QUEUED, "with a queue configured nothing runs inline"
+        return job.id
+
+
+def test_worker_carries_out_queued_jobs(queued_app):
+    ids = [submit(queued_app, TEXT + f" Story number {n}.") for n in range(3)]
+    process = worker(queued_app, "--burst")
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, output.decode()
+    assert [job_state(queued_app, i) for i in ids] == [JobState.DONE] * 3
+    assert counts(queued_app)[0] == 3
+
+
+def test_killed_worker_leaves_nothing_half_written_and_retry_completes(queued_app):
+    job_id = submit(queued_app)
+    process = worker(queued_app, FACTCHECK_FAILPOINT="before-commit", FACTCHECK_FAILPOINT_SECONDS="60")
+    try:
+        wait_for(lambda: job_state(queued_app, job_id) is JobState.RUNNING)
+        time.sleep(2.0)  # the article and its quotes are flushed, not committed
+        assert counts(queued_app) == (0, 0)
+    finally:
+        kill_with_children(process)
+    assert counts(queued_app) == (0, 0), "a killed worker left part of an article behind"
+    assert job_state(queued_app, job_id) is JobState.RUNNING
+
+    with queued_app.app_context():
+        job = db.session.get(Job, job_id)
+        job.started_at -= jobs.STALE_AFTER + timedelta(minutes=1)  # its worker is gone
+        jobs.requeue(job)
+        db.session.commit()
+        dispatch(job)
+    process = worker(queued_app, "--burst")
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, output.decode()
+    assert job_state(queued_app, job_id) is JobState.DONE
+    articles, quotes = counts(queued_app)
+    assert articles == 1 and quotes >= 1
