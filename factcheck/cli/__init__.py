@@ -29,7 +29,7 @@ def needs_schema(command):
 
 
 def register_commands(app: Flask) -> None:
-    from . import ingest, jobs, users
+    from . import backup, ingest, jobs, users
 
     app.cli.add_command(ingest.ingest_command)
     app.cli.add_command(ingest.seed_command)
@@ -37,3 +37,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users.tokens_cli)
     app.cli.add_command(jobs.worker_command)
     app.cli.add_command(jobs.jobs_cli)
+    app.cli.add_command(backup.backup_command)
