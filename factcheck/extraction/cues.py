@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Cue", "REPORTING_VERBS", "cue_after", "cue_before", "sentence_start",
+__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "cue_after", "cue_before", "sentence_start",
            "sentence_end", "MASK"]
 
 MASK = "\x00"
@@ -263,6 +263,38 @@ takes got get gets went go goes came come comes gave give gives put puts
 _PRONOUN_SUBJECTS = frozenset("he she they it we i you who".split())
 
 
+_DETERMINERS = frozenset("""
+the a an his her their its our my your this that these those one another some many
+most several two three four five both each every no any
+""".split())
+_NOT_SPEAKER_HEADS = frozenset("""
+time times past future year years week weeks month months day days ago night morning
+way case point fact end part kind lot number rest thing things moment
+""".split())
+
+
+def plausible_speaker(phrase: str) -> bool:
+    """Whether a phrase can be who spoke: "the mayor", "Ana Ruiz", "officials" -
+    not "the time", "arranging calls" or "said his"."""
+    words = [w.strip(",.;:()\"\u201c\u201d") for w in phrase.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    low = [w.lower() for w in words]
+    if low[0] in _PRONOUN_SUBJECTS:
+        return len(words) == 1
+    if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _NP_FUNCTION and low[-1] != "one":
+        return False
+    if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS:
+        return False
+    for w in low[1:]:
+        if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to"):
+            return False
+        if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
+            return False
+    return True
+
+
 def _word_ok(word: str) -> bool:
     w = word.strip(",.\u2019'\"")
     if not w:
@@ -492,7 +524,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
             return None
         if k > i and bare[0].islower():
             prev = w(k - 1).strip(",.\"")
-            after_name = prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or \
+            after_name = (prev[:1].isupper() and prev.lower() not in _DETERMINERS) or \
+                prev.lower() in _PRONOUN_SUBJECTS or \
                 prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
             if _verbish(tok, after_name):
                 break
@@ -678,9 +711,10 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         if sp:
             return Cue(masked[acc.start():acc.end()].strip(), acc.span(), sp, role,
                        bool(punct), False)
+    fallback = None
     for v in reversed(verbs[-3:]):
         word = v.group().lower()
-        if word.endswith("ing") and masked[max(start, v.start() - 2):v.start()].strip() in (",", ""):
+        if word.endswith("ing"):
             # "…, saying: “…": the participle shares the subject of the
             # previous reporting verb, or else of the sentence.
             if any(p.start() < v.start() for p in verbs):
@@ -690,6 +724,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
         sp, role = _np_backward(masked, start, v.start())
+        if sp is not None and not plausible_speaker(masked[sp[0]:sp[1]]):
+            subj = _sentence_subject(masked, start, v.start())
+            if subj is not None:
+                return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
+            if fallback is None:
+                fallback = Cue(v.group(), v.span(), sp, role, False, False, True)
+            continue
         if sp is None:
             # Inverted or fronted: "Said Smith: “…" / "…, says Smith: “".
             fwd, frole = _np_forward(masked, v.end(), end)
@@ -707,6 +748,8 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     subject = _sentence_subject(masked, start, end)
     if subject is not None:
         return subject
+    if fallback is not None:
+        return fallback
     # Headline or label form: "Smith: “…" with nothing else before.
     if punct == ":":
         sp, role = _np_forward(masked, start, end - 1)

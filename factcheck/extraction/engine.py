@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from .cues import MASK, Cue, _sentence_subject, cue_after, cue_before, sentence_end, sentence_start
+from .cues import (MASK, Cue, _sentence_subject, cue_after, cue_before, plausible_speaker,
+                   sentence_end, sentence_start)
 from .marks import QuoteSpan, find_quote_spans
 from .model import ExtractedQuote
 from .speakers import ArticlePeople, parse_speaker
@@ -191,6 +192,12 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                                   and before.speaker is not None):
             after = cue_after(art.masked, last.close_end, limit)
         cue = _choose(before, after, art, first)
+        if cue is not None and cue.speaker is not None and not plausible_speaker(
+                art.masked[cue.speaker[0]:cue.speaker[1]]):
+            other = after if cue is before else before
+            if other is not None and other.speaker is not None and plausible_speaker(
+                    art.masked[other.speaker[0]:other.speaker[1]]):
+                cue = other
         if (cue is None or cue.subject_only) and last.closed and limit < lp_end:
             # "“A” and “B,” Dean said.": the attribution closes the sentence,
             # past the next quote.
