@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (DateField, IntegerField, PasswordField, SearchField, SelectField,
+from wtforms import (DateField, IntegerField, PasswordField, SearchField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, TextAreaField, URLField)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -49,13 +49,14 @@ class SearchForm(FlaskForm):
     q = SearchField("Words or speaker", validators=[Optional(), Length(max=500)],
                     description='All words must appear. "Quote marks" for a phrase, -word to leave out.')
     speaker = StringField("Speaker", validators=[Optional(), Length(max=300)])
-    verdict = SelectField("Verdict", choices=[("", "Any verdict")] + [(v.value, v.label) for v in Verdict],
-                          validators=[Optional()])
+    verdict = SelectField("Verdict", choices=[SelectChoice("", "Any verdict")]
+                          + [SelectChoice(v.value, v.label) for v in Verdict], validators=[Optional()])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    sort = SelectField("Sort", choices=[("relevance", "Best match"), ("newest", "Newest first"),
-                                        ("oldest", "Oldest first")], validators=[Optional()])
+    sort = SelectField("Sort", choices=[SelectChoice("relevance", "Best match"),
+                                        SelectChoice("newest", "Newest first"),
+                                        SelectChoice("oldest", "Oldest first")], validators=[Optional()])
 
 
 class RetryJobForm(FlaskForm):

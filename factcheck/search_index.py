@@ -1,10 +1,12 @@
 """The full-text index over quotes: SQLite FTS5, or a PostgreSQL tsvector with a GIN index.
 
 One document per quote: its words, and the speaker's name (so a search for a name
-finds what that person said). Triggers keep it in step with every write, whoever
-makes it (quote insert, change of text or speaker, delete; speaker rename), so no
+finds what that person said), plus the date it was said (its article's date) with
+a b-tree index, so "newest first" and date ranges never sort a whole result set.
+Triggers keep it in step with every write, whoever makes it (quote insert, change
+of text, speaker or article, delete; speaker rename; article date change), so no
 service has to remember to. It is created and dropped with the ``quotes`` table,
-so ``create_all()`` (tests) builds what migration 0002 builds.
+so ``create_all()`` (tests) builds what migrations 0002 and 0004 build.
 
 It is not part of the ORM metadata: ``include_name`` keeps Alembic's autogenerate
 from proposing to drop it.
@@ -17,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 TABLE = "quote_search"
 
-SQLITE_CREATE = (
+SQLITE_WORDS_CREATE = (
     # Porter stemming so "voted" finds "vote"; diacritics folded like speaker keys.
     "CREATE VIRTUAL TABLE quote_search USING fts5("
     "text, speaker, tokenize = 'porter unicode61 remove_diacritics 2')",
@@ -38,11 +40,40 @@ SQLITE_CREATE = (
         WHERE rowid IN (SELECT id FROM quotes WHERE speaker_id = new.id);
     END""",
 )
+# The date each quote was said, beside the FTS5 table (which cannot hold a b-tree index).
+SQLITE_DATES_CREATE = (
+    """CREATE TABLE quote_search_dates (
+        quote_id INTEGER PRIMARY KEY, said_at DATETIME NOT NULL)""",
+    "CREATE INDEX ix_quote_search_dates_said_at ON quote_search_dates (said_at, quote_id)",
+    """CREATE TRIGGER quote_search_dates_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quote_search_dates (quote_id, said_at) SELECT new.id,
+            coalesce(published_at, created_at) FROM articles WHERE id = new.article_id;
+    END""",
+    """CREATE TRIGGER quote_search_dates_move AFTER UPDATE OF article_id ON quotes BEGIN
+        UPDATE quote_search_dates SET said_at = (SELECT coalesce(published_at, created_at)
+            FROM articles WHERE id = new.article_id) WHERE quote_id = new.id;
+    END""",
+    """CREATE TRIGGER quote_search_dates_delete AFTER DELETE ON quotes BEGIN
+        DELETE FROM quote_search_dates WHERE quote_id = old.id;
+    END""",
+    """CREATE TRIGGER quote_search_dates_article AFTER UPDATE OF published_at, created_at ON articles BEGIN
+        UPDATE quote_search_dates SET said_at = coalesce(new.published_at, new.created_at)
+        WHERE quote_id IN (SELECT id FROM quotes WHERE article_id = new.id);
+    END""",
+)
+SQLITE_CREATE = SQLITE_WORDS_CREATE + SQLITE_DATES_CREATE
 SQLITE_FILL = (
     "INSERT INTO quote_search (rowid, text, speaker) "
-    "SELECT q.id, q.text, coalesce(s.name, '') FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
+    "SELECT q.id, q.text, coalesce(s.name, '') FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id",
+    "INSERT INTO quote_search_dates (quote_id, said_at) "
+    "SELECT q.id, coalesce(a.published_at, a.created_at) FROM quotes q JOIN articles a ON a.id = q.article_id",
 )
 SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS quote_search_dates_article",
+    "DROP TRIGGER IF EXISTS quote_search_dates_delete",
+    "DROP TRIGGER IF EXISTS quote_search_dates_move",
+    "DROP TRIGGER IF EXISTS quote_search_dates_insert",
+    "DROP TABLE IF EXISTS quote_search_dates",
     "DROP TRIGGER IF EXISTS quote_search_speaker",
     "DROP TRIGGER IF EXISTS quote_search_delete",
     "DROP TRIGGER IF EXISTS quote_search_update",
@@ -51,26 +82,35 @@ SQLITE_DROP = (
 )
 
 POSTGRESQL_CREATE = (
+    # English stemming with accents folded, so "sanchez" finds "Sánchez" (unaccent is a
+    # trusted extension: the database owner may create it).
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE TEXT SEARCH CONFIGURATION factcheck_english (COPY = english)",
+    "ALTER TEXT SEARCH CONFIGURATION factcheck_english "
+    "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
     """CREATE TABLE quote_search (
         quote_id integer PRIMARY KEY REFERENCES quotes (id) ON DELETE CASCADE,
-        document tsvector NOT NULL
+        document tsvector NOT NULL,
+        said_at timestamp without time zone NOT NULL
     )""",
     "CREATE INDEX ix_quote_search_document ON quote_search USING gin (document)",
+    "CREATE INDEX ix_quote_search_said_at ON quote_search (said_at, quote_id)",
     # The words weigh more than the speaker's name when ranking.
     """CREATE FUNCTION quote_search_document(quote_text text, speaker_name text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE AS $$
-        SELECT setweight(to_tsvector('english', coalesce(quote_text, '')), 'A')
-            || setweight(to_tsvector('english', coalesce(speaker_name, '')), 'B')
+        SELECT setweight(to_tsvector('factcheck_english', coalesce(quote_text, '')), 'A')
+            || setweight(to_tsvector('factcheck_english', coalesce(speaker_name, '')), 'B')
     $$""",
     """CREATE FUNCTION quote_search_on_quote() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO quote_search (quote_id, document)
-        VALUES (NEW.id, quote_search_document(
-            NEW.text, (SELECT name FROM speakers WHERE id = NEW.speaker_id)))
-        ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document;
+        INSERT INTO quote_search (quote_id, document, said_at)
+        VALUES (NEW.id,
+            quote_search_document(NEW.text, (SELECT name FROM speakers WHERE id = NEW.speaker_id)),
+            (SELECT coalesce(published_at, created_at) FROM articles WHERE id = NEW.article_id))
+        ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document, said_at = EXCLUDED.said_at;
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER quote_search_quote AFTER INSERT OR UPDATE OF text, speaker_id ON quotes
+    """CREATE TRIGGER quote_search_quote AFTER INSERT OR UPDATE OF text, speaker_id, article_id ON quotes
         FOR EACH ROW EXECUTE FUNCTION quote_search_on_quote()""",
     """CREATE FUNCTION quote_search_on_speaker() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -81,18 +121,30 @@ POSTGRESQL_CREATE = (
     """CREATE TRIGGER quote_search_speaker AFTER UPDATE OF name ON speakers
         FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
         EXECUTE FUNCTION quote_search_on_speaker()""",
+    """CREATE FUNCTION quote_search_on_article() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE quote_search SET said_at = coalesce(NEW.published_at, NEW.created_at)
+        FROM quotes WHERE quotes.article_id = NEW.id AND quote_search.quote_id = quotes.id;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER quote_search_article AFTER UPDATE OF published_at, created_at ON articles
+        FOR EACH ROW EXECUTE FUNCTION quote_search_on_article()""",
 )
 POSTGRESQL_FILL = (
-    "INSERT INTO quote_search (quote_id, document) "
-    "SELECT q.id, quote_search_document(q.text, s.name) FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id"
+    "INSERT INTO quote_search (quote_id, document, said_at) "
+    "SELECT q.id, quote_search_document(q.text, s.name), coalesce(a.published_at, a.created_at) "
+    "FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN speakers s ON s.id = q.speaker_id"
 )
 POSTGRESQL_DROP = (
+    "DROP TRIGGER IF EXISTS quote_search_article ON articles",
+    "DROP FUNCTION IF EXISTS quote_search_on_article()",
     "DROP TRIGGER IF EXISTS quote_search_speaker ON speakers",
     "DROP TRIGGER IF EXISTS quote_search_quote ON quotes",
     "DROP FUNCTION IF EXISTS quote_search_on_speaker()",
     "DROP FUNCTION IF EXISTS quote_search_on_quote()",
     "DROP TABLE IF EXISTS quote_search",
     "DROP FUNCTION IF EXISTS quote_search_document(text, text)",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS factcheck_english",
 )
 
 _CREATE = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Article, Quote, QuoteMatch, Speaker
+from ..models import Article, MatchRelation, Quote, QuoteMatch, ReviewEvent, ReviewStatus, Speaker
 from .pagination import Page, paginate
 
 
@@ -82,3 +86,138 @@ def matches_of(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[
         .order_by(QuoteMatch.score.desc())
     ).all()
     return list(earlier), list(later)
+
+
+# --- The quote page, related quotes and published verdicts (reader-facing) ---
+
+PUBLIC_STATUSES = tuple(status for status in ReviewStatus if status.is_public)
+PUBLIC_STATUS_VALUES = tuple(status.value for status in PUBLIC_STATUSES)
+# The relations shown as "variants": the words differ, or one lies inside the other.
+VARIANT_RELATIONS = (MatchRelation.VARIANT, MatchRelation.FRAGMENT, MatchRelation.EXTENSION)
+
+
+def quote_for_page(session: Session, quote_id: int) -> Quote | None:
+    return session.scalars(
+        select(Quote).where(Quote.id == quote_id).options(
+            selectinload(Quote.speaker), selectinload(Quote.article),
+            selectinload(Quote.evidence), selectinload(Quote.misattributed_to),
+        )
+    ).first()
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """A public moment in a quote's review: its verdict published, or corrected."""
+
+    status: ReviewStatus
+    at: datetime
+
+
+def public_history(session: Session, quote: Quote) -> list[HistoryEntry]:
+    """When the verdict was published and corrected, oldest first; empty while unpublished."""
+    if not quote.status.is_public:
+        return []
+    events = session.scalars(
+        select(ReviewEvent).where(
+            ReviewEvent.quote_id == quote.id, ReviewEvent.field == "status",
+            ReviewEvent.to_value.in_(PUBLIC_STATUS_VALUES),
+        ).order_by(ReviewEvent.created_at, ReviewEvent.id)
+    ).all()
+    entries = [HistoryEntry(ReviewStatus(event.to_value), event.created_at) for event in events]
+    if not entries and quote.published_at:
+        entries.append(HistoryEntry(ReviewStatus.PUBLISHED, quote.published_at))
+    return entries
+
+
+def last_public_change(session: Session, quotes: list[Quote]) -> dict[int, datetime]:
+    """Per quote, when its verdict was last published or corrected (for feeds' ``updated``)."""
+    found = {quote.id: quote.published_at for quote in quotes if quote.published_at}
+    if not quotes:
+        return found
+    rows = session.execute(
+        select(ReviewEvent.quote_id, func.max(ReviewEvent.created_at)).where(
+            ReviewEvent.quote_id.in_([quote.id for quote in quotes]), ReviewEvent.field == "status",
+            ReviewEvent.to_value.in_(PUBLIC_STATUS_VALUES),
+        ).group_by(ReviewEvent.quote_id)
+    )
+    for quote_id, at in rows:
+        if at is not None and (quote_id not in found or at > found[quote_id]):
+            found[quote_id] = at
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedQuote:
+    """Another quote matched with this one, and how (``earlier``: it came first)."""
+
+    quote: Quote
+    relation: MatchRelation
+    score: float
+    earlier: bool
+    misattribution: bool
+    diff: tuple[Any, ...] | None = None   # factcheck.matching DiffOps, earlier -> later
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    repeats: list[RelatedQuote]
+    variants: list[RelatedQuote]
+    misattributions: list[RelatedQuote]
+
+    def __bool__(self) -> bool:
+        return bool(self.repeats or self.variants or self.misattributions)
+
+
+def related_quotes(session: Session, quote: Quote) -> Related:
+    """Repeats, variants (with their word-level diff) and possible misattributions of ``quote``."""
+    earlier, later = matches_of(session, quote.id)
+    items = [RelatedQuote(m.earlier, m.relation, m.score, True, m.misattribution) for m in earlier]
+    items += [RelatedQuote(m.quote, m.relation, m.score, False, m.misattribution) for m in later]
+    _load_articles(session, [item.quote for item in items])
+    repeats, variants, misattributions = [], [], []
+    for item in items:
+        if item.misattribution:
+            misattributions.append(item)
+        elif item.relation in VARIANT_RELATIONS:
+            old, new = (item.quote.text, quote.text) if item.earlier else (quote.text, item.quote.text)
+            variants.append(replace(item, diff=word_diff_or_none(old, new)))
+        else:
+            repeats.append(item)
+    return Related(repeats, variants, misattributions)
+
+
+def word_diff_or_none(earlier: str, later: str) -> tuple[Any, ...] | None:
+    """The word-level diff from ``factcheck.matching``, or None while that engine is absent."""
+    try:
+        from ..matching import word_diff
+    except ImportError:
+        return None
+    return tuple(word_diff(earlier, later))
+
+
+def published_verdicts(session: Session, *, speaker_id: int | None = None, limit: int = 50) -> list[Quote]:
+    """Quotes with a published (or corrected) verdict, most recently published first."""
+    query = (
+        select(Quote).where(Quote.status.in_(PUBLIC_STATUSES), Quote.published_at.is_not(None))
+        .options(selectinload(Quote.speaker), selectinload(Quote.article))
+        .order_by(Quote.published_at.desc(), Quote.id.desc()).limit(limit)
+    )
+    if speaker_id is not None:
+        query = query.where(Quote.speaker_id == speaker_id)
+    return list(session.scalars(query))
+
+
+def live_speaker(session: Session, speaker_id: int) -> Speaker | None:
+    """The speaker, following merges to the record that absorbed it."""
+    speaker = session.get(Speaker, speaker_id)
+    seen = set()
+    while speaker is not None and speaker.merged_into_id and speaker.id not in seen:
+        seen.add(speaker.id)
+        speaker = session.get(Speaker, speaker.merged_into_id)
+    return speaker
+
+
+def _load_articles(session: Session, quotes: list[Quote]) -> None:
+    missing = {quote.article_id for quote in quotes}
+    if missing:
+        session.scalars(select(Article).where(Article.id.in_(missing))).all()

@@ -1,11 +1,14 @@
-"""Quotes: the list and one quote with its matches."""
+"""Quotes: the list, and one quote as readers see it (verdict, evidence, history, related quotes)."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, url_for
 
 from ..db import db
-from ..models import Quote
 from ..services import browse
-from .helpers import get_or_404, page_arg, per_page
+from ..services.claimreview import Organization, claim_review
+from .helpers import page_arg, per_page
+from .search import is_desk
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
@@ -18,6 +21,29 @@ def index():
 
 @bp.get("/<int:quote_id>")
 def show(quote_id: int):
-    quote = get_or_404(Quote, quote_id)
-    earlier, later = browse.matches_of(db.session, quote.id)
-    return render_template("quotes/show.html", quote=quote, earlier=earlier, later=later)
+    quote = browse.quote_for_page(db.session, quote_id)
+    if quote is None:
+        abort(404)
+    return render_template(
+        "quotes/show.html",
+        quote=quote,
+        desk=is_desk(),
+        related=browse.related_quotes(db.session, quote),
+        history=browse.public_history(db.session, quote),
+        claim_review=claim_review(
+            quote,
+            url=url_for("quotes.show", quote_id=quote.id, _external=True),
+            article_url=article_url(quote.article),
+            organization=organization(),
+        ),
+    )
+
+
+def article_url(article) -> str:
+    """Where the words appeared: the original when we know it, else the article's page here."""
+    return article.url or url_for("articles.show", article_id=article.id, _external=True)
+
+
+def organization() -> Organization:
+    config = current_app.config
+    return Organization(config["ORGANIZATION_NAME"], config["ORGANIZATION_URL"])

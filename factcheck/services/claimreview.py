@@ -1,0 +1,81 @@
+"""schema.org ClaimReview for a published verdict: what search engines and fact-check tools read.
+
+The claim reviewed is "<speaker> said <words>"; the rating says how faithfully
+the words were reported, on a 1 (worst) to 5 (best) scale, with the verdict's
+label as ``alternateName``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Quote, SpeakerKind, Verdict
+
+BEST_RATING = 5
+WORST_RATING = 1
+RATING_VALUES = {
+    Verdict.ACCURATE: 5,
+    Verdict.ACCURATE_PARAPHRASE: 4,
+    Verdict.DISPUTED: 3,
+    Verdict.UNVERIFIED: 3,
+    Verdict.UNSUPPORTED: 2,
+    Verdict.OUT_OF_CONTEXT: 2,
+    Verdict.MISQUOTED: 1,
+    Verdict.MISATTRIBUTED: 1,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    name: str
+    url: str
+
+
+def claim_review(quote: Quote, *, url: str, article_url: str, organization: Organization) -> dict[str, Any] | None:
+    """The ClaimReview object for ``quote``, or None while its verdict is not published.
+
+    ``url`` is the quote page; ``article_url`` where the words appeared (the
+    original article when known, else its page here).
+    """
+    if not quote.status.is_public:
+        return None
+    article = quote.article
+    claim: dict[str, Any] = {
+        "@type": "Claim",
+        "appearance": {
+            "@type": "CreativeWork",
+            "url": article_url,
+            "headline": article.title,
+        },
+    }
+    if article.outlet:
+        claim["appearance"]["publisher"] = {"@type": "Organization", "name": article.outlet}
+    said_at = article.published_at or article.created_at
+    if said_at:
+        claim["datePublished"] = said_at.date().isoformat()
+    if quote.speaker is not None:
+        kind = "Organization" if quote.speaker.kind is SpeakerKind.ORGANIZATION else "Person"
+        author: dict[str, Any] = {"@type": kind, "name": quote.speaker.name}
+        if quote.role and kind == "Person":
+            author["jobTitle"] = quote.role
+        claim["author"] = author
+    rating_name = quote.verdict.label + (f" ({quote.rating})" if quote.rating else "")
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": quote.text,
+        "itemReviewed": claim,
+        "author": {"@type": "Organization", "name": organization.name, "url": organization.url},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING_VALUES[quote.verdict],
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": rating_name,
+        },
+    }
+    if quote.published_at:
+        review["datePublished"] = quote.published_at.date().isoformat()
+    return review

@@ -1,0 +1,342 @@
+"""Finding quotes: full text (words and speaker names) with filters, one function for both databases.
+
+The index is SQLite FTS5 or a PostgreSQL tsvector (see ``factcheck.search_index``);
+everything else here is the same SQL on both. Readers see only published verdicts:
+for them an unpublished verdict is "Unverified", and the verdict filter agrees.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import Select, and_, column, func, literal_column, not_, or_, select, table
+from sqlalchemy.orm import Session, selectinload
+
+from ..db import UTCDateTime
+from ..models import Article, Quote, ReviewStatus, Speaker, Verdict
+from .pagination import MAX_PER_PAGE, Page
+
+#: Counting stops here: beyond it the page says "more than 10,000" and offers no deeper pages.
+MAX_COUNTED = 10_000
+MAX_QUERY_LENGTH = 500
+MAX_TERMS = 16
+#: Speakers a name filter may stand for (a name that fits more is too vague to be a filter).
+MAX_SPEAKERS_PER_NAME = 50
+PUBLIC_STATUSES = tuple(status for status in ReviewStatus if status.is_public)
+
+_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+_WORD = re.compile(r"[^\W_]+")
+#: At most this many matches are sorted by date directly; more walk the date index instead.
+FEW = 2_000
+
+
+class SearchSort(str, enum.Enum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+    @property
+    def label(self) -> str:
+        return {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}[self.value]
+
+
+class BadSearch(ValueError):
+    """A search that cannot be run as asked; the message says why (shown beside the field)."""
+
+    def __init__(self, message: str, *, field: str = "q"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """A reader's query, parsed: words, "quoted phrases" and -excluded words."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
+
+    @property
+    def highlight(self) -> tuple[str, ...]:
+        """Every word a result should show marked."""
+        return tuple(dict.fromkeys(
+            word for part in (*self.words, *self.phrases) for word in _WORD.findall(part)))
+
+
+def parse_terms(query: str) -> Terms:
+    """Split a query the way search boxes do.
+
+    >>> parse_terms('bridge "forty thousand" -tolls')
+    Terms(words=('bridge',), phrases=('forty thousand',), excluded=('tolls',))
+    """
+    if len(query) > MAX_QUERY_LENGTH:
+        raise BadSearch(f"Searches are at most {MAX_QUERY_LENGTH} characters long.")
+    words: list[str] = []
+    phrases: list[str] = []
+    excluded: list[str] = []
+    for match in _TERM.finditer(query):
+        negated = bool(match.group(1) or match.group(3))
+        raw = match.group(2) if match.group(2) is not None else match.group(4)
+        tokens = _WORD.findall(raw)
+        if not tokens:
+            continue
+        if negated:
+            excluded.append(" ".join(tokens))
+        elif len(tokens) > 1 and match.group(2) is not None:
+            phrases.append(" ".join(tokens))
+        else:
+            # o'brien, forty-two: one term the index splits the same way.
+            (phrases if len(tokens) > 1 else words).append(" ".join(tokens))
+    if len(words) + len(phrases) + len(excluded) > MAX_TERMS:
+        raise BadSearch(f"Use at most {MAX_TERMS} words or phrases.")
+    return Terms(tuple(words), tuple(phrases), tuple(excluded))
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSearch:
+    """What to look for. Every field is optional; nothing set lists every quote, newest first."""
+
+    text: str = ""
+    speaker: str = ""            # a speaker id, or (part of) a name
+    verdict: Verdict | None = None
+    outlet: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: SearchSort = SearchSort.RELEVANCE
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults(Page):
+    """One page of quotes; ``total`` stops at MAX_COUNTED (``total_capped`` then says so)."""
+
+    total_capped: bool = False
+    terms: Terms = field(default_factory=Terms)
+    speakers: tuple[Speaker, ...] = ()
+    sort: SearchSort = SearchSort.RELEVANCE
+
+
+def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: int = 1,
+                  per_page: int = 25) -> SearchResults:
+    """Quotes matching ``search``, one page of them, with their speaker and article loaded.
+
+    ``desk`` is True for signed-in desk users, who filter on any verdict; readers
+    filter on published verdicts only. Raises :class:`BadSearch` for input that
+    cannot be a search (too long, dates the wrong way round).
+
+    Cost stays bounded at any size: results are counted up to MAX_COUNTED;
+    "best match" ranks every match when there are at most MAX_COUNTED, else the
+    MAX_COUNTED most recently recorded ones; date order walks the date index.
+    """
+    terms = parse_terms(search.text.strip())
+    if search.date_from and search.date_to and search.date_from > search.date_to:
+        raise BadSearch("The start date is after the end date.", field="date_from")
+    page = max(1, page)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    sort = search.sort if terms or search.sort is not SearchSort.RELEVANCE else SearchSort.NEWEST
+    speakers = speakers_for_filter(session, search.speaker) if search.speaker.strip() else ()
+    index = _index_for(session)
+    filters = _Filters(search, speakers, desk)
+
+    matching = index.matching(terms, filters)
+    total = session.scalar(
+        select(func.count()).select_from(matching.limit(MAX_COUNTED + 1).subquery())
+    ) or 0
+    capped = total > MAX_COUNTED
+    total = min(total, MAX_COUNTED)
+    offset = (page - 1) * per_page
+    if offset >= total:
+        ids: list[int] = []
+    else:
+        if sort is SearchSort.RELEVANCE:
+            ordered = index.ranked(terms, filters, window=MAX_COUNTED if capped else None)
+        else:
+            ordered = index.by_date(matching, newest=sort is SearchSort.NEWEST, few=total <= FEW)
+        ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
+    return SearchResults(
+        items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
+        total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Filters:
+    search: QuoteSearch
+    speakers: tuple[Speaker, ...]
+    desk: bool
+
+    def apply(self, query: Select, quote_id, said_at) -> Select:
+        """Add the filters to a query over the index whose quote id and date columns are given."""
+        search = self.search
+        outlet = search.outlet.strip()
+        if search.speaker.strip() or search.verdict is not None or outlet:
+            query = query.join(Quote, Quote.id == quote_id)
+        if search.speaker.strip():
+            query = query.where(Quote.speaker_id.in_([speaker.id for speaker in self.speakers]))
+        if search.verdict is not None:
+            query = query.where(verdict_condition(search.verdict, desk=self.desk))
+        if outlet:
+            query = query.join(Article, Article.id == Quote.article_id).where(
+                func.lower(Article.outlet) == outlet.lower())
+        if search.date_from:
+            query = query.where(said_at >= _day_start(search.date_from))
+        if search.date_to:
+            query = query.where(said_at < _day_start(search.date_to + timedelta(days=1)))
+        return query
+
+    @property
+    def by_date(self) -> bool:
+        return bool(self.search.date_from or self.search.date_to)
+
+
+class _SQLiteIndex:
+    """FTS5 table ``quote_search`` (rowid = quote id) and ``quote_search_dates``."""
+
+    words = table("quote_search", column("rowid"))
+    dates = table("quote_search_dates", column("quote_id"), column("said_at", UTCDateTime()))
+    rank = literal_column("bm25(quote_search, 1.0, 0.5)")  # the words weigh more than the name
+
+    def _match(self, terms: Terms):
+        return literal_column("quote_search").op("MATCH")(_fts5(terms))
+
+    def matching(self, terms: Terms, filters: _Filters) -> Select:
+        dates = self.dates
+        query = select(dates.c.quote_id).select_from(dates)
+        if terms:
+            query = query.where(dates.c.quote_id.in_(
+                select(self.words.c.rowid).select_from(self.words).where(self._match(terms))))
+        return filters.apply(query, dates.c.quote_id, dates.c.said_at)
+
+    def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
+        # bm25() only works in the query that holds the MATCH, so this one starts from the words.
+        words, dates = self.words, self.dates
+        query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
+        if filters.by_date:
+            query = query.join(dates, dates.c.quote_id == words.c.rowid)
+        query = filters.apply(query.where(self._match(terms)), words.c.rowid, dates.c.said_at)
+        if window is None:
+            return query.order_by(self.rank, words.c.rowid.desc())
+        recent = query.order_by(words.c.rowid.desc()).limit(window).subquery("recent")
+        return select(recent.c.quote_id).order_by(recent.c.score, recent.c.quote_id.desc())
+
+    def by_date(self, matching: Select, *, newest: bool, few: bool) -> Select:
+        said_at = self.dates.c.said_at
+        if few:
+            # A handful of matches: sort them, rather than walk the whole date index looking for them.
+            said_at = literal_column("+quote_search_dates.said_at")
+        if newest:
+            return matching.order_by(said_at.desc(), self.dates.c.quote_id.desc())
+        return matching.order_by(said_at.asc(), self.dates.c.quote_id.asc())
+
+
+class _PostgresIndex:
+    """Table ``quote_search``: quote id, tsvector document (GIN) and date (b-tree)."""
+
+    table = table("quote_search", column("quote_id"), column("document"), column("said_at", UTCDateTime()))
+
+    @staticmethod
+    def _tsquery(terms: Terms):
+        return func.websearch_to_tsquery(literal_column("'factcheck_english'::regconfig"), _websearch(terms))
+
+    def matching(self, terms: Terms, filters: _Filters) -> Select:
+        index = self.table
+        query = select(index.c.quote_id).select_from(index)
+        if terms:
+            query = query.where(index.c.document.op("@@")(self._tsquery(terms)))
+        return filters.apply(query, index.c.quote_id, index.c.said_at)
+
+    def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
+        index = self.table
+        tsquery = self._tsquery(terms)
+        query = filters.apply(
+            select(index.c.quote_id, index.c.document).select_from(index)
+            .where(index.c.document.op("@@")(tsquery)),
+            index.c.quote_id, index.c.said_at)
+        if window is None:
+            return query.with_only_columns(index.c.quote_id).order_by(
+                func.ts_rank(index.c.document, tsquery).desc(), index.c.quote_id.desc())
+        recent = query.order_by(index.c.quote_id.desc()).limit(window).subquery("recent")
+        return select(recent.c.quote_id).order_by(
+            func.ts_rank(recent.c.document, tsquery).desc(), recent.c.quote_id.desc())
+
+    def by_date(self, matching: Select, *, newest: bool, few: bool) -> Select:
+        said_at, quote_id = self.table.c.said_at, self.table.c.quote_id
+        if newest:
+            return matching.order_by(said_at.desc(), quote_id.desc())
+        return matching.order_by(said_at.asc(), quote_id.asc())
+
+
+_INDEXES = {"sqlite": _SQLiteIndex(), "postgresql": _PostgresIndex()}
+
+
+def _index_for(session: Session):
+    return _INDEXES[session.get_bind().dialect.name]
+
+
+def verdict_condition(verdict: Verdict, *, desk: bool):
+    """Quotes whose verdict, as this viewer may see it, is ``verdict``."""
+    if desk:
+        return Quote.verdict == verdict
+    public = Quote.status.in_(PUBLIC_STATUSES)
+    if verdict is Verdict.UNVERIFIED:
+        return or_(not_(public), Quote.verdict == Verdict.UNVERIFIED)
+    return and_(public, Quote.verdict == verdict)
+
+
+def speakers_for_filter(session: Session, value: str) -> tuple[Speaker, ...]:
+    """The speakers a filter stands for: one id, or every live speaker whose name has all the words."""
+    value = value.strip()
+    if value.isdigit():
+        speaker = session.get(Speaker, int(value))
+        while speaker is not None and speaker.merged_into_id:
+            speaker = session.get(Speaker, speaker.merged_into_id)
+        return (speaker,) if speaker is not None else ()
+    return tuple(speakers_named(session, value, limit=MAX_SPEAKERS_PER_NAME))
+
+
+def speakers_named(session: Session, text: str, *, limit: int = 25) -> list[Speaker]:
+    """Live speakers whose name contains every word of ``text`` (any case), shortest name first."""
+    words = _WORD.findall(text.lower())[:MAX_TERMS]
+    if not words:
+        return []
+    conditions = [func.lower(Speaker.name).contains(word, autoescape=True) for word in words]
+    return list(session.scalars(
+        select(Speaker).where(Speaker.merged_into_id.is_(None), *conditions)
+        .order_by(func.length(Speaker.name), Speaker.name, Speaker.id).limit(limit)
+    ))
+
+
+def _fts5(terms: Terms) -> str:
+    """The FTS5 query: every word and phrase, quoted so nothing typed is read as syntax."""
+    positive = " ".join(f'"{part}"' for part in (*terms.words, *terms.phrases))
+    if terms.excluded:
+        return f"({positive}) NOT (" + " OR ".join(f'"{part}"' for part in terms.excluded) + ")"
+    return positive
+
+
+def _websearch(terms: Terms) -> str:
+    """The same query in ``websearch_to_tsquery``'s syntax (only word characters reach it)."""
+    # Every part quoted, so a typed "or" is a word, never the operator.
+    parts = [*(f'"{part}"' for part in (*terms.words, *terms.phrases)),
+             *(f'-"{part}"' for part in terms.excluded)]
+    return " ".join(parts)
+
+
+def _load_quotes(session: Session, ids: list[int]) -> list[Quote]:
+    if not ids:
+        return []
+    quotes = session.scalars(
+        select(Quote).where(Quote.id.in_(ids))
+        .options(selectinload(Quote.speaker), selectinload(Quote.article))
+    ).all()
+    by_id = {quote.id: quote for quote in quotes}
+    return [by_id[quote_id] for quote_id in ids if quote_id in by_id]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)

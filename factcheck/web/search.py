@@ -1,0 +1,75 @@
+"""Search: full text over quotes, with filters, for readers and the desk."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from ..db import db
+from ..forms import SearchForm
+from ..models import Role, Verdict
+from ..services.search import BadSearch, QuoteSearch, SearchSort, search_quotes
+from .helpers import page_arg, per_page
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+def index():
+    form = SearchForm(request.args)
+    results = None
+    status = 200
+    if request.args and form.validate():
+        try:
+            results = search_quotes(db.session, search_from(form), desk=is_desk(),
+                                    page=page_arg(), per_page=per_page())
+        except BadSearch as error:
+            getattr(form, error.field).errors = [str(error)]
+            status = 400
+    elif request.args:
+        status = 400
+    return render_template("search/index.html", form=form, results=results), status
+
+
+def search_from(form: SearchForm) -> QuoteSearch:
+    return QuoteSearch(
+        text=form.q.data or "",
+        speaker=form.speaker.data or "",
+        verdict=Verdict(form.verdict.data) if form.verdict.data else None,
+        outlet=form.outlet.data or "",
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        sort=SearchSort(form.sort.data or "relevance"),
+    )
+
+
+def is_desk() -> bool:
+    """Signed-in desk members see (and filter on) verdicts before they are published."""
+    return bool(current_user.is_authenticated and current_user.can(Role.REVIEWER))
+
+
+@bp.app_template_filter("highlight")
+def highlight(text: str, words) -> Markup:
+    """``text`` escaped, with the searched words (and their endings) in <mark>.
+
+    Close to what the stemming index matched: "vote" marks "voted" and "votes".
+    """
+    stems = sorted({_stem(word) for word in words or () if word}, key=len, reverse=True)
+    if not stems:
+        return escape(text)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE)
+    out = []
+    position = 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[position:match.start()]))
+        out.append(Markup("<mark>%s</mark>") % match.group(0))
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def _stem(word: str) -> str:
+    return word[: max(4, len(word) - 2)] if len(word) > 5 else word
