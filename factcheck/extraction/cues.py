@@ -55,7 +55,8 @@ affirm announce assure complain confide disclose elaborate estimate
 fret groan huff interject marvel mock object protest query question reassure
 recommend rejoin remark retort sigh stammer surmise taunt tease underscore
 implore inform insist instruct lecture mourn murmur nod praise quote relate
-reply swear tweet toast wail worry begin
+reply swear tweet toast wail worry begin agree disagree echo concur recount
+confess chide scold sum offer
 """.split()
 
 
@@ -309,14 +310,29 @@ def _word_ok(word: str) -> bool:
     return True
 
 
+_WHEN_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
+week month year night morning afternoon evening weekend january february march
+april june july august september october november december earlier
+""".split())
+_NP_PREPOSITIONS = frozenset("of for from at with".split())
+
+
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
-    while words and (masked[words[-1][0]:words[-1][1]].lower().strip(",") in _AUX
-                     or masked[words[-1][0]:words[-1][1]].lower().endswith("ly")):
-        words.pop()
+    while words:
+        last = masked[words[-1][0]:words[-1][1]].lower().strip(",")
+        if last in _AUX or last.endswith("ly") and len(last) > 3 or last in _WHEN_WORDS:
+            words.pop()
+            # "on Tuesday", "last week", "in April": when, not who.
+            while words and masked[words[-1][0]:words[-1][1]].lower() in (
+                    "on", "in", "last", "this", "next", "early", "late", "that"):
+                words.pop()
+            continue
+        break
     if not words:
         return None, None
     b = words[-1][1]
@@ -362,8 +378,18 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if last in _PRONOUN_SUBJECTS:
         k = len(np_words) - 1
     else:
-        while k > 0 and _word_ok(masked[np_words[k - 1][0]:np_words[k - 1][1]]):
-            k -= 1
+        while k > 0:
+            word = masked[np_words[k - 1][0]:np_words[k - 1][1]]
+            if _word_ok(word):
+                k -= 1
+                continue
+            # "the senator from Vermont", "a reporter for Agence France-Presse"
+            if (word.lower() in _NP_PREPOSITIONS and k >= 2 and k < len(np_words)
+                    and _word_ok(masked[np_words[k - 2][0]:np_words[k - 2][1]])
+                    and masked[np_words[k - 2][0]:np_words[k - 2][1]][:1].isalpha()):
+                k -= 1
+                continue
+            break
         # "of" only inside names and titles ("Secretary of State John Kerry").
         while k < len(np_words) and masked[np_words[k][0]:np_words[k][1]].lower() in (
                 "of", "that"):
@@ -528,7 +554,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                 prev.lower() in _PRONOUN_SUBJECTS or \
                 prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
             if _verbish(tok, after_name):
-                break
+                if not (bare.endswith("ly") and k + 1 < n and not _verbish(w(k + 1), True)):
+                    break
             if bare.lower() in _NOT_NP:
                 return None
         k += 1

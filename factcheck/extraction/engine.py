@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 
 from .cues import (MASK, Cue, _sentence_subject, cue_after, cue_before, plausible_speaker,
@@ -79,11 +80,13 @@ def _clean_segment(text: str, start: int, end: int) -> tuple[int, int]:
 class _Article:
     """Per-article state: text, masked copy, paragraph index, people."""
 
-    __slots__ = ("text", "masked", "spans", "para_starts", "para_ends", "people")
+    __slots__ = ("text", "masked", "spans", "span_starts", "para_starts", "para_ends",
+                 "people")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans = find_quote_spans(text)
+        self.span_starts = [s.open_at for s in self.spans]
         self.masked = _mask(text, self.spans)
         # Paragraphs are the non-empty lines; blank lines do not count, so
         # "the previous paragraph" is the previous block of text.
@@ -225,6 +228,19 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # the sentence subject's ("Smith decried the “rigged” system").
             s_end = sentence_end(art.masked, last.close_end, lp_end)
             cue = _sentence_subject(art.masked, lead_start, s_end) or cue
+        if (cue is None or cue.speaker is None) and not lead:
+            # "Smith disagreed. “…”" / "Smith said the plan would fail.\n\n“…”":
+            # a quote with no cue of its own belongs to whoever the reporter
+            # just attributed speech to.
+            ctx = _context_cue(art, first, p_start)
+            if ctx is not None:
+                q = _attributed(art, joined, segments, ctx, kind)
+                if q is not None and q.speaker is not None:
+                    q = dataclasses.replace(q, cue=None, resolution="continuation",
+                                            confidence=min(q.confidence, _CONTEXT_CONFIDENCE))
+                    out.append(q)
+                    last_speaker = (art.paragraph(last.open_at), q)
+                    continue
         if cue is None or cue.speaker is None:
             if _is_label(art, first) and cue is None:
                 continue
@@ -256,6 +272,36 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         if q.speaker is not None:
             last_speaker = (art.paragraph(last.open_at), q)
     return out
+
+
+_CONTEXT_CONFIDENCE = 0.85
+
+
+def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
+    """The attribution in the sentence before an uncued quote: earlier in its
+    paragraph, or ending the previous paragraph when that one quotes nobody."""
+    masked = art.masked
+    if first.open_at > p_start + 1:
+        floor, end = p_start, first.open_at
+    elif p_start > 0:
+        floor, end = art.paragraph_bounds(p_start - 1)
+        k = bisect.bisect_left(art.span_starts, floor)
+        if k < len(art.spans) and art.spans[k].open_at < end:
+            return None  # the previous paragraph quotes someone: a continuation
+    else:
+        return None
+    while end > floor and masked[end - 1].isspace():
+        end -= 1
+    if end > floor and masked[end - 1] in ".:":
+        end -= 1
+    if end <= floor or MASK in masked[max(floor, end - 2):end]:
+        return None
+    cue = cue_before(masked, end, floor)
+    if cue is None or cue.speaker is None or cue.subject_only:
+        return None
+    if not plausible_speaker(masked[cue.speaker[0]:cue.speaker[1]]):
+        return None
+    return cue
 
 
 def _choose(before: Cue | None, after: Cue | None, art: _Article,

@@ -69,7 +69,7 @@ _ANON_RE = re.compile(
     r"\bunnamed\b|\bofficial\b|\bspokesm[ae]n\b|\bspokeswom[ae]n\b|\bspokesperson\b",
     re.IGNORECASE)
 _DESCRIPTION_CUT_RE = re.compile(
-    r"\s+(?:speaking|who|which|that|familiar|close|said|says|told|on\s+condition)\b.*$",
+    r"\s+(?:speaking|who|which|that|familiar\s+with|close\s+to|said|says|told|on\s+condition)\b.*$",
     re.DOTALL)
 
 
