@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "cue_after", "cue_before", "sentence_start",
+__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "dash_byline", "cue_after", "cue_before", "sentence_start",
            "sentence_end", "MASK"]
 
 MASK = "\x00"
@@ -188,7 +188,7 @@ however still also now later earlier then indeed instead after before in
 on at by with what where how why whom that which who than or nor for
 """.split())
 _NP_STOP_RE = re.compile(
-    r",|;|:|\(|\)|\s[\u2014\u2013]\s|\s-\s|\s--\s|\swho\s|\swhich\s|\swhose\s"
+    r",|;|:|\(|\)|\s[\u2014\u2013\u2015]\s|\s-\s|\s--\s|\swho\s|\swhich\s|\swhose\s"
     r"|\sspeaking\s|\swho$|\sin\sa\sstatement|\sin\san\s|\son\s|\sduring\s"
     r"|\sat\sa\s|\sat\sthe\s|\s(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
     r"|Friday|Saturday|Sunday)\b|\sin\s(?:an?\s)?(?:interview|statement|email|"
@@ -205,9 +205,9 @@ evening night in a an interview statement on the reporters told him her them
 
 
 def _trim(masked: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and (masked[a].isspace() or masked[a] in ",;:\u2014\u2013-"):
+    while a < b and (masked[a].isspace() or masked[a] in ",;:\u2014\u2013\u2015-"):
         a += 1
-    while b > a and (masked[b - 1].isspace() or masked[b - 1] in ",;:.\u2014\u2013-"):
+    while b > a and (masked[b - 1].isspace() or masked[b - 1] in ",;:.\u2014\u2013\u2015-"):
         b -= 1
     return a, b
 
@@ -232,7 +232,7 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     role = None
     if stop and masked[stop.start()] == ",":
         r_a, r_end = stop.end(), b
-        r_stop = re.compile(r",\s|;|\s[\u2014\u2013]\s").search(masked, r_a, b)
+        r_stop = re.compile(r",\s|;|\s[\u2014\u2013\u2015]\s").search(masked, r_a, b)
         if r_stop:
             r_end = r_stop.start()
         r_a, r_b = _trim(masked, r_a, r_end)
@@ -241,7 +241,7 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     return (np_a, np_b), role
 
 
-_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013()\[\]]|\s--\s|\s-\s|,")
+_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013\u2015()\[\]]|\s--\s|\s-\s|,")
 
 # Lower-case words that can sit inside a subject noun phrase.
 _NP_FUNCTION = frozenset("""
@@ -496,7 +496,7 @@ has had have is was are were will would could can should may might must does did
 do also never not still just even often already again once now then later
 cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
 """.split()) | _IRREGULAR_PAST
-_CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013]\s+|\s--\s+")
+_CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u2015]\s+|\s--\s+")
 _SUBORDINATORS = frozenset("""
 as when while after before if because although though since until unless once
 whether whereas where how why what from in on at by for with without under over
@@ -655,6 +655,20 @@ def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
     return (na, nb), ((ra, rb) if rb > ra else None)
 
 
+def dash_byline(masked: str, start: int, end: int) -> Cue | None:
+    """A short paragraph "— Jane Roe, Springfield" naming who said the quote
+    just above it."""
+    a = start
+    while a < end and masked[a].isspace():
+        a += 1
+    if a >= end or masked[a] not in "\u2014\u2013\u2015-" or len(masked[a:end].split()) > 12:
+        return None
+    sp, role = _np_forward(masked, a + 1, end)
+    if sp is None or not masked[sp[0]].isupper() or MASK in masked[a:end]:
+        return None
+    return Cue(masked[a], (a, a + 1), sp, role, True, True)
+
+
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """Attribution in the words after a quote, up to the sentence end.
 
@@ -670,10 +684,10 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     gap = a - close_end
     head = masked[a:min(end, a + 200)]
     # "— Commissioner Smith" under a quote.
-    if head[0] in "\u2014\u2013-" and gap <= 2:
+    if head[0] in "\u2014\u2013\u2015-" and gap <= 2:
         sp, role = _np_forward(masked, a + 1, end)
         if sp and masked[sp[0]].isupper():
-            return Cue("\u2014", (a, a + 1), sp, role, True, True)
+            return Cue(masked[a], (a, a + 1), sp, role, True, True)
         return None
     m = _ACCORDING_RE.match(masked, a, end)
     if m:

@@ -6,7 +6,8 @@ import bisect
 import dataclasses
 import re
 
-from .cues import (MASK, Cue, _sentence_subject, cue_after, cue_before, plausible_speaker,
+from .cues import (MASK, Cue, _sentence_subject, cue_after, cue_before, dash_byline,
+                   plausible_speaker,
                    sentence_end, sentence_start)
 from .marks import QuoteSpan, find_quote_spans
 from .model import ExtractedQuote
@@ -72,7 +73,7 @@ def _mask(text: str, spans: list[QuoteSpan]) -> str:
 def _clean_segment(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",\u2014\u2013"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",\u2014\u2013\u2015"):
         end -= 1
     return start, end
 
@@ -228,6 +229,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # the sentence subject's ("Smith decried the “rigged” system").
             s_end = sentence_end(art.masked, last.close_end, lp_end)
             cue = _sentence_subject(art.masked, lead_start, s_end) or cue
+        if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
+                not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
+            # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
+            n_start, n_end = art.paragraph_bounds(lp_end + 1)
+            by = dash_byline(art.masked, n_start, n_end)
+            if by is not None:
+                cue = by
         if (cue is None or cue.speaker is None) and not lead:
             # "Smith disagreed. “…”" / "Smith said the plan would fail.\n\n“…”":
             # a quote with no cue of its own belongs to whoever the reporter
@@ -275,6 +283,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
 
 
 _CONTEXT_CONFIDENCE = 0.85
+_DASHES = ("\u2014", "\u2013", "\u2015", "-")
 
 
 def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
@@ -312,7 +321,7 @@ def _choose(before: Cue | None, after: Cue | None, art: _Article,
         after = None
     if before is not None and before.tight:
         return before
-    if after is not None and after.verb == "\u2014" and before is not None:
+    if after is not None and after.verb in _DASHES and before is not None:
         after = None  # "… - “quote” - Democrats said": a dash aside, not a byline
     ended = art.text[first.start:first.end].rstrip()[-1:] in (".", "!", "?")
     if (after is not None and after.tight and ended and before is not None
