@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +27,7 @@ from ..content.clean import (
 )
 from ..content.fetch import FetchOptions, fetch
 from ..content.html import extract_html
-from ..extraction import extract_quotes
+from ..extraction import ExtractedQuote, extract_quotes
 from ..models import Article, ArticleSource, Quote, QuoteKind, QuoteSegment
 from . import matching
 from .speakers import speaker_for_quote
@@ -118,19 +119,7 @@ def store_quotes(session: Session, article: Article) -> list[Quote]:
     for extracted in extract_quotes(article.text):
         quote = Quote(
             article=article,
-            speaker=speaker_for_quote(session, extracted, article),
-            text=extracted.text,
-            start=extracted.start,
-            end=extracted.end,
-            speaker_as_written=_cut(extracted.speaker_as_written, 500),
-            speaker_start=extracted.speaker_span[0] if extracted.speaker_span else None,
-            speaker_end=extracted.speaker_span[1] if extracted.speaker_span else None,
-            role=_cut(extracted.role, 500),
-            title=_cut(extracted.title, 100),
-            cue=_cut(extracted.cue, 100),
-            kind=QuoteKind(extracted.kind),
-            confidence=extracted.confidence,
-            resolution=extracted.resolution,
+            **extracted_values(session, extracted, article),
             segments=[QuoteSegment(start=s, end=e) for s, e in extracted.segments],
         )
         session.add(quote)
@@ -138,6 +127,28 @@ def store_quotes(session: Session, article: Article) -> list[Quote]:
     session.flush()
     matching.match_new_quotes(session, stored)
     return stored
+
+
+def extracted_values(session: Session, extracted: ExtractedQuote, article: Article) -> dict[str, Any]:
+    """The quote columns the extractor decides (speaker found or created), segments aside.
+
+    Shared by ingestion and re-extraction (``services.reextraction``).
+    """
+    return dict(
+        speaker=speaker_for_quote(session, extracted, article),
+        text=extracted.text,
+        start=extracted.start,
+        end=extracted.end,
+        speaker_as_written=_cut(extracted.speaker_as_written, 500),
+        speaker_start=extracted.speaker_span[0] if extracted.speaker_span else None,
+        speaker_end=extracted.speaker_span[1] if extracted.speaker_span else None,
+        role=_cut(extracted.role, 500),
+        title=_cut(extracted.title, 100),
+        cue=_cut(extracted.cue, 100),
+        kind=QuoteKind(extracted.kind),
+        confidence=extracted.confidence,
+        resolution=extracted.resolution,
+    )
 
 
 def _prepare(data: ArticleInput, *, max_bytes: int) -> ArticleInput:
