@@ -313,6 +313,50 @@ def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
     return cue
 
 
+_PRONOUN_KINDS = {"he": ("person",), "she": ("person",), "i": ("person",),
+                  "it": ("organization",), "they": ("group", "organization"),
+                  "we": ("group", "organization")}
+
+
+def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
+    """Who "he" at ``at`` is: the subject earlier in the same sentence ("The
+    president denounced what he called …"), else the subject of the sentence
+    before, when its kind and known gender fit."""
+    masked = art.masked
+    kinds = _PRONOUN_KINDS.get(pronoun)
+    if kinds is None:
+        return None
+    p_start, _ = art.paragraph_bounds(at)
+    s_start = sentence_start(masked, at, p_start)
+    windows = [(s_start, at)]
+    if s_start > p_start:
+        windows.append((sentence_start(masked, s_start - 1, p_start), s_start))
+    elif p_start > 0:
+        q_start, q_end = art.paragraph_bounds(p_start - 1)
+        windows.append((sentence_start(masked, max(q_start, q_end - 1), q_start), q_end))
+    gender = {"he": "m", "she": "f"}.get(pronoun)
+    for a, b in windows:
+        if b - a < 3:
+            continue
+        subj = _sentence_subject(masked, a, b)
+        if subj is None or subj.speaker is None:
+            continue
+        phrase = art.text[subj.speaker[0]:subj.speaker[1]]
+        if not plausible_speaker(phrase):
+            continue
+        parsed = parse_speaker(phrase)
+        if parsed.pronoun is not None or parsed.kind not in kinds:
+            continue
+        display = parsed.display
+        if parsed.kind == "person":
+            display = art.people.full_name(display, subj.speaker[0])
+            known = art.people.gender(display)
+            if gender and known and known != gender:
+                continue
+        return display
+    return None
+
+
 def _choose(before: Cue | None, after: Cue | None, art: _Article,
             first: QuoteSpan) -> Cue | None:
     if before is not None and before.speaker is None:
@@ -358,7 +402,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
             parsed = appos
     people = art.people
     if parsed.pronoun is not None:
-        display = people.resolve_pronoun(parsed.pronoun)
+        display = _antecedent(art, sp_a, parsed.pronoun)
+        if display is None:
+            display = people.resolve_pronoun(parsed.pronoun)
         resolution = "pronoun"
         kind_of = "person" if parsed.pronoun in ("he", "she", "i") else (
             "organization" if parsed.pronoun == "it" else "group")

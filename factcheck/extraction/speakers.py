@@ -226,6 +226,10 @@ class ArticlePeople:
         if len(self._recent) > 8:
             self._recent.pop(0)
 
+    def gender(self, display: str) -> str | None:
+        """"m", "f" or None, from titles and pronouns seen so far."""
+        return self._gender.get(display)
+
     def resolve_pronoun(self, pronoun: str) -> str | None:
         """Most recent speaker that the pronoun can refer to."""
         g = PRONOUNS.get(pronoun, "")
