@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "dash_byline", "cue_after", "cue_before", "sentence_start",
+__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "dash_byline", "headline_subject", "cue_after", "cue_before", "sentence_start",
            "sentence_end", "MASK"]
 
 MASK = "\x00"
@@ -526,7 +526,9 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     """("NP", verb) when ``words[i:]`` open with a noun phrase and a verb."""
     n = len(words)
     w = lambda k: masked[words[k][0]:words[k][1]]  # noqa: E731
-    while i < n and w(i).lower().strip(",") in _CONJUNCTIONS:
+    while i < n and (w(i).lower().strip(",") in _CONJUNCTIONS or w(i).lower().strip(",") in (
+            "then", "now", "later", "also", "instead", "finally", "meanwhile", "however",
+            "still", "again", "even", "yet", "indeed", "first", "next")):
         i += 1
     if i >= n or MASK in w(i):
         return None
@@ -600,6 +602,13 @@ def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
         if k == 0 and subordinate:
             continue
         w0 = masked[words[k][0]:words[k][1]].lower().strip(",")
+        if w0 == "who" and k > 0 and masked[words[k - 1][1] - 1] == "," and k + 1 < len(words):
+            # "…, one Democrat familiar with it, who added that …": the antecedent.
+            sp, _ = _np_backward(masked, start, words[k - 1][1])
+            if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+                v = words[k + 1]
+                return Cue(masked[v[0]:v[1]].strip(",."), v, sp, None, False, False, True)
+            continue
         if w0 in ("who", "which", "that", "whose", "where", "when"):
             continue
         hit = _subject_at(masked, words, k, end)
@@ -653,6 +662,35 @@ def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
         return None
     ra, rb = _trim(masked, comma + 1, b)
     return (na, nb), ((ra, rb) if rb > ra else None)
+
+
+_CAP_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.\-]*")
+
+
+def headline_subject(masked: str, start: int, end: int) -> Cue | None:
+    """"Jane Roe Says Talks Are ‘Stuck’": in a title-case headline the speaker
+    is the name that opens it, before its verb."""
+    words = [m for m in _CAP_WORD_RE.finditer(masked, start, end)]
+    if not 3 <= len(words) <= 30:
+        return None
+    caps = sum(1 for m in words if m.group()[0].isupper())
+    if caps < 0.7 * len(words):
+        return None
+    k = 0
+    while k < len(words) and k < 5 and words[k].group()[0].isupper():
+        low = words[k].group().lower()
+        if k >= 1 and _verbish(low, True) and not low.endswith("ly"):
+            break
+        k += 1
+    if not 1 <= k < 5 or k >= len(words):
+        return None
+    low = words[k].group().lower()
+    if not (low in REPORTING_VERBS or _verbish(low, True)) or low.endswith("ly"):
+        return None
+    a, b = words[0].start(), words[k - 1].end()
+    if masked[a:b].split()[0].lower() in _DETERMINERS | _EXPLETIVES | _SUBORDINATORS:
+        return None
+    return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, True)
 
 
 def dash_byline(masked: str, start: int, end: int) -> Cue | None:

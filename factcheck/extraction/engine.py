@@ -7,6 +7,7 @@ import dataclasses
 import re
 
 from .cues import (MASK, Cue, _sentence_subject, cue_after, cue_before, dash_byline,
+                   headline_subject,
                    plausible_speaker,
                    sentence_end, sentence_start)
 from .marks import QuoteSpan, find_quote_spans
@@ -224,6 +225,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             and (starts_sentence or not lead) else "partial"
         if not lead and _words(art.masked[first.close_end:limit]) > 10 and cue is None:
             kind = "partial"
+        if (cue is None or cue.subject_only) and _title_case_paragraph(text, p_start, p_end):
+            cue = headline_subject(art.masked, p_start, first.open_at) or cue
         if (cue is None or cue.speaker is None) and lead and not _is_label(art, first):
             # A quote inside a sentence with no reporting verb: the words are
             # the sentence subject's ("Smith decried the “rigged” system").
@@ -355,6 +358,13 @@ def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
                 continue
         return display
     return None
+
+
+def _title_case_paragraph(text: str, start: int, end: int) -> bool:
+    words = _WORDS_RE.findall(text, start, min(end, start + 400))
+    if not 3 <= len(words) <= 30:
+        return False
+    return sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= 0.7 * len(words)
 
 
 def _choose(before: Cue | None, after: Cue | None, art: _Article,
