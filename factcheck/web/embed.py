@@ -9,6 +9,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from ..db import db
+from ..errors import problem
 from ..services import browse
 
 bp = Blueprint("embed", __name__)
@@ -35,11 +36,11 @@ def card(quote_id: int):
 def oembed():
     """oEmbed 1.0 (JSON only) for quote pages with a published verdict."""
     if request.args.get("format", "json") != "json":
-        abort(501, description="Only the json format is offered.")
+        return problem(501, "Not Implemented", "Only the json format is offered.")
     quote_id = _quote_id_from(request.args.get("url", ""))
     quote = browse.quote_for_page(db.session, quote_id) if quote_id else None
     if quote is None or not quote.status.is_public:
-        abort(404, description="No published verdict at that address.")
+        return problem(404, "Not Found", "No published verdict at that address.")
     width = _bounded(request.args.get("maxwidth"), CARD_WIDTH, MIN_WIDTH)
     height = _bounded(request.args.get("maxheight"), CARD_HEIGHT, MIN_HEIGHT)
     src = url_for("embed.card", quote_id=quote.id, _external=True)

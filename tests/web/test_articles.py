@@ -1,0 +1,101 @@
+"""The annotated article: every quote marked where it appears, verdicts by label and colour."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from factcheck.models import ReviewStatus, Verdict
+from tests.web import reader_data as data
+
+
+@pytest.fixture
+def bridge(session):
+    halvorsen = data.speaker(session, "Ingrid Halvorsen")
+    brennick = data.speaker(session, "Tomas Brennick")
+    article = data.article(session, data.BRIDGE_TEXT)
+    quotes = {
+        "published": data.quote(session, article, "We cannot keep patching a structure that carries forty "
+                                "thousand cars a day", by=halvorsen, role="mayor", verdict=Verdict.MISQUOTED,
+                                status=ReviewStatus.PUBLISHED, note="She said **thirty** thousand. <script>x</script>"),
+        "draft": data.quote(session, article, "Nobody is against safety, but the council voted blind",
+                            by=brennick, verdict=Verdict.ACCURATE, status=ReviewStatus.AWAITING_SIGNOFF,
+                            note="Draft note nobody outside may read"),
+        "new": data.quote(session, article, "The corrosion is real"),
+    }
+    session.commit()
+    return article.id, {name: quote.id for name, quote in quotes.items()}
+
+
+def mark_of(body: str, quote_id: int) -> str:
+    """The mark and card of one quote in the article text."""
+    start = body.rindex('<span class="q-anchor">', 0, body.index(f'id="q{quote_id}"'))
+    return body[start:body.index('class="q-card-more"', start)]
+
+
+def test_every_quote_is_marked_where_it_appears(client, bridge):
+    article_id, quotes = bridge
+    body = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    text = body[body.index('<div class="article-text">'):body.index("</article>")]
+    assert text.count('class="q-anchor"') == 3
+    # In reading order, inside the paragraph where each one was said.
+    positions = [text.index(f'id="q{quotes[name]}"') for name in ("published", "draft", "new")]
+    assert positions == sorted(positions)
+    assert re.search(r"said Mayor\s+Ingrid Halvorsen", re.sub(r"<[^>]+>", "", text))
+    assert "The council voted on Tuesday" in text
+
+
+@pytest.mark.parametrize("who, name, label, note_shown", [
+    (None, "published", "Misquoted", "She said thirty thousand."),
+    (None, "draft", "Unverified", "The desk has not published a verdict on this quote yet."),
+    (None, "new", "Unverified", "The desk has not published a verdict on this quote yet."),
+    ("rita", "draft", "Accurate", "Not published yet (awaiting sign-off)."),
+    ("rita", "published", "Misquoted", "She said thirty thousand."),
+])
+def test_verdict_by_label_and_colour_with_note(client, users, bridge, who, name, label, note_shown):
+    article_id, quotes = bridge
+    if who:
+        client.login(who)
+    body = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    mark = mark_of(body, quotes[name])
+    css = label.lower()
+    assert f'class="q q-{css}"' in mark                       # colour
+    assert f'<span class="q-chip v-{css}">{label}' in mark     # and a label, inside the link
+    assert f'aria-describedby="qc{quotes[name]}"' in mark     # the card describes the mark
+    assert f'href="/quotes/{quotes[name]}"' in mark            # Enter opens the quote page
+    assert note_shown in mark
+    assert "Draft note" not in body or who                     # drafts never reach readers
+    assert "<script>x</script>" not in body                    # notes are Markdown, raw HTML off
+
+
+def test_no_inline_script_or_style(client, bridge):
+    article_id, _ = bridge
+    response = client.get(f"/articles/{article_id}")
+    body = response.get_data(as_text=True)
+    assert '<script src="/static/annotate.js" defer></script>' in body
+    assert not re.search(r"<script(?![^>]*\bsrc=)", body)
+    assert not re.search(r"\son[a-z]+=", body) and " style=" not in body
+    with client.get("/static/annotate.js") as script:
+        assert script.status_code == 200 and "addEventListener" in script.get_data(as_text=True)
+
+
+def test_split_quote_pieces_all_marked(client, session):
+    article = data.article(session, '"The bridge," she said, "will stay open."', title="Split")
+    quote = data.quote(session, article, "The bridge")
+    second = article.text.index("will stay open")
+    from factcheck.models import QuoteSegment
+    quote.segments.append(QuoteSegment(start=second, end=second + len("will stay open")))
+    quote.text = "The bridge will stay open"
+    session.commit()
+    body = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    assert body.count('class="q-anchor"') == 1                 # one card, one tab stop
+    assert f'data-quote="q{quote.id}">will stay open</a>' in body
+    assert 'tabindex="-1" data-quote' in body
+
+
+def test_article_without_quotes_and_missing_article(client, session):
+    article = data.article(session, "Nothing quoted here at all.", title="Quiet")
+    session.commit()
+    assert "No quotes were found" in client.get(f"/articles/{article.id}").get_data(as_text=True)
+    assert client.get("/articles/999999").status_code == 404
