@@ -292,7 +292,12 @@ def plausible_speaker(phrase: str) -> bool:
         if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to"):
             return False
         if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
-            return False
+            # "an engineer working on the project" is a speaker; "his
+            # fundraising emails" or "future paid speaking" are not.
+            i = low.index(w)
+            if not (0 < i < len(low) - 1 and low[i + 1] in ("on", "for", "at", "in", "with")
+                    and low[i - 1] not in _DETERMINERS):
+                return False
     return True
 
 
@@ -517,7 +522,7 @@ def _verbish(word: str, after_name: bool) -> bool:
         return True
     if w.endswith("ly") and len(w) > 4:
         return True  # an adverb between subject and verb ("Smith flatly denied")
-    return after_name and w.endswith("s") and not w.endswith(("ss", "us", "is")) \
+    return after_name and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) \
         and w not in _NP_FUNCTION
 
 
@@ -559,7 +564,12 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                 if not (bare.endswith("ly") and k + 1 < n and not _verbish(w(k + 1), True)):
                     break
             if bare.lower() in _NOT_NP:
-                return None
+                # "officials from Washington have said": a prepositional
+                # phrase inside the subject, before a name or a determiner.
+                nxt = w(k + 1).strip(",.\u2019'\"") if k + 1 < n else ""
+                if not (bare.lower() in ("from", "at", "for", "in", "with", "on") and nxt and (
+                        nxt[0].isupper() or nxt.lower() in _DETERMINERS)):
+                    return None
         k += 1
         if tok.endswith(","):
             # "Smith, the mayor of Y, said": an appositive up to the next comma.
@@ -788,10 +798,16 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if acc is not None and (not verbs or verbs[-1].start() < acc.start()):
         sp, role = _np_forward(masked, acc.end(), end)
         if sp:
+            if role is not None and role[1] >= end - 2:
+                role = None  # "According to Roe, the plan has “…”": a clause, not a role
             return Cue(masked[acc.start():acc.end()].strip(), acc.span(), sp, role,
                        bool(punct), False)
     fallback = None
-    for v in reversed(verbs[-3:]):
+    recent = verbs[-3:]
+    if len(recent) > 1 and recent[-1].group().lower() in _WEAK:
+        # "Roe said the engineering report was “…”": "report" is a noun here.
+        recent = [v for v in recent if v.group().lower() not in _WEAK] or recent
+    for v in reversed(recent):
         word = v.group().lower()
         if word.endswith("ing"):
             # "…, saying: “…": the participle shares the subject of the

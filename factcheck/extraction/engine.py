@@ -130,6 +130,20 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     and cue_after(masked, s.close_end, n.open_at) is not None):
                 group.append(j + 1)
                 continue
+            # "…,” Smith said. “And …”: the same attribution goes on in a new
+            # sentence right after the cue; one quote in two pieces.
+            if (between.rstrip().endswith(".") and len(between) <= 120
+                    and art.text[s.start:s.end].rstrip().endswith(",")
+                    and art.text[n.start:n.end].lstrip()[:1].isupper()
+                    and _words(art.text[s.start:s.end]) >= 3 and _words(art.text[n.start:n.end]) >= 3):
+                cue = cue_after(masked, s.close_end, n.open_at)
+                if cue is not None and cue.tight and cue.speaker is not None:
+                    nxt = spans[j + 2].open_at if j + 2 < len(spans) else len(masked)
+                    p_end = masked.find("\n", n.close_end)
+                    lim = min(nxt, p_end if p_end >= 0 else len(masked))
+                    if not n.closed or cue_after(masked, n.close_end, lim) is None:
+                        group.append(j + 1)
+                        continue
             break
         groups.append(group)
         i = group[-1] + 1
@@ -230,7 +244,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         if (cue is None or cue.speaker is None) and lead and not _is_label(art, first):
             # A quote inside a sentence with no reporting verb: the words are
             # the sentence subject's ("Smith decried the “rigged” system").
-            s_end = sentence_end(art.masked, last.close_end, lp_end)
+            s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
             cue = _sentence_subject(art.masked, lead_start, s_end) or cue
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
@@ -398,8 +412,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
     as_written = text[sp_a:sp_b]
     parsed = parse_speaker(as_written)
     role = text[cue.role[0]:cue.role[1]] if cue.role else None
-    if role and role.split()[0].lower() in ("who", "which", "that", "whose", "speaking"):
-        role = None
+    if role and (role.split()[0].lower() in ("who", "which", "that", "whose", "speaking")
+                 or role.split()[0].endswith(("ed", "ing")) and role[0].islower()):
+        role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
     if role and parsed.kind != "person" and parsed.pronoun is None:

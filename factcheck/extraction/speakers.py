@@ -63,6 +63,7 @@ demonstrators crowd crowds people students workers fans observers investigators
 prosecutors doctors scientists economists researchers aides advisers advisors
 organizers witnesses neighbors neighbours parents teachers families
 participants delegates senators others many some both rebels soldiers troops
+unions
 """.split())
 _ANON_RE = re.compile(
     r"^(?:an?|one|another|two|three|several|some)\s|\bsources?\b|\banonymity\b|"
@@ -90,6 +91,11 @@ _DETERMINER_RE = re.compile(r"^(?:the|a|an|one|another|some|two|three|several|ma
 
 
 def _kind_of_description(words: list[str]) -> str:
+    for i, w in enumerate(words[1:], 1):
+        if w.lower() in ("of", "at", "for", "from", "in", "with", "on", "working", "speaking"):
+            if not {x.lower() for x in words[i:]} & {"anonymity", "unnamed", "anonymous"}:
+                words = words[:i]
+            break
     head = words[-1].lower().strip(".,\u2019'") if words else ""
     lw = {w.lower().strip(".,\u2019'") for w in words}
     first = words[0].lower() if words else ""
@@ -141,7 +147,12 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
                                                         & _ORG_WORDS):
             # "campaign manager Robby Mook": a person with a descriptor.
             name = run.group(1).strip()
-            return SpeakerPhrase(name, title, "person", descriptor=cut[: len(cut) - len(name)].strip())
+            descriptor = cut[: len(cut) - len(name)].strip()
+            tm = _TITLE_PREFIX_RE.match(name)
+            if tm and not title:
+                # "chief executive Dr. Amara Okafor": the title sits inside the run.
+                title, name = tm.group().strip(), name[tm.end():]
+            return SpeakerPhrase(name, title, "person", descriptor=descriptor or None)
         return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
     # Cut "David Sandalow of Columbia University" at the preposition.
     main, tail = rest, ""
@@ -189,15 +200,22 @@ class ArticlePeople:
     def __init__(self, text: str) -> None:
         self._full: dict[str, tuple[int, str]] = {}
         for m in _MENTION_RE.finditer(text):
-            name = m.group(1)
-            first = name.split()[0]
-            if first in _NOT_FIRST_NAMES:
+            words = m.group(1).split()
+            start = m.start()
+            # "Mayor Ingrid Halvorsen", "Councillor Tomas Brennick": the name
+            # is what follows the title.
+            while words and (words[0] in _NOT_FIRST_NAMES or words[0].lower() in _TITLE_WORDS) \
+                    and not (words[0] in ("Donald", "Hillary", "Bernie")):
+                start += len(words[0]) + 1
+                words = words[1:]
+            if len(words) < 2:
                 continue
-            surname = name.split()[-1]
+            name = " ".join(words)
+            surname = words[-1]
             if surname.endswith(("'s", "\u2019s")):
                 surname = surname[:-2]
                 name = name[:-2]
-            self._full.setdefault(surname, (m.start(), name))
+            self._full.setdefault(surname, (start, name))
         self._recent: list[tuple[str, str]] = []  # (display, kind)
         self._gender: dict[str, str] = {}
 
