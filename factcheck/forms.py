@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (DateField, IntegerField, PasswordField, SearchField, SelectChoice, SelectField,
+from wtforms import (DateField, DecimalField, IntegerField, PasswordField, SearchField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, TextAreaField, URLField)
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from .models import ReviewStatus, Verdict
@@ -182,3 +182,31 @@ class QueueFilterForm(FlaskForm):
     def __init__(self, *args, reviewer_choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.reviewer.choices = [("", "Anyone"), ("me", "Me"), ("none", "Nobody"), *reviewer_choices]
+
+
+# --- the attribution check ------------------------------------------------------------
+
+
+class CheckDecisionForm(FlaskForm):
+    """One decision in the attribution check. Each button is its own small form."""
+
+    version = _version_field()
+    action = SelectField("Decision", choices=[
+        ("confirm", "Confirm"), ("pick", "Pick another speaker"), ("new_speaker", "New speaker"),
+        ("unattributed", "Unattributed"), ("not_a_quote", "Not a quote")])
+    speaker_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    name = StringField("Who said it", validators=[Optional(), Length(max=300)],
+                       description="A speaker on record with this name is reused; otherwise a new record is made.")
+    note = StringField("Why (kept in the history)", validators=[Optional(), Length(max=2000)])
+    next = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=500)])
+
+
+class CheckFilterForm(FlaskForm):
+    """The check list's threshold (GET: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    below = DecimalField("List quotes with confidence below", places=2,
+                         validators=[Optional(), NumberRange(min=0, max=1)],
+                         description="The calibrated default leaves out quotes the extractor gets right 97% of the time.")

@@ -12,3 +12,6 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (search, feeds, embed):
         app.register_blueprint(module.bp)
+    from . import check  # the attribution check for editors
+
+    app.register_blueprint(check.bp)
