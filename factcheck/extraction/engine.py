@@ -126,6 +126,7 @@ def _group_spans(art: _Article) -> list[list[int]]:
                 break
             # "…,” she said, “and …": the attribution interrupts one quote.
             if (between.rstrip().endswith(",") and between.count(",") <= 3
+                    and sentence_end(masked, s.close_end, n.open_at) >= n.open_at - 2
                     and art.text[s.start:s.end].rstrip().endswith((",", "\u2014", "-"))
                     and cue_after(masked, s.close_end, n.open_at) is not None):
                 group.append(j + 1)
@@ -239,6 +240,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             and (starts_sentence or not lead) else "partial"
         if not lead and _words(art.masked[first.close_end:limit]) > 10 and cue is None:
             kind = "partial"
+        if len(group) == 1 and _is_work_title(art, first, p_start, p_end):
+            continue
         if (cue is None or cue.subject_only) and _title_case_paragraph(text, p_start, p_end):
             cue = headline_subject(art.masked, p_start, first.open_at) or cue
         if (cue is None or cue.speaker is None) and lead and not _is_label(art, first):
@@ -372,6 +375,28 @@ def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
                 continue
         return display
     return None
+
+
+_SMALL_WORDS = frozenset(
+    "a an the of and or in on at to for with by from vs but as is it’s its into over not no".split())
+_TITLE_LEAD_RE = re.compile(
+    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|podcast|show|program|programme|"
+    r"film|movie|novel|book|series|season|episode|trailer|album|song|memoir|documentary|"
+    r"column|editorial|article|op-ed|play|musical|sitcom|segment))\s*$", re.IGNORECASE)
+
+
+def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int) -> bool:
+    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”": a title-case name
+    of a show, book or film after a possessive, a preposition or a media noun."""
+    words = _WORDS_RE.findall(art.text, span.start, span.end)
+    if not words or len(words) > 9:
+        return False
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
+        return False
+    if not _TITLE_LEAD_RE.search(art.masked, max(p_start, span.open_at - 30), span.open_at):
+        return False
+    return not _title_case_paragraph(art.text, p_start, p_end)
 
 
 def _title_case_paragraph(text: str, start: int, end: int) -> bool:
