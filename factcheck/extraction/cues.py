@@ -271,6 +271,7 @@ most several two three four five both each every no any
 _NOT_SPEAKER_HEADS = frozenset("""
 time times past future year years week weeks month months day days ago night morning
 way case point fact end part kind lot number rest thing things moment
+latest hours minutes
 """.split())
 
 
@@ -284,10 +285,16 @@ def plausible_speaker(phrase: str) -> bool:
     low = [w.lower() for w in words]
     if low[0] in _PRONOUN_SUBJECTS:
         return len(words) == 1
-    if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _NP_FUNCTION and low[-1] != "one":
+    if any(w.endswith(("'ve", "\u2019ve", "'re", "\u2019re", "'ll", "\u2019ll")) for w in low):
         return False
-    if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS:
+    if words[-1][0].islower() and low[-1].endswith(("ed", "ing", "ous", "ful")) and len(low[-1]) > 4:
+        return False  # "an unprompted", "the winning": an adjective, not who
+    if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _WHEN_WORDS or low[0] in _WHEN_WORDS or \
+            low[-1] in _NP_FUNCTION and low[-1] != "one":
         return False
+    if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS \
+            and not (len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()):
+        return False  # but "campaign manager Robby Mook" is fine
     for w in low[1:]:
         if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to"):
             return False
@@ -320,7 +327,8 @@ monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
 week month year night morning afternoon evening weekend january february march
 april june july august september october november december earlier
 """.split())
-_NP_PREPOSITIONS = frozenset("of for from at with".split())
+_NP_PREPOSITIONS = frozenset("of for from at with in".split())
+_LY_NOUNS = frozenset("ally family rally assembly supply july italy anomaly monopoly".split())
 
 
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
@@ -330,7 +338,8 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:
         last = masked[words[-1][0]:words[-1][1]].lower().strip(",")
-        if last in _AUX or last.endswith("ly") and len(last) > 3 or last in _WHEN_WORDS:
+        if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
+                or last in _WHEN_WORDS:
             words.pop()
             # "on Tuesday", "last week", "in April": when, not who.
             while words and masked[words[-1][0]:words[-1][1]].lower() in (
@@ -416,7 +425,17 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if first[0].islower() and first.lower() not in _SUBJECT_OPENERS and len(
             np_words) > 3:
         return None, role
+    if role is None and first[0].islower():
+        # "Sam Lau, the party's spokesman said": an appositive whose closing
+        # comma went missing; the name before it is the subject.
+        m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, na - 60), na)
+        if m and m.end() == na and (m.start(1) == a or masked[a:m.start(1)].strip() == ""):
+            return m.span(1), (na, nb)
     return (na, nb), role
+
+
+_NAME_BEFORE_COMMA_RE = re.compile(
+    r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}),\s+")
 
 
 _SUBJECT_OPENERS = frozenset("""
@@ -431,6 +450,11 @@ _NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their|our|my|your|this|these|those|whose|each|every|"
     r"no|any|another|first|last|latest|new|written|formal|brief|public|official|"
     r"joint|press|which)|['\u2019]s)\s+$", re.IGNORECASE)
+
+
+_DET_WORD_BEFORE_RE = re.compile(
+    r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that)\s+[\w'\u2019-]+\s+$",
+    re.IGNORECASE)
 
 
 class _Verb:
@@ -474,6 +498,8 @@ def _verb_matches(masked: str, a: int, b: int) -> list[_Verb]:
             continue
         if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
             continue
+        if w in _WEAK and _DET_WORD_BEFORE_RE.search(masked, max(0, m.start() - 30), m.start()):
+            continue  # "in a Facebook post", "an unprompted call"
         out.append(_Verb(m.start(), end, masked[m.start():end]))
     return out
 
@@ -545,7 +571,7 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         if i + 1 < n and _verbish(w(i + 1), True):
             return words[i], words[i + 1]
         return None
-    if low in _EXPLETIVES or low in _SUBORDINATORS:
+    if low in _EXPLETIVES or low in _SUBORDINATORS or low in _WHEN_WORDS:
         return None
     if not (first[0].isupper() or low in _SUBJECT_OPENERS):
         return None
@@ -795,7 +821,10 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
         verbs.pop()
-    if acc is not None and (not verbs or verbs[-1].start() < acc.start()):
+    if acc is not None and (not verbs or verbs[-1].start() < acc.start()
+                            or not masked[start:acc.start()].strip()):
+        # "According to the Journal, Roe said the plan was “…”": the source
+        # that opens the sentence is who the words are attributed to.
         sp, role = _np_forward(masked, acc.end(), end)
         if sp:
             if role is not None and role[1] >= end - 2:
