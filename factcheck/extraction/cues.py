@@ -448,7 +448,7 @@ democrats republicans people residents voters lawmakers ex former
 
 _NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their|our|my|your|this|these|those|whose|each|every|"
-    r"no|any|another|first|last|latest|new|written|formal|brief|public|official|"
+    r"no|any|another|first|last|latest|new|written|formal|brief|public|"
     r"joint|press|which)|['\u2019]s)\s+$", re.IGNORECASE)
 
 
@@ -772,7 +772,9 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     if not verbs:
         return None
     v = verbs[0]
-    if v.start() != a and len(masked[a:v.start()].split()) > 6:
+    pre_words = masked[a:v.start()].split()
+    if v.start() != a and len(pre_words) > 6 and not (
+            len(pre_words) <= 10 and all(w[:1].isupper() or w in ("of", "and") for w in pre_words)):
         if gap <= 2 and masked[a:v.start()].rstrip().endswith(","):
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:
