@@ -433,7 +433,7 @@ def _credited_elsewhere(session: Session, quote: Quote) -> list[Quote]:
 
 # A run of capitalised words (initials and name particles inside): maybe a name.
 _NAME_RUN = re.compile(
-    r"(?<![\w’'])[A-Z][\w’'-]*\.?(?:\s+(?:(?:de|da|van|von|der|den|del|al|bin|la|le)\s+)?"
+    r"(?<![\w’'])[A-Z][\w’'-]*\.?(?:[ \t]+(?:(?:de|da|van|von|der|den|del|al|bin|la|le)[ \t]+)?"
     r"[A-Z][\w’'-]*\.?)*"
 )
 _WORD = re.compile(r"\S+")
@@ -465,6 +465,11 @@ def names_in(text: str) -> list[tuple[int, str]]:
     found = []
     for run in _NAME_RUN.finditer(text):
         words = [(m.start() + run.start(), m.group(0)) for m in _WORD.finditer(run.group(0))]
+        for index, (_, word) in enumerate(words):
+            # "Solberg. The": a full stop after a word (not an initial or a title) ends it.
+            if word.endswith(".") and len(word) > 2 and fold(word[:-1]) not in TITLES:
+                words = words[:index + 1]
+                break
         while words and fold(words[0][1].rstrip(".")) in _NOT_NAMES | TITLES:
             words.pop(0)
         if len(words) < 2:
@@ -476,6 +481,18 @@ def names_in(text: str) -> list[tuple[int, str]]:
         if is_plausible_name(name) and len(name_key(name).split()) >= 2:
             found.append((words[0][0], name))
     return found
+
+
+def _record_named(session: Session, name: str) -> Speaker | None:
+    """The record for a name found in the text, trying without leading words too
+    ("Harbourmaster Rita Solberg" finds Rita Solberg)."""
+    words = name.split()
+    for first in range(len(words) - 1):
+        key = name_key(" ".join(words[first:]))
+        record = speakers.find_speaker(session, key) if key else None
+        if record is not None:
+            return record
+    return None
 
 
 def _alternatives(session: Session, quote: Quote, lo: int, hi: int,
@@ -512,7 +529,7 @@ def _alternatives(session: Session, quote: Quote, lo: int, hi: int,
     named = sorted(names_in(text[lo:hi]), key=lambda item: abs(lo + item[0] - quote.start))
     unknown: list[str] = []
     for _, name in named:
-        record = speakers.find_speaker(session, name_key(name))
+        record = _record_named(session, name)
         if record is not None:
             offer(record, record.name, "named nearby")
         else:
