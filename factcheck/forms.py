@@ -70,6 +70,10 @@ _NOTE_HELP = ("Readers see this once the verdict is published. Markdown: **bold*
               "[a link](https://example.org), lists. HTML is shown as text.")
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[InputRequired("Reload the page.")])
 
@@ -78,12 +82,12 @@ class ReviewForm(FlaskForm):
     """A save on the desk page. The view passes the rating scale as ``rating_choices``."""
 
     version = _version_field()
-    verdict = SelectField("Did they say it? (verdict)", choices=[(v.value, v.label) for v in Verdict])
+    verdict = SelectField("Did they say it? (verdict)", choices=_choices((v.value, v.label) for v in Verdict))
     misattributed_to = StringField(
         "Really said by", validators=[Optional(), Length(max=300)],
         description="Only with “Misattributed”: who really said it, when known.")
-    rating = SelectField("Is it true? (claim rating)", choices=[("", "No rating")])
-    status = SelectField("Status", choices=[(s.value, s.label) for s in ReviewStatus])
+    rating = SelectField("Is it true? (claim rating)", choices=_choices([("", "No rating")]))
+    status = SelectField("Status", choices=_choices((s.value, s.label) for s in ReviewStatus))
     public_note = TextAreaField("Public note", validators=[Length(max=20_000)],
                                 description=_NOTE_HELP)
     internal_note = TextAreaField("Internal note", validators=[Length(max=20_000)],
@@ -93,7 +97,7 @@ class ReviewForm(FlaskForm):
 
     def __init__(self, *args, rating_choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.rating.choices = [("", "No rating"), *rating_choices]
+        self.rating.choices = _choices([("", "No rating"), *rating_choices])
 
 
 class EvidenceForm(FlaskForm):
@@ -111,11 +115,11 @@ class AssignForm(FlaskForm):
     """The view passes the desk members as ``assignee_choices`` (value: user id)."""
 
     version = _version_field()
-    assignee = SelectField("Assigned to", choices=[("", "Nobody")])
+    assignee = SelectField("Assigned to", choices=_choices([("", "Nobody")]))
 
     def __init__(self, *args, assignee_choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.assignee.choices = [("", "Nobody"), *assignee_choices]
+        self.assignee.choices = _choices([("", "Nobody"), *assignee_choices])
 
 
 class SpeakerFixForm(FlaskForm):
@@ -137,12 +141,15 @@ class QueueActionForm(FlaskForm):
     quote = SelectMultipleField("Selected quotes", choices=[], validate_choice=False)
     take = StringField(validators=[Optional()])
     action = StringField(validators=[Optional()])
-    bulk_assignee = SelectField("Assign to", choices=[("", "Nobody")])
-    bulk_status = SelectField("Set status to", choices=[(s.value, s.label) for s in ReviewStatus])
+    # Checked by the action that uses them: the other one may be left unset.
+    bulk_assignee = SelectField("Assign to", choices=_choices([("", "Nobody")]), default="",
+                                validate_choice=False)
+    bulk_status = SelectField("Set status to", choices=_choices((s.value, s.label) for s in ReviewStatus),
+                              default="", validate_choice=False)
 
     def __init__(self, *args, assignee_choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.bulk_assignee.choices = [("", "Nobody"), *assignee_choices]
+        self.bulk_assignee.choices = _choices([("", "Nobody"), *assignee_choices])
 
     def selected(self) -> list[tuple[int, int]]:
         """The (quote id, version) pairs ticked; malformed values are dropped."""
@@ -170,18 +177,21 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=[("open", "Open (not published)"), ("any", "Any status")]
-                         + [(s.value, s.label) for s in ReviewStatus], default="open")
-    verdict = SelectField("Verdict", choices=[("", "Any verdict")] + [(v.value, v.label) for v in Verdict])
+    status = SelectField("Status", choices=_choices(
+        [("open", "Open (not published)"), ("any", "Any status")]
+        + [(s.value, s.label) for s in ReviewStatus]), default="open")
+    verdict = SelectField("Verdict", choices=_choices(
+        [("", "Any verdict")] + [(v.value, v.label) for v in Verdict]), default="")
     speaker = StringField("Speaker", validators=[Optional(), Length(max=300)])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
-    reviewer = SelectField("Assigned to", choices=[("", "Anyone")])
+    reviewer = SelectField("Assigned to", choices=_choices([("", "Anyone")]), default="")
     date_from = DateField("Said from", validators=[Optional()])
     date_to = DateField("Said until", validators=[Optional()])
 
     def __init__(self, *args, reviewer_choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.reviewer.choices = [("", "Anyone"), ("me", "Me"), ("none", "Nobody"), *reviewer_choices]
+        self.reviewer.choices = _choices([("", "Anyone"), ("me", "Me"), ("none", "Nobody"),
+                                          *reviewer_choices])
 
 
 # --- the attribution check ------------------------------------------------------------
@@ -191,9 +201,9 @@ class CheckDecisionForm(FlaskForm):
     """One decision in the attribution check. Each button is its own small form."""
 
     version = _version_field()
-    action = SelectField("Decision", choices=[
+    action = SelectField("Decision", choices=[SelectChoice(value, label) for value, label in (
         ("confirm", "Confirm"), ("pick", "Pick another speaker"), ("new_speaker", "New speaker"),
-        ("unattributed", "Unattributed"), ("not_a_quote", "Not a quote")])
+        ("unattributed", "Unattributed"), ("not_a_quote", "Not a quote"))])
     speaker_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     name = StringField("Who said it", validators=[Optional(), Length(max=300)],
                        description="A speaker on record with this name is reused; otherwise a new record is made.")
