@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Article, MatchRelation, Quote, QuoteMatch, ReviewEvent, ReviewStatus, Speaker
+from ..models import (
+    Article, MatchRelation, Quote, QuoteMatch, ReviewEvent, ReviewStatus, Speaker, SpeakerAlias, Verdict,
+)
 from .pagination import Page, paginate
 
 
@@ -221,3 +223,34 @@ def _load_articles(session: Session, quotes: list[Quote]) -> None:
     missing = {quote.article_id for quote in quotes}
     if missing:
         session.scalars(select(Article).where(Article.id.in_(missing))).all()
+
+
+def verdict_summary(session: Session, speaker_id: int, *, desk: bool) -> dict[Verdict, int]:
+    """How many of the speaker's quotes carry each verdict, as this viewer may see them."""
+    rows = session.execute(
+        select(Quote.verdict, Quote.status, func.count()).where(Quote.speaker_id == speaker_id)
+        .group_by(Quote.verdict, Quote.status)
+    )
+    counts: dict[Verdict, int] = {}
+    for verdict, status, count in rows:
+        shown = verdict if (desk or status.is_public) else Verdict.UNVERIFIED
+        counts[shown] = counts.get(shown, 0) + count
+    return {verdict: counts[verdict] for verdict in Verdict if counts.get(verdict)}
+
+
+def speakers_matching(session: Session, text: str, *, page: int, per_page: int) -> Page:
+    """Live speakers whose name or an alias contains every word of ``text``, most quoted first."""
+    conditions = [Speaker.merged_into_id.is_(None)]
+    for word in text.lower().split()[:16]:
+        in_alias = select(SpeakerAlias.id).where(
+            SpeakerAlias.speaker_id == Speaker.id, func.lower(SpeakerAlias.alias).contains(word, autoescape=True))
+        conditions.append(func.lower(Speaker.name).contains(word, autoescape=True) | in_alias.exists())
+    page = max(1, page)
+    total = session.scalar(select(func.count()).select_from(Speaker).where(*conditions)) or 0
+    count = func.count(Quote.id).label("quote_count")
+    rows = session.execute(
+        select(Speaker, count).outerjoin(Quote, Quote.speaker_id == Speaker.id).where(*conditions)
+        .group_by(Speaker.id).order_by(count.desc(), Speaker.name, Speaker.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(rows, page, per_page, total)

@@ -29,7 +29,7 @@ PUBLIC_STATUSES = tuple(status for status in ReviewStatus if status.is_public)
 
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
-#: At most this many matches are sorted by date directly; more walk the date index instead.
+#: At most this many matches are always sorted by date directly (SQLite; see _SQLiteIndex.by_date).
 FEW = 2_000
 
 
@@ -156,7 +156,8 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
         if sort is SearchSort.RELEVANCE:
             ordered = index.ranked(terms, filters, window=MAX_COUNTED if capped else None)
         else:
-            ordered = index.by_date(matching, newest=sort is SearchSort.NEWEST, few=total <= FEW)
+            ordered = index.by_date(session, terms, filters, newest=sort is SearchSort.NEWEST,
+                                    total=None if capped else total, reach=offset + per_page)
         ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
     return SearchResults(
         items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
@@ -170,16 +171,22 @@ class _Filters:
     speakers: tuple[Speaker, ...]
     desk: bool
 
-    def apply(self, query: Select, quote_id, said_at) -> Select:
-        """Add the filters to a query over the index whose quote id and date columns are given."""
+    def apply(self, query: Select, quote_id, said_at, *, plain=lambda column: column) -> Select:
+        """Add the filters to a query over the index whose quote id and date columns are given.
+
+        ``plain`` wraps the filtered columns; SQLite's ``+column`` keeps the planner off
+        their indexes when walking the date index is the better plan.
+        """
         search = self.search
         outlet = search.outlet.strip()
         if search.speaker.strip() or search.verdict is not None or outlet:
             query = query.join(Quote, Quote.id == quote_id)
         if search.speaker.strip():
-            query = query.where(Quote.speaker_id.in_([speaker.id for speaker in self.speakers]))
+            query = query.where(plain(Quote.speaker_id).in_([speaker.id for speaker in self.speakers]))
         if search.verdict is not None:
-            query = query.where(verdict_condition(search.verdict, desk=self.desk))
+            query = query.where(verdict_condition(search.verdict, desk=self.desk,
+                                                  verdict_column=plain(Quote.verdict),
+                                                  status_column=plain(Quote.status)))
         if outlet:
             query = query.join(Article, Article.id == Quote.article_id).where(
                 func.lower(Article.outlet) == outlet.lower())
@@ -204,13 +211,15 @@ class _SQLiteIndex:
     def _match(self, terms: Terms):
         return literal_column("quote_search").op("MATCH")(_fts5(terms))
 
-    def matching(self, terms: Terms, filters: _Filters) -> Select:
+    def matching(self, terms: Terms, filters: _Filters, *, walk: bool = False) -> Select:
+        """Quote ids matching; ``walk`` leaves the date index as the only way in (see by_date)."""
         dates = self.dates
+        plain = _unindexed if walk else (lambda column: column)
         query = select(dates.c.quote_id).select_from(dates)
         if terms:
-            query = query.where(dates.c.quote_id.in_(
+            query = query.where(plain(dates.c.quote_id).in_(
                 select(self.words.c.rowid).select_from(self.words).where(self._match(terms))))
-        return filters.apply(query, dates.c.quote_id, dates.c.said_at)
+        return filters.apply(query, dates.c.quote_id, dates.c.said_at, plain=plain)
 
     def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         # bm25() only works in the query that holds the MATCH, so this one starts from the words.
@@ -224,11 +233,18 @@ class _SQLiteIndex:
         recent = query.order_by(words.c.rowid.desc()).limit(window).subquery("recent")
         return select(recent.c.quote_id).order_by(recent.c.score, recent.c.quote_id.desc())
 
-    def by_date(self, matching: Select, *, newest: bool, few: bool) -> Select:
-        said_at = self.dates.c.said_at
-        if few:
-            # A handful of matches: sort them, rather than walk the whole date index looking for them.
-            said_at = literal_column("+quote_search_dates.said_at")
+    def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
+                total: int | None, reach: int) -> Select:
+        """Few matches: find them by the best index and sort them. Many: walk the date index in
+        order and keep the matching ones until the page is full.
+
+        Walking visits about reach / density rows, sorting about ``total``: walk when
+        ``total`` is uncounted (too many) or total² > reach × all quotes.
+        """
+        few = total is not None and (
+            total <= FEW or total * total <= reach * (session.scalar(select(func.max(self.dates.c.quote_id))) or 0))
+        matching = self.matching(terms, filters, walk=not few)
+        said_at = _unindexed(self.dates.c.said_at) if few else self.dates.c.said_at
         if newest:
             return matching.order_by(said_at.desc(), self.dates.c.quote_id.desc())
         return matching.order_by(said_at.asc(), self.dates.c.quote_id.asc())
@@ -264,7 +280,10 @@ class _PostgresIndex:
         return select(recent.c.quote_id).order_by(
             func.ts_rank(recent.c.document, tsquery).desc(), recent.c.quote_id.desc())
 
-    def by_date(self, matching: Select, *, newest: bool, few: bool) -> Select:
+    def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
+                total: int | None, reach: int) -> Select:
+        # PostgreSQL's planner weighs the GIN, the date index and LIMIT well by itself.
+        matching = self.matching(terms, filters)
         said_at, quote_id = self.table.c.said_at, self.table.c.quote_id
         if newest:
             return matching.order_by(said_at.desc(), quote_id.desc())
@@ -278,14 +297,20 @@ def _index_for(session: Session):
     return _INDEXES[session.get_bind().dialect.name]
 
 
-def verdict_condition(verdict: Verdict, *, desk: bool):
+def verdict_condition(verdict: Verdict, *, desk: bool, verdict_column=Quote.verdict,
+                      status_column=Quote.status):
     """Quotes whose verdict, as this viewer may see it, is ``verdict``."""
     if desk:
-        return Quote.verdict == verdict
-    public = Quote.status.in_(PUBLIC_STATUSES)
+        return verdict_column == verdict
+    public = status_column.in_(PUBLIC_STATUSES)
     if verdict is Verdict.UNVERIFIED:
-        return or_(not_(public), Quote.verdict == Verdict.UNVERIFIED)
-    return and_(public, Quote.verdict == verdict)
+        return or_(not_(public), verdict_column == Verdict.UNVERIFIED)
+    return and_(public, verdict_column == verdict)
+
+
+def _unindexed(column):
+    """``+table.column`` for SQLite: the same value, but no index may be used to find it."""
+    return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
 
 
 def speakers_for_filter(session: Session, value: str) -> tuple[Speaker, ...]:

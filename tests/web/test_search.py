@@ -269,3 +269,34 @@ def test_migrations_build_the_same_search_index(migrated):
     assert found(db.session, text="berg patching") == [patching.id]   # filled from what was stored
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM quotes")).scalar() == 1
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"text": "the"},
+    {"verdict": Verdict.UNVERIFIED},
+    {"speaker": "halvorsen"},
+    {"outlet": "the harbour herald", "verdict": Verdict.ACCURATE},
+    {"text": "bridge", "date_from": date(2026, 1, 1)},
+])
+@pytest.mark.parametrize("sort", [SearchSort.NEWEST, SearchSort.OLDEST])
+def test_walking_the_date_index_finds_the_same(session, corpus, monkeypatch, fields, sort):
+    """Large result sets walk the date index instead of sorting: same answer, other plan."""
+    from factcheck.services import search
+
+    sorted_directly = found(session, sort=sort, **fields)
+    monkeypatch.setattr(search, "FEW", 0)
+    # One per page: with so small a reach, SQLite walks the index whenever matches are not rare.
+    one_by_one = [found(session, sort=sort, per_page=1, page=n, **fields) for n in range(1, 8)]
+    assert sum(one_by_one, []) == sorted_directly
+
+
+def test_counting_stops_and_best_match_ranks_the_latest(session, corpus, monkeypatch):
+    from factcheck.services import search
+
+    monkeypatch.setattr(search, "MAX_COUNTED", 1)
+    result = search_quotes(session, QuoteSearch(text="halvorsen"), desk=False, per_page=1)
+    # Two match; counting stops at one, and only the most recently recorded one is ranked.
+    assert (result.total, result.total_capped, result.pages) == (1, True, 1)
+    assert [quote.id for quote in result.items] == [corpus["open"]]
+    assert search_quotes(session, QuoteSearch(text="halvorsen"), desk=False, per_page=1, page=2).items == []
