@@ -12,6 +12,9 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (search, feeds, embed):
         app.register_blueprint(module.bp)
+    from . import review  # the review desk: queue and desk pages
+
+    app.register_blueprint(review.bp)
     from . import check  # the attribution check for editors
 
     app.register_blueprint(check.bp)

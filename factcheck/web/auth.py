@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import os
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..db import db
-from ..extensions import login_manager
+from ..extensions import limiter, login_manager
 from ..forms import LoginForm
 from ..models import Role, User
 from ..services.accounts import authenticate
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.record_once
+def _secure_sign_in(state) -> None:
+    """Rate limits and cookie security, set up once the app's config is final."""
+    app = state.app
+    limiter.init_app(app)
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = secure_cookies_by_default(app.debug, app.testing)
+
+
+def secure_cookies_by_default(debug: bool, testing: bool) -> bool:
+    """HTTPS-only cookies, except under the `flask` command (its dev server), debug and tests.
+
+    Applies when SESSION_COOKIE_SECURE is left at None; gunicorn in production gets True.
+    """
+    return not (debug or testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    """Only failed sign-ins count against the limit (a success redirects)."""
+    return response.status_code != 302
 
 
 @login_manager.user_loader
@@ -41,6 +69,8 @@ def role_required(role: Role):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+               error_message="Too many sign-in attempts from here. Wait a minute and try again.")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
