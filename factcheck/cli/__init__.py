@@ -38,3 +38,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs.worker_command)
     app.cli.add_command(jobs.jobs_cli)
     app.cli.add_command(backup.backup_command)
+    from . import corrections  # the attribution check: re-extraction, exported decisions
+
+    app.cli.add_command(corrections.reextract_command)
+    app.cli.add_command(corrections.export_corrections_command)
