@@ -29,9 +29,7 @@ def token_required(role: Role):
         def wrapped(*args, **kwargs):
             user = api_user()
             if user is None:
-                response = problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'.")
-                response.headers["WWW-Authenticate"] = 'Bearer realm="factcheck"'
-                return response
+                return unauthorized()
             if not user.can(role):
                 return problem(403, "Forbidden", f"This needs the {role.value} role or above.")
             return view(*args, **kwargs)
@@ -39,3 +37,14 @@ def token_required(role: Role):
         return wrapped
 
     return decorator
+
+
+def bearer_sent() -> bool:
+    """The request carries an Authorization header (a bad one is a 401, not anonymity)."""
+    return bool(request.headers.get("Authorization", "").strip())
+
+
+def unauthorized():
+    response = problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="factcheck"'
+    return response
