@@ -464,6 +464,10 @@ def names_in(text: str) -> list[tuple[int, str]]:
     """
     found = []
     for run in _NAME_RUN.finditer(text):
+        line_start = text.rfind("\n", 0, run.start()) + 1
+        line_end = text.find("\n", run.end())
+        if text[line_start:line_end if line_end >= 0 else len(text)].strip(" .") == run.group(0).rstrip("."):
+            continue  # a line of capitalised words alone is a headline
         words = [(m.start() + run.start(), m.group(0)) for m in _WORD.finditer(run.group(0))]
         for index, (_, word) in enumerate(words):
             # "Solberg. The": a full stop after a word (not an initial or a title) ends it.

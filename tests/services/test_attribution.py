@@ -143,6 +143,7 @@ def test_detail_shows_paragraphs_marks_and_alternatives(session):
     ("But Ludwig van Beethoven never wrote it.", ["Ludwig van Beethoven"]),
     ("Said J. D. Salinger, famously.", ["J. D. Salinger"]),
     ("Nobody was named here at all.", []),
+    ("Tram Depot Plans Revised\n\nSaid Maria Jensen.", ["Maria Jensen"]),
     ("“🙂🙂” Émilie Dubois-Roche said.", ["Émilie Dubois-Roche"]),
 ])
 def test_names_in_text(text, names):
