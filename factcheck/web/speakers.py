@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 
 from ..db import db
 from ..models import Speaker
-from ..services import browse
+from ..services import attribution, browse
 from .helpers import get_or_404, page_arg, per_page
 
 bp = Blueprint("speakers", __name__, url_prefix="/speakers")
@@ -22,4 +22,5 @@ def show(speaker_id: int):
     if speaker.merged_into_id:
         return redirect(url_for("speakers.show", speaker_id=speaker.merged_into_id), 301)
     quotes = browse.quotes_by_speaker(db.session, speaker.id)
-    return render_template("speakers/show.html", speaker=speaker, quotes=quotes)
+    checked = attribution.editor_confirmed(attribution.attribution_counts(db.session, speaker.id))
+    return render_template("speakers/show.html", speaker=speaker, quotes=quotes, editor_confirmed=checked)

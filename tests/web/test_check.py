@@ -178,3 +178,13 @@ def test_reviewer_flags_a_quote_for_the_check(app, client, ferry):
     client.post("/logout", data={"csrf_token": client.csrf_token("/login")})
     client.login("ed")
     assert "a reviewer asked for a check" in body(client.get("/check"))
+
+
+def test_speaker_page_counts_editor_confirmed_quotes(app, client, ferry):
+    client.login("ed")
+    decide(client, ferry["winters"], 1, action="confirm")
+    with app.app_context():
+        speaker_id = db.session.get(Quote, ferry["winters"]).speaker_id
+    client.post("/logout", data={"csrf_token": client.csrf_token("/login")})
+    page = body(client.get(f"/speakers/{speaker_id}"))  # readers see it too
+    assert "1 of 2 confirmed by an editor as said by Piet Lindqvist" in page
