@@ -135,24 +135,45 @@ def _is_boundary(masked: str, m: re.Match) -> bool:
     return True
 
 
+# Sentence boundaries of the last masked text seen, found in one pass: the
+# look-ups below are then bisections (the text is immutable, so identity is
+# a safe cache key).
+_boundary_cache: tuple[str, list[int], list[int], list[int]] | None = None
+
+
+def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
+    global _boundary_cache
+    cache = _boundary_cache
+    if cache is not None and cache[0] is masked:
+        return cache[1], cache[2], cache[3]
+    starts: list[int] = []
+    ends: list[int] = []
+    stops: list[int] = []
+    for m in _BOUNDARY_RE.finditer(masked):
+        if _is_boundary(masked, m):
+            starts.append(m.start())
+            ends.append(m.end())
+            stops.append(m.end() if m.group() != "\n" else m.start())
+    _boundary_cache = (masked, starts, ends, stops)
+    return starts, ends, stops
+
+
 def sentence_start(masked: str, pos: int, floor: int) -> int:
     """Start of the sentence holding ``pos`` (never before ``floor``)."""
     lo = max(floor, pos - 600)
-    last = lo
-    # Search a little past ``pos`` so the look-ahead can see the next word.
-    for m in _BOUNDARY_RE.finditer(masked, lo, min(len(masked), pos + 3)):
-        if m.end() > pos:
-            break
-        if _is_boundary(masked, m):
-            last = m.end()
-    return last
+    _, ends, _ = _boundaries(masked)
+    i = bisect.bisect_right(ends, pos) - 1
+    if i >= 0 and ends[i] >= lo:
+        return ends[i]
+    return lo
 
 
 def sentence_end(masked: str, pos: int, ceiling: int) -> int:
     """End of the sentence holding ``pos`` (never after ``ceiling``)."""
-    for m in _BOUNDARY_RE.finditer(masked, pos, ceiling):
-        if _is_boundary(masked, m):
-            return m.end() if m.group() != "\n" else m.start()
+    starts, ends, stops = _boundaries(masked)
+    i = bisect.bisect_left(starts, pos)
+    if i < len(starts) and ends[i] <= ceiling:
+        return stops[i]
     return ceiling
 
 
@@ -334,6 +355,7 @@ _LY_NOUNS = frozenset("ally family rally assembly supply july italy anomaly mono
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
+    a = max(a, b - 300)  # a subject with its appositives never runs longer
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:
@@ -817,8 +839,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
     acc = None
-    for acc in _ACCORDING_RE.finditer(masked, start, end):
-        pass
+    if masked.find("ccording", start, end) >= 0 or masked.find("words of", start, end) >= 0:
+        for acc in _ACCORDING_RE.finditer(masked, start, end):
+            pass
     verbs = _verb_matches(masked, start, end)
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:

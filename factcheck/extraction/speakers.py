@@ -6,6 +6,7 @@ person named earlier, the way a reader follows the story.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -112,6 +113,7 @@ def _kind_of_description(words: list[str]) -> str:
     return "anonymous" if _ANON_RE.search(" ".join(words)) else "group"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_speaker(phrase: str) -> SpeakerPhrase:
     """Split a speaker phrase as written into display name, title and kind.
 
@@ -195,10 +197,19 @@ _MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
 class ArticlePeople:
     """People named in one article, for surname and pronoun resolution."""
 
-    __slots__ = ("_full", "_recent", "_gender")
+    __slots__ = ("_text", "_full", "_recent", "_gender")
 
     def __init__(self, text: str) -> None:
-        self._full: dict[str, tuple[int, str]] = {}
+        self._text = text
+        self._full: dict[str, tuple[int, str]] | None = None  # built on first use
+        self._recent: list[tuple[str, str]] = []  # (display, kind)
+        self._gender: dict[str, str] = {}
+
+    def _index(self) -> dict[str, tuple[int, str]]:
+        if self._full is not None:
+            return self._full
+        text = self._text
+        self._full = {}
         for m in _MENTION_RE.finditer(text):
             words = m.group(1).split()
             start = m.start()
@@ -216,14 +227,13 @@ class ArticlePeople:
                 surname = surname[:-2]
                 name = name[:-2]
             self._full.setdefault(surname, (start, name))
-        self._recent: list[tuple[str, str]] = []  # (display, kind)
-        self._gender: dict[str, str] = {}
+        return self._full
 
     def full_name(self, name: str, before: int) -> str:
         """"Korosteleva" -> "Elena Korosteleva" when named in full earlier."""
         if " " in name:
             return name
-        hit = self._full.get(name)
+        hit = self._index().get(name)
         if hit and hit[0] < before:
             return hit[1]
         return name
