@@ -41,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import errors, middleware, templating
+    from . import errors, middleware, pagecache, templating
     from .api import bp as api_bp
     from .web import register_blueprints
 
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
     middleware.register(app)
+    pagecache.register(app)  # after middleware: its hooks see the request id
     templating.register(app)
 
     if app.config.get("SCHEMA_CHECK", True):

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Enum,
     Float,
@@ -497,6 +498,15 @@ class MatchPosting(db.Model):
 
     term: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     quote_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class ContentVersion(db.Model):
+    """One row: bumped by every committed change to what pages show (see pagecache.py)."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
 
 
 # The full-text index over quotes lives beside their table (see search_index.py).

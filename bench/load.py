@@ -1,0 +1,761 @@
+"""factcheck under load: gunicorn on loopback, wrk at 32 connections, then bulk ingestion.
+
+    .venv/bin/python bench/load.py                                  # SQLite in bench/out/
+    .venv/bin/python bench/load.py --database-url postgresql:///loadtest
+    make bench-load                                                 # installs wrk first
+
+The first run builds a database with 100k articles and 1M quotes (speakers,
+segments, published verdicts, matches, the full-text and matching indexes),
+bulk-loaded with SQL from text generated at run time: sentences cut from
+``../shared/eval/polnear-train.jsonl`` when it is there (never stored in the
+project), made-up words otherwise. Later runs reuse it (``--rebuild`` starts over).
+
+Then gunicorn (gunicorn.conf.py) serves it on loopback and wrk measures each
+kind of page for ``--seconds`` at ``--connections``: requests/s, p50/p99 and
+errors, next to /healthz measured in the same run as the ceiling. Readers'
+URLs follow a Zipf-like spread (a few pages are popular, most are not); the
+``uniform`` rows pick any article or quote with the same chance, the worst
+case for the page cache. Last, two ``flask worker`` processes on Redis ingest
+``--ingest`` generated articles queued by ``flask ingest --background``.
+
+The whole run is bounded by ``--max-minutes``; every process it starts is
+stopped by its id on the way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import quote as urlquote
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+CORPUS = ROOT.parent / "shared" / "eval" / "polnear-train.jsonl"
+VENV_BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATIO = 0.5
+TARGET_PAGE_P99_MS = 100.0
+TARGET_SEARCH_P99_MS = 200.0
+TARGET_INGEST_PER_S = 50.0
+
+FIRST_NAMES = ("Ana Ben Carla Dev Elif Farid Greta Hugo Ines Jonas Kavya Liam Mira Nils Omar "
+               "Priya Quinn Rosa Sami Tara Umar Vera Wren Xavier Yara Zoltan Aiko Bruno Chidi "
+               "Dara Emil Fatou Goran Hana Ivo Jana Kofi Lena Marek Noor Otto Pia Rafael Sina "
+               "Teo Uma Viktor Wanda Yusuf Zara").split()
+SURNAMES = ("Abara Bergstrom Castellano Dimitrov Eriksen Fontaine Gallagher Haddad Ishikawa "
+            "Jovanovic Kowalczyk Lindqvist Moreau Nakamura Okafor Petrenko Quintero Rahman "
+            "Sorensen Takahashi Uzun Valente Whitcombe Yilmaz Zielinski Achterberg Brennan "
+            "Caruso Delacroix Esposito Fischer Grimaldi Halvorsen Iglesias Janssen Kaminski "
+            "Lombardi Mbeki Novak Oyelaran Pellegrini Rossetti Szabo Tremblay Urquhart "
+            "Vasquez Weller Xu Yoshida Zamora").split()
+ROLES = ("the minister", "the mayor", "a senator", "the party leader", "the spokesperson",
+         "the union chief", "the governor", "an economist")
+CUES = ("said", "told reporters", "added", "argued", "warned", "insisted")
+OUTLETS = [f"The Daily {w}" for w in ("Ledger", "Courier", "Herald", "Sentinel", "Post", "Record",
+                                       "Gazette", "Tribune", "Observer", "Chronicle")]
+SYLLABLES = "ka ro mi tu le sa vo ne di pa fi go ha ju ki lo ma nu pe ri so ta ve wa ya ze".split()
+COMMON = "the of and to a in is that we it for not be this on will have are our with they".split()
+VERDICTS = ("accurate", "accurate_paraphrase", "misquoted", "out_of_context", "misattributed",
+            "unsupported", "disputed")
+EPOCH = datetime(2019, 1, 1)
+
+
+class Deadline(Exception):
+    """The run went past --max-minutes."""
+
+
+# --- text made at run time ---------------------------------------------------
+
+def sentence_pool(rng: random.Random, size: int) -> tuple[list[str], str]:
+    """Plain sentences (no quote marks) to build articles and quotes from, and where they came from."""
+    found: list[str] = []
+    if CORPUS.exists():
+        splitter = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+        with CORPUS.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    text = json.loads(line).get("text") or ""
+                except ValueError:
+                    continue
+                for sentence in splitter.split(text.replace("\n", " ")):
+                    sentence = sentence.strip()
+                    if 40 <= len(sentence) <= 220 and not re.search(r"[\"“”‘’«»]|'", sentence) \
+                            and sentence[-1] in ".!?":
+                        found.append(sentence)
+        found = sorted(set(found))
+        if len(found) >= 2000:
+            rng.shuffle(found)
+            return found[:size], f"sentences cut from {CORPUS.name} at run time"
+    words = list(COMMON)
+    while len(words) < 20_000:
+        words.append("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    made = []
+    for _ in range(size):
+        picked = [rng.choice(words[:40]) if rng.random() < 0.4 else rng.choice(words)
+                  for _ in range(rng.randint(8, 24))]
+        made.append(" ".join(picked).capitalize() + ".")
+    return made, "synthetic sentences (the corpus is absent)"
+
+
+def as_quote(sentence: str) -> str:
+    """A sentence as spoken words inside a quote: its final full stop becomes a comma."""
+    return sentence[:-1] + "," if sentence.endswith(".") else sentence
+
+
+FAMOUS = 5_000  # quotes said again and again (the first FAMOUS sentences): repeats to match
+
+
+def spoken_words(rng: random.Random, sentences: list[str]) -> tuple[int, str]:
+    """Words someone said: now and then a well-worn line (-1 otherwise), else two sentences spliced."""
+    if rng.random() < 0.08:
+        index = rng.randrange(FAMOUS)
+        return index, as_quote(sentences[index])
+    head = sentences[rng.randrange(FAMOUS, len(sentences))].split()
+    tail = sentences[rng.randrange(FAMOUS, len(sentences))].split()
+    words = head[: max(3, len(head) // 2)] + tail[len(tail) // 2:]
+    return -1, as_quote(" ".join(words))
+
+
+def write_article(rng: random.Random, sentences: list[str], quotes: int, speakers: list[str]):
+    """Article text with ``quotes`` attributed quotes, and each quote's offsets and speaker."""
+    parts: list[str] = []
+    position = 0
+    found = []
+
+    def add(piece: str) -> int:
+        nonlocal position
+        start = position
+        parts.append(piece)
+        position += len(piece)
+        return start
+
+    add(rng.choice(sentences))
+    for _ in range(quotes):
+        add("\n\n")
+        if rng.random() < 0.5:
+            add(rng.choice(sentences) + " ")
+        sentence_index, spoken = spoken_words(rng, sentences)
+        speaker_index = rng.randrange(len(speakers))
+        cue = rng.choice(CUES)
+        add("“")
+        start = add(spoken)
+        add(f"” {cue} ")
+        speaker_start = add(speakers[speaker_index])
+        add(f", {rng.choice(ROLES)}.")
+        found.append((sentence_index, spoken, start, start + len(spoken), speaker_index,
+                      speaker_start, speaker_start + len(speakers[speaker_index]), cue))
+    return "".join(parts), found
+
+
+# --- building the database ---------------------------------------------------
+
+def flask_env(url: str | None, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith("FACTCHECK_"):
+            del env[name]
+    if url:
+        env["FACTCHECK_DATABASE_URL"] = url
+    env["FACTCHECK_SECRET_KEY"] = "bench-load-secret-key"
+    env.update(extra)
+    return env
+
+
+def flask(args: list[str], url: str, *, timeout: float, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT,
+                          env=flask_env(url, **extra), capture_output=True, text=True,
+                          timeout=timeout, check=True)
+
+
+def prepare_database(url: str, rebuild: bool) -> None:
+    """An empty database at the current schema (PostgreSQL: created with createdb)."""
+    if url.startswith("postgres"):
+        name = url.rsplit("/", 1)[-1].split("?")[0]
+        if name in ("test", "postgres"):
+            raise SystemExit(f"refusing to load into {name!r}: use a database of its own")
+        made = subprocess.run(["createdb", name], capture_output=True, text=True)
+        if made.returncode and "already exists" not in made.stderr:
+            raise SystemExit(f"createdb {name} failed: {made.stderr.strip()}")
+        if rebuild:
+            subprocess.run(["psql", "-q", "-d", name, "-c",
+                            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
+                           capture_output=True)
+    elif rebuild:
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    flask(["db", "upgrade"], url, timeout=600)
+
+
+def build(url: str, args, log) -> dict:
+    """Bulk-load the database (or find it built) and return what it holds."""
+    from sqlalchemy import create_engine, text
+
+    from factcheck.app import database_url
+
+    engine = create_engine(database_url(url, str(ROOT / "instance")))
+    marker = OUT / ("load-" + hashlib.sha256(url.encode()).hexdigest()[:12] + ".json")
+    wanted = {"articles": args.articles, "quotes_per_article": args.quotes_per_article, "version": 4}
+    if not args.rebuild and marker.exists():
+        held = json.loads(marker.read_text())
+        if held.get("wanted") == wanted:
+            try:
+                with engine.connect() as connection:
+                    count = connection.execute(text("SELECT count(*) FROM articles")).scalar()
+            except Exception:
+                count = 0
+            if count >= args.articles:
+                log(f"reusing the database built {held['built_at']} ({count} articles)")
+                flask(["db", "upgrade"], url, timeout=600)  # migrations added since the build
+                engine.dispose()
+                return held
+    prepare_database(url, rebuild=True)
+    started = time.perf_counter()
+    held = bulk_load(engine, args, log)
+    held.update(wanted=wanted, built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                build_seconds=round(time.perf_counter() - started, 1))
+    marker.write_text(json.dumps(held, indent=1))
+    engine.dispose()
+    return held
+
+
+def bulk_load(engine, args, log) -> dict:
+    from factcheck import search_index
+    from factcheck.models import Article, Quote, QuoteMatch, QuoteSegment, Speaker
+    from factcheck.names import name_key, surname_key
+
+    rng = random.Random(20261127)
+    sentences, origin = sentence_pool(rng, 60_000)
+    log(f"text: {len(sentences)} {origin}")
+    names = sorted({f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}" for _ in range(6000)})
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    postgres = engine.dialect.name == "postgresql"
+    loader = CopyLoader if postgres else ExecutemanyLoader
+
+    with engine.begin() as connection:
+        search_index.drop(connection)  # filled in one pass afterwards: far faster than triggers
+        speakers = loader(connection, Speaker.__table__)
+        for number, name in enumerate(names, 1):
+            speakers.add(id=number, name=name, key=name_key(name), kind="person",
+                         created_at=now, surname_key=surname_key(name))
+        speakers.flush()
+
+        articles = loader(connection, Article.__table__)
+        quotes = loader(connection, Quote.__table__)
+        segments = loader(connection, QuoteSegment.__table__)
+        matches = loader(connection, QuoteMatch.__table__)
+        first_by_sentence: dict[int, int] = {}
+        quote_id = 0
+        published = 0
+        for article_id in range(1, args.articles + 1):
+            body, found = write_article(rng, sentences, args.quotes_per_article, names)
+            title = rng.choice(sentences).rstrip(".!?")[:120]
+            published_at = EPOCH + timedelta(minutes=rng.randrange(60 * 24 * 365 * 7))
+            articles.add(id=article_id, title=title, url=f"https://news.example/{article_id}",
+                         outlet=rng.choice(OUTLETS), published_at=published_at, created_at=now,
+                         fetched_at=None, authors=None, text=body, source="cli",
+                         content_hash=hashlib.sha256(body.encode()).hexdigest())
+            for sentence, spoken, start, end, speaker, s_start, s_end, cue in found:
+                quote_id += 1
+                public = rng.random() < 0.06
+                published += public
+                quotes.add(
+                    id=quote_id, article_id=article_id, speaker_id=speaker + 1, text=spoken.rstrip(","),
+                    start=start, end=end - (1 if spoken.endswith(",") else 0),
+                    speaker_as_written=names[speaker], speaker_start=s_start, speaker_end=s_end,
+                    cue=cue, kind="full", confidence=0.96, resolution="direct",
+                    created_at=published_at, updated_at=published_at,
+                    verdict=rng.choice(VERDICTS) if public else "unverified",
+                    rating=None, status="published" if public else "new",
+                    public_note="The desk compared this with the recording." if public else "",
+                    internal_note="", published_at=published_at if public else None,
+                    attribution="unchecked", flagged=False, version=1,
+                )
+                segments.add(id=quote_id, quote_id=quote_id, start=start,
+                             end=end - (1 if spoken.endswith(",") else 0))
+                earlier = first_by_sentence.setdefault(sentence, quote_id) if sentence >= 0 else quote_id
+                if earlier != quote_id and rng.random() < 0.5:
+                    matches.add(quote_id=quote_id, earlier_id=earlier, relation="repeat", score=100.0,
+                                misattribution=False, created_at=now)
+            if article_id % 2_000 == 0:
+                for each in (articles, quotes, segments, matches):  # parents before children
+                    each.flush()
+            if article_id % 10_000 == 0:
+                log(f"  {article_id} articles, {quote_id} quotes")
+        for each in (articles, quotes, segments, matches):
+            each.flush()
+        if postgres:
+            for table in ("speakers", "articles", "quotes", "quote_segments", "quote_matches"):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))")
+        log("full-text index: filling in one pass")
+        search_index.rebuild(connection)
+    log("matching index: rebuilding")
+    rebuild_matching_index(engine)
+    with engine.begin() as connection:
+        if postgres:
+            connection.exec_driver_sql("ANALYZE")
+        else:
+            connection.exec_driver_sql("ANALYZE")
+    return {"articles": args.articles, "quotes": quote_id, "speakers": len(names),
+            "published": published, "matches": matches.count, "text": origin}
+
+
+def rebuild_matching_index(engine) -> None:
+    from sqlalchemy.orm import Session
+
+    from factcheck.services import candidates, matching
+
+    with Session(engine) as session:
+        matching.rebuild_index(session)
+        session.commit()
+    candidates.prepare_for_queries(engine)
+
+
+class ExecutemanyLoader:
+    """Rows for a SQLite table, written in batches through executemany on ``flush()``."""
+
+    def __init__(self, connection, table) -> None:
+        self.connection = connection
+        self.table = table.name
+        self.columns = [c.name for c in table.columns]
+        self.defaults = _defaults(table)
+        self.rows: list[dict] = []
+        self.count = 0
+
+    def add(self, **values) -> None:
+        self.rows.append({**self.defaults, **values})
+        self.count += 1
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        given = [c for c in self.columns if c in self.rows[0]]
+        self.write(given, [tuple(row.get(c) for c in given) for row in self.rows])
+        self.rows = []
+
+    def write(self, given: list[str], rows: list[tuple]) -> None:
+        sql = (f"INSERT INTO {self.table} ({', '.join(_q(c) for c in given)}) "
+               f"VALUES ({', '.join('?' for _ in given)})")
+        self.connection.exec_driver_sql(sql, [tuple(_sqlite_value(v) for v in row) for row in rows])
+
+
+class CopyLoader(ExecutemanyLoader):
+    """Rows for a PostgreSQL table, written with COPY on ``flush()``."""
+
+    def write(self, given: list[str], rows: list[tuple]) -> None:
+        cursor = self.connection.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY {self.table} ({', '.join(_q(c) for c in given)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _defaults(table) -> dict:
+    found = {}
+    for column in table.columns:
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            value = default.arg
+            found[column.name] = getattr(value, "value", value)
+    return found
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _sqlite_value(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+# --- the HTTP run ------------------------------------------------------------
+
+LUA = r"""
+-- Each request takes the next path of a shuffled list; responses are tallied.
+local paths = {}
+counts = {hit = 0, miss = 0, bad = 0}  -- global: done() reads it from each thread
+local index = 0
+
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  index = math.random(#paths)
+end
+
+request = function()
+  index = index % #paths + 1
+  return wrk.format("GET", paths[index])
+end
+
+response = function(status, headers, body)
+  if status >= 400 then counts.bad = counts.bad + 1 end
+  local cache = headers["X-Page-Cache"]
+  if cache == "hit" then counts.hit = counts.hit + 1 elseif cache == "miss" then counts.miss = counts.miss + 1 end
+end
+
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+
+done = function(summary, latency, requests)
+  local hit, miss, bad = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    local c = thread:get("counts")
+    hit = hit + c.hit; miss = miss + c.miss; bad = bad + c.bad
+  end
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "seconds": %.3f, "p50_us": %d, "p99_us": %d, "max_us": %d, ' ..
+    '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "status_errors": %d, ' ..
+    '"timeouts": %d, "hits": %d, "misses": %d, "bad": %d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    latency.max, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout, hit, miss, bad))
+end
+"""
+
+
+def zipf_ids(rng: random.Random, top: int, count: int, *, uniform: bool = False) -> list[int]:
+    """Ids 1..top; popular ones (a permuted Zipf rank) come back often unless ``uniform``."""
+    if uniform:
+        return [rng.randint(1, top) for _ in range(count)]
+    ranks = [min(top, int(1 / (1 - rng.random()) ** 1.0)) for _ in range(count)]  # P(rank>k) ~ 1/k
+    mixer = 2654435761
+    return [(rank * mixer) % top + 1 for rank in ranks]
+
+
+def search_paths(rng: random.Random, sentences: list[str], count: int) -> list[str]:
+    words = [w.strip(".,;:!?()").lower() for s in sentences[:5000] for w in s.split()]
+    words = [w for w in words if len(w) > 4 and w.isalpha()]
+    surnames = [s.lower() for s in SURNAMES]
+    paths = []
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.5:
+            query = f"q={urlquote(rng.choice(words))}"
+        elif roll < 0.75:
+            query = f"q={urlquote(rng.choice(words) + ' ' + rng.choice(words))}"
+        elif roll < 0.9:
+            query = f"q={urlquote(rng.choice(words))}&speaker={urlquote(rng.choice(surnames))}"
+        else:
+            query = f"q={urlquote(rng.choice(words))}&sort=newest"
+        paths.append("/search?" + query)
+    return paths
+
+
+def write_paths(name: str, paths: list[str]) -> Path:
+    path = OUT / f"paths-{name}.txt"
+    path.write_text("\n".join(paths) + "\n")
+    return path
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk (apt-get install -y wrk)", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False,
+                       capture_output=True, timeout=300)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is not installed: `apt-get install -y wrk` (or `make bench-load`)")
+    return found
+
+
+class Processes:
+    """The processes this run started, each in its own group, stopped by id on exit."""
+
+    def __init__(self) -> None:
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, command: list[str], **kwargs) -> subprocess.Popen:
+        process = subprocess.Popen(command, start_new_session=True, **kwargs)
+        self.started.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in reversed(self.started):
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+        for process in reversed(self.started):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                process.wait(timeout=5)
+
+
+def wait_ready(base: str, timeout: float) -> None:
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not become ready at {base} within {timeout:.0f} s")
+
+
+def run_wrk(wrk: str, base: str, paths_file: Path, *, connections: int, seconds: int,
+            threads: int) -> dict:
+    script = OUT / "load.lua"
+    script.write_text(LUA)
+    done = subprocess.run(
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+         "-s", str(script), base, "--", str(paths_file)],
+        capture_output=True, text=True, timeout=seconds + 60)
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line[len("WRK_JSON "):])
+    raise RuntimeError(f"wrk printed no figures: {done.stdout}\n{done.stderr}")
+
+
+def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: float) -> list[dict]:
+    wrk = ensure_wrk()
+    rng = random.Random(11)
+    sentences, _ = sentence_pool(random.Random(20261127), 60_000)
+    articles, quotes = held["articles"], held["quotes"]
+    n = 20_000
+    suites = [
+        ("trivial /healthz", "healthz", ["/healthz"]),
+        ("article page (zipf)", "article", [f"/articles/{i}" for i in zipf_ids(rng, articles, n)]),
+        ("article page (uniform)", "article", [f"/articles/{i}" for i in zipf_ids(rng, articles, n, uniform=True)]),
+        ("quote page (zipf)", "quote", [f"/quotes/{i}" for i in zipf_ids(rng, quotes, n)]),
+        ("quote page (uniform)", "quote", [f"/quotes/{i}" for i in zipf_ids(rng, quotes, n, uniform=True)]),
+        ("search", "search", search_paths(rng, sentences, n)),
+        ("API quote list", "api", [f"/api/v1/quotes?page={rng.randint(1, 20)}" for _ in range(n)]),
+        ("trivial /healthz (again)", "healthz", ["/healthz"]),
+    ]
+    port = args.port
+    base = f"http://127.0.0.1:{port}"
+    log_path = OUT / "gunicorn.log"
+    env = flask_env(url, GUNICORN_BIND=f"127.0.0.1:{port}", FACTCHECK_SESSION_COOKIE_SECURE="false",
+                    GUNICORN_LOG_LEVEL="warning")
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
+    with log_path.open("w") as log_file:
+        procs.start([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
+                    env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    wait_ready(base, 60)
+    log(f"gunicorn up at {base} (log: {log_path.relative_to(ROOT)})")
+    # One quick pass over a few URLs of each kind, so first-request costs are not measured.
+    for _, _, paths in suites:
+        for path in paths[:20]:
+            try:
+                urllib.request.urlopen(base + path, timeout=10).read()
+            except urllib.error.HTTPError:
+                pass
+    results = []
+    for label, kind, paths in suites:
+        if time.monotonic() + args.seconds + 20 > deadline:
+            log(f"skipping {label}: --max-minutes reached")
+            continue
+        figures = run_wrk(wrk, base, write_paths(kind + str(len(results)), paths),
+                          connections=args.connections, seconds=args.seconds, threads=2)
+        figures.update(label=label, kind=kind)
+        results.append(figures)
+        log(f"  {label}: {figures['requests'] / figures['seconds']:.0f} req/s")
+    return results
+
+
+def print_http(results: list[dict], held: dict, database: str, args) -> bool:
+    ceilings = [r for r in results if r["kind"] == "healthz"]
+    ceiling = sum(r["requests"] / r["seconds"] for r in ceilings) / max(1, len(ceilings))
+    print()
+    print(f"HTTP under load — {database}: {held['articles']:,} articles, {held['quotes']:,} quotes, "
+          f"{held['published']:,} published verdicts, {held['matches']:,} matches")
+    print(f"gunicorn.conf.py on loopback ({os.environ.get('GUNICORN_WORKERS') or args.workers or 'default'} "
+          f"workers), wrk {args.connections} connections x {args.seconds} s per row, "
+          f"{os.cpu_count()} CPUs shared by server and load")
+    header = (f"{'':26} {'req/s':>8} {'vs /healthz':>11} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>7} {'cache hits':>10}  target")
+    print(header)
+    print("-" * len(header))
+    all_met = True
+    for r in results:
+        rate = r["requests"] / r["seconds"]
+        ratio = rate / ceiling if ceiling else 0.0
+        errors = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] + r["bad"]
+        p99 = r["p99_us"] / 1000
+        seen = r["hits"] + r["misses"]
+        hits = f"{100 * r['hits'] / seen:.0f}%" if seen else "-"
+        if r["kind"] in ("article", "quote"):
+            met = ratio >= TARGET_RATIO and p99 <= TARGET_PAGE_P99_MS and not errors
+            target = f">= {TARGET_RATIO:.0%}, p99 <= {TARGET_PAGE_P99_MS:.0f} ms"
+        elif r["kind"] == "search":
+            met = p99 <= TARGET_SEARCH_P99_MS and not errors
+            target = f"p99 <= {TARGET_SEARCH_P99_MS:.0f} ms"
+        elif r["kind"] == "api":
+            met = not errors
+            target = "no errors"
+        else:
+            met, target = not errors, "(ceiling)"
+        all_met &= met
+        print(f"{r['label']:26} {rate:8.0f} {ratio:10.0%} {r['p50_us'] / 1000:8.1f} {p99:8.1f} "
+              f"{errors:7d} {hits:>10}  {target} {'met' if met else 'MISSED'}")
+    return all_met
+
+
+# --- bulk ingestion through two workers ---------------------------------------
+
+def measure_ingestion(url: str, args, procs: Processes, log, deadline: float) -> dict | None:
+    redis_url = args.redis_url
+    try:
+        from redis import Redis
+
+        Redis.from_url(redis_url).flushdb()  # the bench's own Redis database only
+    except Exception as error:
+        log(f"ingestion skipped: Redis at {redis_url} is not reachable ({error})")
+        return None
+    rng = random.Random(int(time.time()))
+    sentences, _ = sentence_pool(random.Random(20261127), 60_000)
+    names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}" for _ in range(3000)]
+    nonce = hashlib.sha256(str(time.time_ns()).encode()).hexdigest()[:10]
+    source = Path(tempfile.mkdtemp(prefix="factcheck-ingest-", dir=OUT)) / "articles.jsonl"
+    with source.open("w", encoding="utf-8") as handle:
+        for number in range(args.ingest):
+            body, _ = write_article(rng, sentences, args.quotes_per_article, names)
+            handle.write(json.dumps({"title": f"Bulk {nonce} {number}", "text": body,
+                                     "outlet": rng.choice(OUTLETS),
+                                     "published_at": "2026-11-27"}) + "\n")
+    extra = {"FACTCHECK_REDIS_URL": redis_url}
+    from sqlalchemy import create_engine, text
+
+    from factcheck.app import database_url
+
+    engine = create_engine(database_url(url, str(ROOT / "instance")))
+    with engine.connect() as connection:
+        first_job = (connection.execute(text("SELECT coalesce(max(id), 0) FROM jobs")).scalar() or 0) + 1
+    workers_log = (OUT / "workers.log").open("w")
+    for _ in range(2):
+        procs.start([str(VENV_BIN / "flask"), "--app", "wsgi", "worker"], cwd=ROOT,
+                    env=flask_env(url, **extra), stdout=workers_log, stderr=subprocess.STDOUT)
+    time.sleep(2)
+    started = time.perf_counter()
+    flask(["ingest", "--background", str(source)], url, timeout=max(30, deadline - time.monotonic()),
+          **extra)
+    queued_at = time.perf_counter() - started
+    states: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            states = dict(connection.execute(text(
+                "SELECT state, count(*) FROM jobs WHERE id >= :first GROUP BY state"),
+                {"first": first_job}).all())
+        if states.get("queued", 0) + states.get("running", 0) == 0 and sum(states.values()) >= args.ingest:
+            break
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    with engine.connect() as connection:
+        quotes, matches = connection.execute(text(
+            "SELECT count(*), (SELECT count(*) FROM quote_matches m JOIN quotes q2 ON q2.id = m.quote_id "
+            " JOIN articles a2 ON a2.id = q2.article_id WHERE a2.title LIKE :t) "
+            "FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.title LIKE :t"),
+            {"t": f"Bulk {nonce} %"}).one()
+    engine.dispose()
+    shutil.rmtree(source.parent, ignore_errors=True)
+    done = states.get("done", 0)
+    return {"articles": args.ingest, "done": done, "failed": states.get("failed", 0),
+            "unfinished": states.get("queued", 0) + states.get("running", 0),
+            "seconds": elapsed, "queued_seconds": queued_at, "quotes": quotes, "matches": matches}
+
+
+def print_ingestion(figures: dict | None, args) -> bool:
+    print()
+    if figures is None:
+        print("Bulk ingestion: skipped (no Redis)")
+        return False
+    rate = figures["done"] / figures["seconds"] if figures["seconds"] else 0.0
+    met = rate >= TARGET_INGEST_PER_S and not figures["failed"] and not figures["unfinished"]
+    print(f"Bulk ingestion — 2 x `flask worker` on {args.redis_url}, `flask ingest --background` "
+          f"of {figures['articles']:,} generated articles ({args.quotes_per_article} quotes each)")
+    print(f"  done {figures['done']:,}, failed {figures['failed']}, unfinished {figures['unfinished']} "
+          f"in {figures['seconds']:.1f} s (queueing took {figures['queued_seconds']:.1f} s of it)")
+    print(f"  {figures['quotes']:,} quotes extracted, {figures['matches']:,} matches found")
+    print(f"  {rate:.1f} articles/s including extraction and matching — target >= "
+          f"{TARGET_INGEST_PER_S:.0f}: {'met' if met else 'MISSED'}")
+    return met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None,
+                        help="default: SQLite at bench/out/load.sqlite3; e.g. postgresql:///loadtest")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--quotes-per-article", type=int, default=10)
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk run per row")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: its config)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--ingest", type=int, default=2000, help="articles for the ingestion run (0: skip)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--max-minutes", type=float, default=45.0)
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{OUT / 'load.sqlite3'}"
+    database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    began = time.monotonic()
+    deadline = began + args.max_minutes * 60
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - began:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+    def out_of_time(signum, frame):
+        raise Deadline()
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(int(args.max_minutes * 60) + 30)
+    procs = Processes()
+    met = True
+    try:
+        held = build(url, args, log)
+        log(f"database ready: {held['articles']:,} articles, {held['quotes']:,} quotes "
+            f"(built in {held.get('build_seconds', '?')} s)")
+        if not args.skip_http:
+            results = measure_http(url, args, held, procs, log, deadline)
+            procs.stop_all()
+            met &= print_http(results, held, database, args)
+        if args.ingest:
+            figures = measure_ingestion(url, args, procs, log, deadline)
+            procs.stop_all()
+            met &= print_ingestion(figures, args)
+    except Deadline:
+        print(f"stopped: the run went past --max-minutes {args.max_minutes}", file=sys.stderr)
+        met = False
+    finally:
+        signal.alarm(0)
+        procs.stop_all()
+    print()
+    print("all targets met" if met else "some targets MISSED (see above)")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

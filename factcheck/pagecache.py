@@ -1,0 +1,218 @@
+"""Rendered public pages kept for anonymous readers, never older than the last commit.
+
+Every transaction that writes to a table pages show bumps one number, the
+content version (table ``content_version``), inside the same transaction, so
+a reader who sees the new data also sees the new version. Pages are cached
+under (URL, version): the first request after a commit misses and renders
+afresh; nothing has to be invalidated by hand, and no service has to
+remember to. The write is noticed at the SQL level (INSERT/UPDATE/DELETE on
+the app's engine), so Core statements and bulk loads through the app count too.
+
+Only requests without any cookie and without an Authorization header are
+served from, or stored into, the cache: a signed-in user's page (or one with a
+flash message, or a CSRF token) is never shown to anyone else. Cached pages
+carry a content-hash ETag and answer ``If-None-Match`` with 304; pages for
+signed-in users are marked ``private``. Last-Modified is deliberately not
+sent: HTTP dates have one-second resolution, so two changes in the same second
+could leave a stale verdict looking fresh.
+
+The cache lives in each process (an LRU bounded in bytes). Invalidation is
+coarse: any content change empties it in effect, which is always correct and
+costs one render per page after each change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import Flask, Response, g, request
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .db import db
+
+# Endpoints whose anonymous pages are the same for every reader.
+DEFAULT_ENDPOINTS = (
+    "articles.index", "articles.show", "quotes.index", "quotes.show", "speakers.index",
+    "speakers.show", "search.index",
+)
+# Writes to these do not change what readers see (job bookkeeping, token use,
+# derived matching index) or are the version itself; alembic_version means a
+# migration is running, whose connection must not touch a table it may not have.
+UNTRACKED_TABLES = frozenset({"jobs", "api_tokens", "content_version", "match_terms",
+                              "match_postings", "alembic_version"})
+_WRITE = re.compile(
+    r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|"
+    r"COPY|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?\"?(\w+)",
+    re.IGNORECASE,
+)
+# An upsert: the row may be missing (a table emptied by hand, or by tests).
+_BUMP = ("INSERT INTO content_version (id, version) VALUES (1, 1) "
+         "ON CONFLICT (id) DO UPDATE SET version = content_version.version + 1")
+_CHANGED = "factcheck_content_changed"
+_MIGRATING = "factcheck_migrating"
+
+
+# --- noticing writes ---------------------------------------------------------
+
+def track_writes(engine: Engine) -> None:
+    """Bump the content version in every transaction on ``engine`` that changes content."""
+    if event.contains(engine, "before_cursor_execute", _note_write):
+        return
+    event.listen(engine, "before_cursor_execute", _note_write)
+    event.listen(engine, "commit", _bump_before_commit)
+    event.listen(engine, "rollback", _forget)
+
+
+def _note_write(connection, cursor, statement, parameters, context, executemany) -> None:
+    match = _WRITE.match(statement)
+    if match is None:
+        return
+    table = match.group(1).lower()
+    if table == "alembic_version":
+        connection.info[_MIGRATING] = True
+    elif table not in UNTRACKED_TABLES:
+        connection.info[_CHANGED] = True
+
+
+def _bump_before_commit(connection) -> None:
+    """Runs just before COMMIT, still inside the transaction."""
+    changed = connection.info.pop(_CHANGED, False)
+    if connection.info.pop(_MIGRATING, False) or not changed:
+        return
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(_BUMP)
+    finally:
+        cursor.close()
+
+
+def _forget(connection) -> None:
+    connection.info.pop(_CHANGED, None)
+    connection.info.pop(_MIGRATING, None)
+
+
+def content_version(session) -> int:
+    return session.execute(text("SELECT version FROM content_version WHERE id = 1")).scalar() or 0
+
+
+# --- the cache ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    body: bytes
+    content_type: str
+    etag: str
+    vary: str | None
+
+
+class PageCache:
+    """A thread-safe LRU of rendered pages, bounded by the bytes it holds."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[tuple[str, int], CachedPage] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> CachedPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple[str, int], page: CachedPage) -> None:
+        size = len(page.body) + len(key[0])
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body) + len(key[0])
+            self._pages[key] = page
+            self._bytes += size
+            # Pages of older versions can never be asked for again: drop them first.
+            while self._bytes > self.max_bytes and self._pages:
+                dropped_key, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped.body) + len(dropped_key[0])
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def _is_anonymous_request() -> bool:
+    return not request.cookies and "Authorization" not in request.headers
+
+
+def _etag_matches(etag: str) -> bool:
+    return request.if_none_match.contains_weak(etag) if request.if_none_match else False
+
+
+def register(app: Flask) -> None:
+    """Serve and keep anonymous readers' pages (PAGE_CACHE_BYTES; 0 turns it off)."""
+    max_bytes = int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
+    endpoints = frozenset(app.config.get("PAGE_CACHE_ENDPOINTS", DEFAULT_ENDPOINTS))
+    with app.app_context():
+        track_writes(db.engine)
+    if max_bytes <= 0:
+        return
+    cache = PageCache(max_bytes)
+    app.extensions["factcheck_page_cache"] = cache
+
+    @app.before_request
+    def serve_cached_page():
+        if request.method != "GET" or request.endpoint not in endpoints:
+            return None
+        if not _is_anonymous_request():
+            g.page_cache_private = True
+            return None
+        try:
+            key = (request.url, content_version(db.session))
+        except SQLAlchemyError:  # no schema yet: the schema check answers with the fix
+            db.session.rollback()
+            return None
+        page = cache.get(key)
+        if page is None:
+            g.page_cache_key = key
+            return None
+        if _etag_matches(page.etag):
+            response = Response(status=304)
+        else:
+            response = Response(page.body, content_type=page.content_type)
+            if page.vary:
+                response.headers["Vary"] = page.vary
+        response.set_etag(page.etag)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Page-Cache"] = "hit"
+        return response
+
+    @app.after_request
+    def keep_page(response: Response) -> Response:
+        key = g.pop("page_cache_key", None)
+        if g.pop("page_cache_private", False):
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            return response
+        if key is None:
+            return response
+        response.headers["X-Page-Cache"] = "miss"
+        if response.status_code != 200 or response.direct_passthrough or \
+                "Set-Cookie" in response.headers or response.is_streamed:
+            return response
+        body = response.get_data()
+        etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+        vary = ", ".join(sorted({*response.vary, "Cookie", "Authorization"}))
+        cache.put(key, CachedPage(body, response.content_type, etag, vary))
+        response.set_etag(etag)
+        response.headers["Vary"] = vary
+        response.headers.setdefault("Cache-Control", "no-cache")
+        if _etag_matches(etag):
+            return Response(status=304, headers={"ETag": response.headers["ETag"],
+                                                 "Cache-Control": response.headers["Cache-Control"],
+                                                 "Vary": vary, "X-Page-Cache": "miss"})
+        return response

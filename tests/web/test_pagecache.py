@@ -1,0 +1,120 @@
+"""The page cache: anonymous readers get kept pages, never stale ones, never a desk member's."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from factcheck.db import db
+from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
+from factcheck.pagecache import content_version
+from factcheck.services.ingestion import ArticleInput, ingest_article
+
+TEXT = ("The council met on Tuesday.\n\n"
+        "“We will open the bridge in the spring,” said Maria Lopez, the mayor.\n\n"
+        "Others disagreed. “The budget does not allow it,” said Tom Baker.")
+
+
+@pytest.fixture
+def article(app):
+    with app.app_context():
+        result = ingest_article(db.session, ArticleInput(source=ArticleSource.PASTE, text=TEXT,
+                                                         title="Bridge <b>plans</b>"))
+        db.session.commit()
+        return result.article.id, [q.id for q in result.article.quotes]
+
+
+def reader(app):
+    """A fresh browser with no cookies."""
+    return app.test_client()
+
+
+def version(app) -> int:
+    with app.app_context():
+        return content_version(db.session)
+
+
+def test_second_anonymous_request_is_served_from_the_cache(app, article):
+    article_id, _ = article
+    first = reader(app).get(f"/articles/{article_id}")
+    second = reader(app).get(f"/articles/{article_id}")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
+    assert first.get_data() == second.get_data()
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert "Cookie" in second.headers["Vary"] and second.headers["Cache-Control"] == "no-cache"
+    assert "Content-Security-Policy" in second.headers and "X-Request-Id" in second.headers
+
+
+def test_matching_etag_gets_304(app, article):
+    article_id, _ = article
+    etag = reader(app).get(f"/articles/{article_id}").headers["ETag"]
+    for _ in range(2):  # the miss path, then the hit path
+        again = reader(app).get(f"/articles/{article_id}", headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.get_data() == b"" and again.headers["ETag"] == etag
+
+
+@pytest.mark.parametrize("how", ["orm", "core"])
+def test_a_committed_verdict_is_shown_at_once(app, article, how):
+    _, quote_ids = article
+    url = f"/quotes/{quote_ids[0]}"
+    before = reader(app).get(url)
+    assert reader(app).get(url).headers["X-Page-Cache"] == "hit"
+    assert "Misquoted" not in before.get_data(as_text=True)
+    with app.app_context():
+        if how == "orm":
+            quote = db.session.get(Quote, quote_ids[0])
+            quote.verdict, quote.status = Verdict.MISQUOTED, ReviewStatus.PUBLISHED
+            quote.published_at = quote.created_at
+        else:
+            db.session.execute(update(Quote).where(Quote.id == quote_ids[0]).values(
+                verdict=Verdict.MISQUOTED, status=ReviewStatus.PUBLISHED, published_at=Quote.created_at))
+        db.session.commit()
+    after = reader(app).get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["X-Page-Cache"] == "miss"
+    assert "Misquoted" in after.get_data(as_text=True)
+
+
+def test_versions_move_only_with_committed_content(app, article):
+    start = version(app)
+    with app.app_context():
+        db.session.add(Job(kind="rematch", payload={}))
+        db.session.commit()
+    assert version(app) == start  # job bookkeeping is not content
+    with app.app_context():
+        db.session.execute(update(Quote).values(flagged=True))
+        db.session.rollback()
+    assert version(app) == start
+    with app.app_context():
+        db.session.execute(update(Quote).values(flagged=True))
+        db.session.execute(update(Quote).values(flagged=False))
+        db.session.commit()
+    assert version(app) == start + 1  # one transaction, one bump
+
+
+def test_signed_in_pages_are_never_kept_or_shown_to_readers(app, client, users, article):
+    article_id, _ = article
+    url = f"/articles/{article_id}"
+    anonymous = reader(app).get(url)
+    client.login("ed")
+    desk = client.get(url)
+    assert desk.status_code == 200 and "X-Page-Cache" not in desk.headers
+    assert "Sign out" in desk.get_data(as_text=True)
+    assert "private" in desk.headers["Cache-Control"]
+    for _ in range(2):  # signing in wrote last_login_at: a miss, then a hit
+        again = reader(app).get(url)
+        assert again.get_data() == anonymous.get_data()
+        assert "Sign out" not in again.get_data(as_text=True)
+    assert again.headers["X-Page-Cache"] == "hit"
+
+
+def test_a_bearer_token_bypasses_the_cache(app, article):
+    article_id, _ = article
+    reader(app).get(f"/articles/{article_id}")
+    response = reader(app).get(f"/articles/{article_id}", headers={"Authorization": "Bearer x"})
+    assert "X-Page-Cache" not in response.headers
+
+
+def test_missing_pages_are_not_kept(app):
+    assert reader(app).get("/articles/999").status_code == 404
+    assert reader(app).get("/articles/999").headers.get("X-Page-Cache") != "hit"
