@@ -6,7 +6,7 @@ import bisect
 import dataclasses
 import re
 
-from .cues import (MASK, Cue, _sentence_subject, cue_after, cue_before, dash_byline,
+from .cues import (MASK, REPORTING_VERBS, Cue, _sentence_subject, cue_after, cue_before, dash_byline,
                    headline_subject,
                    plausible_speaker,
                    sentence_end, sentence_start)
@@ -46,7 +46,7 @@ _CONFIDENCE = {
     ("description", False): 0.75,
     ("pronoun", True): 0.7,
     ("pronoun", False): 0.6,
-    ("continuation", True): 0.92,
+    ("continuation", True): 0.88,
     ("continuation", False): 0.6,
     ("none", True): 0.2,
     ("none", False): 0.2,
@@ -269,8 +269,11 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             if ctx is not None:
                 q = _attributed(art, joined, segments, ctx, kind)
                 if q is not None and q.speaker is not None:
+                    plain = REPORTING_VERBS.get(
+                        text[ctx.verb_span[0]:ctx.verb_span[1]].lower()) in _PLAIN_VERBS
+                    cap = 0.92 if plain and kind == "full" else _CONTEXT_CONFIDENCE
                     q = dataclasses.replace(q, cue=None, resolution="continuation",
-                                            confidence=min(q.confidence, _CONTEXT_CONFIDENCE))
+                                            confidence=min(q.confidence, cap))
                     out.append(q)
                     last_speaker = (art.paragraph(last.open_at), q)
                     continue
@@ -307,7 +310,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
     return out
 
 
-_CONTEXT_CONFIDENCE = 0.85
+_CONTEXT_CONFIDENCE = 0.84
+_PLAIN_VERBS = frozenset(("say", "tell", "add", "write"))
 _DASHES = ("\u2014", "\u2013", "\u2015", "-")
 
 
@@ -480,6 +484,12 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
             resolution = "description"
         people.note(display, kind_of, title=parsed.title)
     conf = _CONFIDENCE[(resolution, cue.tight)]
+    said = REPORTING_VERBS.get(text[cue.verb_span[0]:cue.verb_span[1]].lower()) in _PLAIN_VERBS
+    if cue.after and cue.tight and resolution == "description" and kind == "full":
+        conf = 0.95  # "“…,” the ministry said": a plain description right at the quote
+    elif (not cue.after and not cue.subject_only and said
+          and resolution in ("direct", "surname") and kind_of != "unknown"):
+        conf = max(conf, 0.93)  # "Smith said the plan was “…”"
     if _ACCORDING_AFTER_RE.match(text, cue.verb_span[1], min(len(text), cue.verb_span[1] + 120)):
         # "…,” Smith said, according to a transcript: second-hand wording.
         conf = min(conf, 0.8)
