@@ -348,7 +348,7 @@ monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
 week month year night morning afternoon evening weekend january february march
 april june july august september october november december earlier
 """.split())
-_NP_PREPOSITIONS = frozenset("of for from at with in".split())
+_NP_PREPOSITIONS = frozenset("of for from at with in on".split())
 _LY_NOUNS = frozenset("ally family rally assembly supply july italy anomaly monopoly".split())
 
 
@@ -456,6 +456,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     return (na, nb), role
 
 
+_WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
 _NAME_BEFORE_COMMA_RE = re.compile(
     r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}),\s+")
 
@@ -873,6 +874,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
         sp, role = _np_backward(masked, start, v.start())
+        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 12), v.start())
+        if who:
+            # "backed by Tomas Varga, who added that …": the antecedent.
+            ante, _ = _np_backward(masked, start, who.start())
+            if ante is not None and plausible_speaker(masked[ante[0]:ante[1]]):
+                sp, role = ante, None
         if sp is not None and not plausible_speaker(masked[sp[0]:sp[1]]):
             subj = _sentence_subject(masked, start, v.start())
             if subj is not None:

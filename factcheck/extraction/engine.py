@@ -257,8 +257,10 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
             # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
-            n_start, n_end = art.paragraph_bounds(lp_end + 1)
-            by = dash_byline(art.masked, n_start, n_end)
+            n = art.paragraph(last.open_at) + 1
+            by = None
+            if n < len(art.para_starts):
+                by = dash_byline(art.masked, art.para_starts[n], art.para_ends[n])
             if by is not None:
                 cue = by
         if (cue is None or cue.speaker is None) and not lead:
@@ -342,7 +344,8 @@ def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
     return cue
 
 
-_PRONOUN_KINDS = {"he": ("person",), "she": ("person",), "i": ("person",),
+_PRONOUN_KINDS = {"he": ("person", "anonymous"), "she": ("person", "anonymous"),
+                  "i": ("person", "anonymous"),
                   "it": ("organization",), "they": ("group", "organization"),
                   "we": ("group", "organization")}
 
@@ -475,13 +478,13 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         display = parsed.display
         kind_of = parsed.kind
         resolution = "direct"
-        if kind_of == "person":
+        if display[:1].islower():
+            resolution = "description"
+        elif kind_of == "person":
             full = people.full_name(display, sp_a)
             if full != display:
                 display = full
                 resolution = "surname"
-        elif kind_of in ("anonymous", "group", "organization") and display[:1].islower():
-            resolution = "description"
         people.note(display, kind_of, title=parsed.title)
     conf = _CONFIDENCE[(resolution, cue.tight)]
     said = REPORTING_VERBS.get(text[cue.verb_span[0]:cue.verb_span[1]].lower()) in _PLAIN_VERBS

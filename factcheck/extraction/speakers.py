@@ -108,9 +108,9 @@ def _kind_of_description(words: list[str]) -> str:
     if head in _ORG_WORDS or (lw & _ORG_WORDS and head not in (
             "spokesman", "spokeswoman", "spokesperson", "official", "aide", "adviser")):
         return "organization"
-    if first in ("a", "an", "one", "another"):
+    if first in ("a", "an", "one", "another") or _ANON_RE.search(" ".join(words)):
         return "anonymous"
-    return "anonymous" if _ANON_RE.search(" ".join(words)) else "group"
+    return "person"  # "the former harbour master": one person, described
 
 
 @functools.lru_cache(maxsize=4096)

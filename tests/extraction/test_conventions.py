@@ -109,6 +109,85 @@ ROWS = [
     ("paragraph ending in a colon",
      "Tomas Varga put it bluntly:\n\n“Talks are stuck and we need a new offer.”",
      [("Talks are stuck and we need a new offer.", "Tomas Varga", "full")]),
+    # Conventions added with the second round of error analysis.
+    ("scare quote kept when a reporting verb carries it",
+     "Ruiz said the plan was a “rigged” deal and walked out.",
+     [("rigged", "Ruiz", "partial")]),
+    ("sentence subject past an introductory clause",
+     "As the vote neared, Ana Ruiz decried the “reckless” spending.",
+     [("reckless", "Ana Ruiz", "partial")]),
+    ("partial quotes before the subject take the subject",
+     "Calling the roads “broken” and the port “empty,” Ana Ruiz described the city "
+     "as “tired.”",
+     [("broken", "Ana Ruiz", "partial"), ("empty", "Ana Ruiz", "partial"),
+      ("tired.", "Ana Ruiz", "partial")]),
+    ("attribute values in embed markup are not quotes",
+     '<tweet tweet-id="123456">Good news today</tweet>', []),
+    ("long appositive between quote and verb",
+     "“Talks are stuck,” Tomas Varga, the chief negotiator for the northern "
+     "provinces, said on Monday.",
+     [("Talks are stuck", "Tomas Varga", "full")]),
+    ("appositive missing its closing comma",
+     "Tomas Varga, the harbour master said: “We are ready.”",
+     [("We are ready.", "Tomas Varga", "full")]),
+    ("participle takes the sentence subject",
+     "Ana Ruiz released a statement on Friday, saying the plan was “dead on arrival.”",
+     [("dead on arrival.", "Ana Ruiz", "partial")]),
+    ("time phrase between subject and verb",
+     "Mayor Ana Ruiz on Tuesday called the plan “a disgrace.”",
+     [("a disgrace.", "Ana Ruiz", "partial")]),
+    ("relative 'who' takes its antecedent",
+     "The motion was backed by Tomas Varga, who added that it was “long overdue.”",
+     [("long overdue.", "Tomas Varga", "partial")]),
+    ("lead-in in the sentence before",
+     "Tomas Varga disagreed. “The plan will work and the money is there.”",
+     [("The plan will work and the money is there.", "Tomas Varga", "full")]),
+    ("lead-in in a previous paragraph that quotes nobody",
+     "Ana Ruiz said the port would reopen.\n\n“We have the money and the crews.”",
+     [("We have the money and the crews.", "Ana Ruiz", "full")]),
+    ("byline on the line under the quote",
+     "“Keep the ferry running.”\n\n— Ilona Berki, Springfield",
+     [("Keep the ferry running.", "Ilona Berki", "full")]),
+    ("horizontal-bar byline", "“Keep the ferry running.” ― Ilona Berki",
+     [("Keep the ferry running.", "Ilona Berki", "full")]),
+    ("pronoun takes the subject earlier in its sentence",
+     "The mayor denounced what she called the “cynical” budget.",
+     [("cynical", "The mayor", "partial")]),
+    ("pronoun takes the subject of the sentence before, not the last speaker",
+     "“The bridge must close,” Tomas Varga said.\n\nIlona Berki told reporters the "
+     "work would start soon.\n\n“It will stay open,” she said.",
+     [("The bridge must close", "Tomas Varga", "full"),
+      ("It will stay open", "Ilona Berki", "full")]),
+    ("title-case headline names its speaker first",
+     "Ana Ruiz Calls Harbour Plan ‘Reckless’\n\nThe council met on Monday.",
+     [("Reckless", "Ana Ruiz", "partial")]),
+    ("split by a cue sentence: one quote in two pieces",
+     "“The bridge will reopen,” Ana Ruiz said. “The ferry will stop in May.”",
+     [("The bridge will reopen The ferry will stop in May.", "Ana Ruiz", "full")]),
+    ("a reply is not the same quote",
+     "“Nobody told us,” Ana Ruiz said. Tomas Varga replied, “We sent letters.”",
+     [("Nobody told us", "Ana Ruiz", "full"), ("We sent letters.", "Tomas Varga", "full")]),
+    ("show title after a possessive is not speech",
+     "Ana Ruiz told NBC’s “Morning Report” that she would run.", []),
+    ("show title after 'on' is not speech",
+     "“We will run,” Ana Ruiz said on “The Evening Hour.”",
+     [("We will run", "Ana Ruiz", "full")]),
+    ("surname drops the title of the full name",
+     "Councillor Tomas Varga voted against it. “It is a waste,” Varga said.",
+     [("It is a waste", "Tomas Varga", "full")]),
+    ("description kept as written",
+     "“We were not consulted,” the former harbour master said.",
+     [("We were not consulted", "the former harbour master", "full")]),
+    ("participle phrase inside a description",
+     "Engineers said the damage was worse. “We found rust in every cable,” an engineer "
+     "working on the project said.",
+     [("We found rust in every cable", "an engineer working on the project", "full")]),
+    ("'according to' opening the sentence is the source",
+     "According to the Courier, Ruiz said the plan was “dead.”",
+     [("dead.", "the Courier", "partial")]),
+    ("'the official said' is a cue, not a noun",
+     "“The port is safe,” the official said.",
+     [("The port is safe", "the official", "full")]),
 ]
 
 
@@ -134,11 +213,34 @@ def test_dr_title_role_and_as_written():
         assert text[a:b] in q.text
 
 
+def test_title_and_role_inside_a_description():
+    [q] = extract_quotes("According to chief engineer Dr. Ana Ruiz, the port has "
+                         "“no real alternative.”")
+    assert (q.speaker, q.title, q.role) == ("Ana Ruiz", "Dr.", "chief engineer")
+
+
+def test_a_clause_is_not_a_role():
+    [q] = extract_quotes("Ana Ruiz, asked about the port at a dinner, said: “It will open.”")
+    assert q.speaker == "Ana Ruiz"
+    assert q.role is None
+
+
+def test_split_quote_keeps_both_segments():
+    text = "“The bridge will reopen,” Ana Ruiz said. “The ferry will stop in May.”"
+    [q] = extract_quotes(text)
+    assert [text[a:b] for a, b in q.segments] == [
+        "The bridge will reopen", "The ferry will stop in May."]
+
+
 @pytest.mark.parametrize("text,kind", [
     ("“Fine,” the ministry said.", "organization"),
     ("“Fine,” protesters chanted.", "group"),
     ("“Fine,” said a senior official.", "anonymous"),
     ("“Fine,” said Ana Ruiz.", "person"),
+    ("“Fine,” Teachers' unions said.", "group"),
+    ("“Fine,” the former harbour master said.", "person"),
+    ("“Fine,” said a senior engineer at the city's transport department, speaking on "
+     "condition of anonymity.", "anonymous"),
 ])
 def test_speaker_kind(text, kind):
     [q] = extract_quotes(text)
