@@ -30,9 +30,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from .db import db
 
@@ -97,8 +96,26 @@ def _forget(connection) -> None:
     connection.info.pop(_MIGRATING, None)
 
 
-def content_version(session) -> int:
-    return session.execute(text("SELECT version FROM content_version WHERE id = 1")).scalar() or 0
+_READ = "SELECT version FROM content_version WHERE id = 1"
+
+
+def content_version(engine: Engine) -> int:
+    """The current content version (0 before the first change).
+
+    Read on a pooled driver connection, outside the ORM session: this runs on
+    every cached page served, so it is kept to one round trip.
+    """
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(_READ)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, which ends the read transaction
+    return row[0] if row else 0
 
 
 # --- the cache ---------------------------------------------------------------
@@ -173,9 +190,8 @@ def register(app: Flask) -> None:
             g.page_cache_private = True
             return None
         try:
-            key = (request.url, content_version(db.session))
-        except SQLAlchemyError:  # no schema yet: the schema check answers with the fix
-            db.session.rollback()
+            key = (request.url, content_version(db.engine))
+        except db.engine.dialect.loaded_dbapi.Error:  # no schema yet: the schema check says so
             return None
         page = cache.get(key)
         if page is None:

@@ -31,7 +31,7 @@ def reader(app):
 
 def version(app) -> int:
     with app.app_context():
-        return content_version(db.session)
+        return content_version(db.engine)
 
 
 def test_second_anonymous_request_is_served_from_the_cache(app, article):
