@@ -647,6 +647,9 @@ def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
     Tries the sentence start, then each clause opening after a comma or a
     closing quote mark, skipping subordinate clauses ("As …", "Speaking to …").
     """
+    # A main clause opens within the first few hundred characters; looking
+    # further only costs time on run-on text.
+    end = min(end, start + 400)
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, end)]
     if not words:
         return None
@@ -657,6 +660,8 @@ def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
         k = bisect.bisect_left(words, (c.end(), -1))
         if 0 < k < len(words) and (not starts or starts[-1] != k):
             starts.append(k)
+            if len(starts) >= 8:
+                break
     for k in starts:
         if k == 0 and subordinate:
             continue
