@@ -639,7 +639,7 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     return (a, b), words[k]
 
 
-def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
+def _sentence_subject(masked: str, start: int, end: int, *, after: int = -1) -> Cue | None:
     """The subject of the main clause of a sentence, for quotes carried by a
     verb that is not a reporting verb ("Smith blasted the “reckless” plan",
     "As the race turned, Smith decried the “rigged” system").
@@ -663,7 +663,7 @@ def _sentence_subject(masked: str, start: int, end: int) -> Cue | None:
             if len(starts) >= 8:
                 break
     for k in starts:
-        if k == 0 and subordinate:
+        if k == 0 and subordinate or words[k][0] < after:
             continue
         w0 = masked[words[k][0]:words[k][1]].lower().strip(",")
         if w0 == "who" and k > 0 and masked[words[k - 1][1] - 1] == "," and k + 1 < len(words):

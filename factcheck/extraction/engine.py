@@ -82,7 +82,7 @@ class _Article:
     """Per-article state: text, masked copy, paragraph index, people."""
 
     __slots__ = ("text", "masked", "spans", "span_starts", "para_starts", "para_ends",
-                 "people")
+                 "people", "headlines")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -94,6 +94,14 @@ class _Article:
         self.para_starts = [m.start() for m in _LINE_RE.finditer(text)] or [0]
         self.para_ends = [m.end() for m in _LINE_RE.finditer(text)] or [len(text)]
         self.people = ArticlePeople(text)
+        self.headlines: dict[int, bool] = {}
+
+    def title_case(self, start: int, end: int) -> bool:
+        """Whether the paragraph at ``start`` is a title-case headline (cached)."""
+        hit = self.headlines.get(start)
+        if hit is None:
+            hit = self.headlines[start] = _title_case_paragraph(self.text, start, end)
+        return hit
 
     def paragraph(self, pos: int) -> int:
         return bisect.bisect_right(self.para_starts, pos) - 1
@@ -246,14 +254,15 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             kind = "partial"
         if len(group) == 1 and _is_work_title(art, first, p_start, p_end):
             continue
-        if (cue is None or cue.subject_only) and _title_case_paragraph(text, p_start, p_end):
+        if (cue is None or cue.subject_only) and art.title_case(p_start, p_end):
             cue = headline_subject(art.masked, p_start, first.open_at) or cue
         label = _label_kind(art, first)
         if (cue is None or cue.speaker is None) and lead and not label:
             # A quote inside a sentence with no reporting verb: the words are
             # the sentence subject's ("Smith decried the “rigged” system").
             s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
-            cue = _sentence_subject(art.masked, lead_start, s_end) or cue
+            # cue_before has tried the clauses before the quote already.
+            cue = _sentence_subject(art.masked, lead_start, s_end, after=first.open_at) or cue
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
             # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
@@ -408,7 +417,7 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int) -> 
         return False
     if not _TITLE_LEAD_RE.search(art.masked, max(p_start, span.open_at - 30), span.open_at):
         return False
-    return not _title_case_paragraph(art.text, p_start, p_end)
+    return not art.title_case(p_start, p_end)
 
 
 def _title_case_paragraph(text: str, start: int, end: int) -> bool:
