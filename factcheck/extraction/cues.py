@@ -447,15 +447,32 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if first[0].islower() and first.lower() not in _SUBJECT_OPENERS and len(
             np_words) > 3:
         return None, role
-    if role is None and first[0].islower():
-        # "Sam Lau, the party's spokesman said": an appositive whose closing
-        # comma went missing; the name before it is the subject.
-        m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, na - 60), na)
-        if m and m.end() == na and (m.start(1) == a or masked[a:m.start(1)].strip() == ""):
-            return m.span(1), (na, nb)
+    clause = masked[start:b].lstrip()
+    if role is None and start > a and clause[:1].islower() and \
+            clause.split()[0].lower() not in _PRONOUN_SUBJECTS:
+        # "Sam Lau, the party's spokesman said", "Ana Ruiz, president and
+        # CEO of the firm stated": an appositive whose closing comma went
+        # missing; the name before it is the subject.
+        c_start = start + (len(masked[start:b]) - len(clause))
+        m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, c_start - 60), c_start)
+        if m and m.end() == c_start and (m.start(1) == a or not masked[a:m.start(1)].strip()):
+            return m.span(1), _trim(masked, c_start, b)
+    if start > a and masked[start - 1] == "," and len(np_words) <= 3 and \
+            all(masked[x:y][:1].isupper() for x, y in np_words):
+        # "Stacy Baker of Columbia, South Carolina says": a place after "of".
+        m = _OF_PLACE_BEFORE_RE.search(masked, max(a, start - 80), start)
+        if m and m.end() == start:
+            na = m.start(1)
     return (na, nb), role
 
 
+_OF_PLACE_BEFORE_RE = re.compile(
+    r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}\s+of\s+[A-Z][\w.'\u2019-]*"
+    r"(?:\s+[A-Z][\w.'\u2019-]*){0,2}),")
+
+
+_IMPERATIVES = frozenset(
+    "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
 _WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
 _NAME_BEFORE_COMMA_RE = re.compile(
     r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}),\s+")
@@ -914,7 +931,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     # Headline or label form: "Smith: “…" with nothing else before.
     if punct == ":":
         sp, role = _np_forward(masked, start, end - 1)
-        if sp and sp[1] >= end - 2 and masked[sp[0]].isupper() and len(
-                masked[sp[0]:sp[1]].split()) <= 6:
+        words = masked[sp[0]:sp[1]].split() if sp else []
+        if sp and sp[1] >= end - 2 and len(words) <= 6 and masked[sp[0]].isupper() and \
+                words[0] not in _IMPERATIVES:
+            # "Jane Roe: “…" - but not "Like the page: “…"
             return Cue(":", (end - 1, end), sp, role, True, False)
     return None
