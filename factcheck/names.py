@@ -248,7 +248,7 @@ def compare_names(a: str, b: str) -> NameComparison:
     if len(sa) == 1 or len(sb) == 1:
         # A bare surname could be anyone of that name.
         return NameComparison(round(surname * 0.9, 1), False)
-    first = _first_name_similarity(sa[0], sb[0])
+    first = _first_name_similarity(sa[0], sb[0], name_key(a).split()[0], name_key(b).split()[0])
     score = round(0.55 * surname + 0.45 * first, 1)
     shorter, longer = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     certain = (
@@ -258,10 +258,11 @@ def compare_names(a: str, b: str) -> NameComparison:
     return NameComparison(100.0 if certain else min(score, 99.0), certain)
 
 
-def _first_name_similarity(a: str, b: str) -> float:
+def _first_name_similarity(a: str, b: str, written_a: str, written_b: str) -> float:
+    """Skeletons ``a``, ``b``; nicknames are looked up as written ("bill", "william")."""
     if a == b:
         return 100.0
-    if _NICKNAMES.get(a, a) == _NICKNAMES.get(b, b):
+    if _NICKNAMES.get(written_a, written_a) == _NICKNAMES.get(written_b, written_b):
         return 95.0
     if len(a) <= 2 or len(b) <= 2:
         # An initial against a full name: compatible, not the same.
@@ -313,7 +314,10 @@ def _strip_leading_titles(tokens: list[str]) -> list[str]:
         elif not (seen_title and word in _TITLE_LINKS):
             break
         start += 1
-    return tokens[start:]
+    rest = tokens[start:]
+    if len(rest) == 1 and rest[0].replace(".", "") in TITLES and (seen_title or len(tokens) == 1):
+        return []  # a bare title ("Mr.", "the Senator") names nobody
+    return rest
 
 
 def _drop_middle_initials(tokens: list[str]) -> list[str]:

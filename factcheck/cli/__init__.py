@@ -42,3 +42,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(corrections.reextract_command)
     app.cli.add_command(corrections.export_corrections_command)
+    from . import matching  # flask match / flask rematch
+
+    app.cli.add_command(matching.match_command)
+    app.cli.add_command(matching.rematch_command)

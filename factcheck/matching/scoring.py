@@ -5,7 +5,8 @@ Ranking on one rapidfuzz scorer fails at scale (``partial_ratio`` and
 a pair is scored in two ways:
 
 * as a whole: the best of ``ratio`` and ``token_sort_ratio`` over the
-  normalised words (repeats and variants);
+  normalised words (repeats and variants), with a word-level check that lets
+  short quotes with a changed word or two through;
 * as containment, only when the lengths differ: the shorter text is aligned on
   the longer one word by word, then the aligned window is scored with
   ``ratio`` (fragments and extensions). This replaces ``partial_ratio``, which
@@ -22,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from .text import content_terms, words
 
@@ -38,6 +40,11 @@ RELATIONS = (REPEAT, VARIANT, FRAGMENT, EXTENSION)
 MIN_WORDS = 3
 #: Whole-text score (best of ratio and token_sort_ratio) from which two quotes are variants.
 VARIANT_MIN = 80.0
+#: Short quotes with a word or two changed fall under VARIANT_MIN; they are variants
+#: when the words still line up this well (0-100, in-order shared words) ...
+VARIANT_WORDS_MIN = 70.0
+#: ... and the characters at least this well.
+VARIANT_FLOOR = 68.0
 #: Aligned-window score from which the shorter text lies inside the longer one.
 CONTAINED_MIN = 90.0
 #: The shorter text needs this many words to count as a fragment or extension.
@@ -48,8 +55,8 @@ MISATTRIBUTION_MIN_WORDS = 6
 COMMON_PHRASE_MIN_CONTENT = 3
 #: Said by this many different speakers already: a common phrase, not a misattribution.
 COMMON_PHRASE_SPEAKERS = 3
-# ratio() can reach VARIANT_MIN only when the shorter text is at least this share of the longer.
-_MIN_LENGTH_SHARE = VARIANT_MIN / (200.0 - VARIANT_MIN)
+# ratio() can reach VARIANT_FLOOR only when the shorter text is at least this share of the longer.
+_MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 
 
 class Prepared:
@@ -107,6 +114,9 @@ def compare(new: Prepared, earlier: Prepared) -> PairScore | None:
         return None
     if new.text == earlier.text:
         return PairScore(REPEAT, 100.0, len_new)
+    shorter = new if len_new <= len_earlier else earlier
+    if len(shorter.content) >= 3 and 2 * len(new.content & earlier.content) < len(shorter.content):
+        return None  # fewer than half the shorter one's content words are shared: unrelated
     whole = 0.0
     lengths = sorted((len(new.text), len(earlier.text)))
     if lengths[0] >= lengths[1] * _MIN_LENGTH_SHARE:
@@ -119,7 +129,10 @@ def compare(new: Prepared, earlier: Prepared) -> PairScore | None:
             if inside >= CONTAINED_MIN and inside > whole:
                 relation = FRAGMENT if short is new else EXTENSION
                 return PairScore(relation, round(inside, 1), len(short.words))
-    if whole >= VARIANT_MIN:
+    if whole >= VARIANT_MIN or (
+        whole >= VARIANT_FLOOR
+        and 100.0 * Indel.normalized_similarity(new.words, earlier.words) >= VARIANT_WORDS_MIN
+    ):
         return PairScore(VARIANT, round(min(whole, 99.0), 1), min(len_new, len_earlier))
     return None
 

@@ -1,9 +1,12 @@
 """Candidate search: which stored quotes are worth scoring against a new one.
 
-The index is a word inverted index with document frequencies. Each stored quote
-is indexed under its rarest content words (at most :data:`INDEX_TERMS`); a query
-looks up its own rarest words, within a budget of postings, and the stored
-quotes sharing the most (idf-weighted) of them are the candidates that
+The index is an inverted index with document frequencies over two kinds of
+terms: content words, and adjacent word pairs hashed into a bounded number of
+buckets (pairs are far rarer than words, so a quote made of common words is still
+findable). Each stored quote is indexed under its rarest terms (at most
+:data:`INDEX_TERMS`); a query looks up its own rarest terms, within a budget of
+postings, and the stored quotes sharing the most (idf-weighted) of them are the
+candidates that
 :func:`factcheck.matching.scoring.rank` then scores. Nothing scans every stored
 quote: the cost follows the rarity of the query's words, not the archive size.
 
@@ -17,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Protocol, Sequence
 
-from .text import content_terms, term_hash
+from .text import content_terms, pair_term, term_hash
 
 __all__ = [
     "CANDIDATES", "INDEX_TERMS", "CandidateSearch", "IndexedQuote", "SearchTerm",
@@ -28,12 +31,12 @@ __all__ = [
 INDEX_TERMS = 24
 #: How many candidates are scored per query.
 CANDIDATES = 40
-#: Query words looked up for a quote of ordinary length (one window).
+#: Up to this many words, a query is looked up as one piece, by its rarest words ...
+SINGLE_WINDOW = 24
 TERMS_PER_QUERY = 12
-#: Query words looked up per window of a long text.
-TERMS_PER_WINDOW = 6
-#: Words per window when a long text is looked up piece by piece, and the step between windows.
-WINDOW, STEP = 30, 20
+#: ... longer texts window by window (overlapping), each window by its own rarest words.
+WINDOW, STEP = 16, 8
+TERMS_PER_WINDOW = 5
 #: At most this many postings are read for one query (the cost ceiling).
 POSTINGS_BUDGET = 12_000
 # A reference archive size for the idf weights (relative weights are what matter).
@@ -82,17 +85,20 @@ class CandidateSearch(Protocol):
 
 
 def quote_terms(tokens: list[str]) -> list[int]:
-    """The distinct content-word hashes of a tokenised quote."""
-    return list(dict.fromkeys(term_hash(term) for term in content_terms(tokens)))
+    """The distinct terms of a tokenised quote: its content words and its adjacent
+    word pairs (function words included: "had said it" is rare, "had" is not)."""
+    terms = [term_hash(term) for term in content_terms(tokens)]
+    terms.extend(pair_term(a, b) for a, b in zip(tokens, tokens[1:]))
+    return list(dict.fromkeys(terms))
 
 
 def index_terms(terms: Sequence[int], frequencies: Mapping[int, int], *,
                 limit: int = INDEX_TERMS) -> tuple[int, ...]:
-    """The rarest ``limit`` of a quote's terms (ties keep text order)."""
+    """The rarest ``limit`` of a quote's terms (the order is of no consequence)."""
     if len(terms) <= limit:
         return tuple(terms)
-    order = sorted(range(len(terms)), key=lambda i: (frequencies.get(terms[i], 0), i))
-    return tuple(terms[i] for i in sorted(order[:limit]))
+    rarity = frequencies.get
+    return tuple(sorted(terms, key=lambda term: rarity(term, 0))[:limit])
 
 
 def idf(frequency: int) -> float:
@@ -109,7 +115,7 @@ def plan_query(tokens: list[str], frequencies: Mapping[int, int], *,
     window contributing its own rarest words. Words no stored quote has are
     skipped: they cannot find anything.
     """
-    if len(tokens) <= WINDOW + STEP // 2:
+    if len(tokens) <= SINGLE_WINDOW:
         windows = [tokens]
         per_window = TERMS_PER_QUERY
     else:
@@ -121,22 +127,15 @@ def plan_query(tokens: list[str], frequencies: Mapping[int, int], *,
     for window in windows:
         hashes = [h for h in quote_terms(window) if frequencies.get(h, 0) > 0]
         hashes.sort(key=lambda h: frequencies[h])
-        taken = 0
-        for h in hashes:
-            if taken >= per_window:
-                break
-            if h in chosen:
-                taken += 1
-                continue
-            chosen[h] = idf(frequencies[h])
-            taken += 1
-    # Spend the budget on the rarest words of the whole query first.
-    ordered = sorted(chosen, key=lambda h: frequencies[h])
+        for h in hashes[:per_window]:
+            chosen.setdefault(h, idf(frequencies[h]))
+    # Spend the budget on the rarest words of the whole query first; a query of
+    # common words only still looks up its rarest one, unless even that is everywhere.
     plan: list[SearchTerm] = []
     spent = 0
-    for h in ordered:
+    for h in sorted(chosen, key=lambda h: frequencies[h]):
         cost = frequencies[h]
-        if plan and spent + cost > budget:
+        if spent + cost > (budget if plan else budget * 4):
             continue
         plan.append(SearchTerm(h, chosen[h]))
         spent += cost

@@ -10,7 +10,8 @@ import re
 import unicodedata
 import zlib
 
-__all__ = ["STOPWORDS", "content_terms", "normalise", "term_hash", "words"]
+__all__ = ["PAIR_BUCKETS", "STOPWORDS", "content_terms", "normalise", "pair_term", "term_hash",
+           "words"]
 
 _APOSTROPHES = str.maketrans({"'": "’", "‘": "’", "`": "’", "´": "’", "ʼ": "’", "′": "’"})
 # A word: letters or digits, with inner apostrophes, decimal points or thousands commas.
@@ -36,9 +37,15 @@ STOPWORDS = frozenset(
 )
 
 
+# Combining marks left by NFKD (accents on Latin, Greek and Cyrillic letters).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def words(text: str) -> list[str]:
@@ -66,12 +73,25 @@ def content_terms(tokens: list[str]) -> list[str]:
 
 
 def term_hash(term: str) -> int:
-    """A stable signed 32-bit hash of a word: what the search index stores.
+    """A stable non-negative 31-bit hash of a word: what the search index stores.
 
     Collisions only merge two words' candidate lists; scoring sorts them out.
 
-    >>> term_hash("taxes") == term_hash("taxes")
+    >>> term_hash("taxes") == term_hash("taxes") >= 0
     True
     """
-    value = zlib.crc32(term.encode("utf-8"))
-    return value - (1 << 32) if value >= (1 << 31) else value
+    return zlib.crc32(term.encode("utf-8")) & 0x7FFFFFFF
+
+
+#: Adjacent word pairs are hashed into this many buckets (negative term ids).
+PAIR_BUCKETS = 1 << 21
+
+
+def pair_term(first: str, second: str, *, _crc32=zlib.crc32) -> int:
+    """The term id of two adjacent words ("had said"): far rarer than either word,
+    so it finds a quote made of common words. Bucketed, so the index stays bounded.
+
+    >>> pair_term("had", "said") < 0
+    True
+    """
+    return -1 - (_crc32(f"{first} {second}".encode()) & (PAIR_BUCKETS - 1))

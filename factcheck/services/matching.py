@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..matching.scoring import (
@@ -256,15 +256,17 @@ def _different(a: Speaker | None, b: Speaker | None) -> bool:
             and a.kind in _ATTRIBUTABLE and b.kind in _ATTRIBUTABLE)
 
 
+_CANDIDATE_ROWS = (
+    select(Quote.id, Quote.text, Quote.article_id, Quote.speaker_id, Speaker.name, Speaker.kind)
+    .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+    .where(Quote.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def _candidates(session: Session, ids: list[int]) -> list[_Candidate]:
     if not ids:
         return []
-    rows = session.execute(
-        select(Quote.id, Quote.text, Quote.article_id, Quote.speaker_id, Speaker.name, Speaker.kind)
-        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
-        .where(Quote.id.in_(ids))
-    )
-    return [_Candidate(*row) for row in rows]
+    return [_Candidate(*row) for row in session.execute(_CANDIDATE_ROWS, {"ids": ids})]
 
 
 def _all_quote_texts(session: Session, batch: int = 5_000) -> Iterator[tuple[int, str]]:

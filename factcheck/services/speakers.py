@@ -1,43 +1,112 @@
-"""The speaker registry: one record per person, found again by name or alias."""
+"""The speaker registry: one record per person, and the editors' changes to it.
+
+At ingestion a speaker phrase is matched to a record by its normalised key, then
+by an alias, then by a careful fuzzy match on the name (certain only for
+transliteration variants and an added middle name). An uncertain fuzzy match
+creates a new record and a SpeakerMergeSuggestion for editors: nothing is merged
+silently. Anonymous and descriptive sources ("a senior U.S. diplomat",
+"protesters") get a record per article, never shared across articles.
+
+Editors merge (undoable), rename, add and remove aliases and move quotes; each
+change is a SpeakerEvent.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..extraction import ExtractedQuote
-from ..models import Article, Speaker, SpeakerAlias, SpeakerKind
-from ..names import name_key
+from ..models import (
+    Article, Quote, QuoteMatch, ReviewEvent, Speaker, SpeakerAction, SpeakerAlias, SpeakerEvent,
+    SpeakerKind, SpeakerMergeSuggestion, SuggestionStatus, User, Verdict,
+)
+from ..names import (
+    SUGGEST_MERGE_AT, compare_names, fold, is_plausible_name, name_key, name_skeleton,
+    organisation_key, surname_key,
+)
+from .matching import refresh_misattribution
+from .pagination import Page, paginate
+
+__all__ = [
+    "AmbiguousSpeaker", "InvalidName", "MergeNotAllowed", "NameTaken", "SpeakerError",
+    "SpeakerNotFound", "SpeakerProfile", "UndoNotPossible", "accept_suggestion", "add_alias",
+    "find_speaker", "merge_speakers", "move_quote", "open_suggestions", "remove_alias",
+    "rename_speaker", "reject_suggestion", "resolve_speaker", "speaker_for_quote",
+    "speaker_history", "speaker_profile", "undo_merge",
+]
 
 _KINDS = {kind.value: kind for kind in SpeakerKind}
+_NAMED = (SpeakerKind.PERSON, SpeakerKind.UNKNOWN)
+_SUGGESTIONS_PER_NAME = 3
+_FUZZY_CANDIDATES = 200
+# A group phrase starting with one of these describes people, it does not name a group.
+_QUANTIFIERS = frozenset(
+    "a an some several many most few other others two three four five dozens hundreds "
+    "thousands one another both all".split()
+)
 
+
+class SpeakerError(ValueError):
+    """Bad input for a speaker change; the message is shown to the editor."""
+
+
+class SpeakerNotFound(SpeakerError):
+    pass
+
+
+class AmbiguousSpeaker(SpeakerError):
+    pass
+
+
+class InvalidName(SpeakerError):
+    pass
+
+
+class NameTaken(SpeakerError):
+    """The name is another speaker's: merging is the way to join them."""
+
+    def __init__(self, message: str, other: Speaker) -> None:
+        super().__init__(message)
+        self.other = other
+
+
+class MergeNotAllowed(SpeakerError):
+    pass
+
+
+class UndoNotPossible(SpeakerError):
+    pass
+
+
+# -- ingestion ---------------------------------------------------------------------------
 
 def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article) -> Speaker | None:
     """The speaker record for an extracted quote, created when it is new.
 
-    Anonymous descriptions ("a senior U.S. diplomat") get a record per article
-    and are never shared across articles.
+    Returns None (an unattributed quote) for no name, a pronoun, or a "name" made
+    of punctuation, digits or emoji, rather than a junk record.
     """
-    if not quote.speaker:
+    name = (quote.speaker or "").strip()
+    if not is_plausible_name(name):
         return None
     kind = _KINDS.get(quote.speaker_kind, SpeakerKind.UNKNOWN)
-    key = name_key(quote.speaker)
-    if not key:
-        return None
-    if kind is SpeakerKind.ANONYMOUS:
-        return _anonymous_speaker(session, quote.speaker, key, article)
-    speaker = find_speaker(session, key)
-    if speaker is None:
-        speaker = Speaker(name=quote.speaker, key=key, kind=kind)
-        session.add(speaker)
-        session.flush()
-    if quote.resolution in ("direct", "surname"):
-        _remember_alias(session, speaker, quote.speaker_as_written)
-    return speaker
+    if kind is SpeakerKind.ANONYMOUS or (kind is SpeakerKind.GROUP and _is_description(name)):
+        return _per_article_speaker(session, name, kind, article)
+    if kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP):
+        return _named_body(session, name, kind)
+    return _person(session, name, kind, quote)
 
 
 def find_speaker(session: Session, key: str) -> Speaker | None:
-    """A live (not merged-away) speaker whose key or an alias key is ``key``."""
+    """A live (not merged-away, not per-article) speaker whose key or an alias key is ``key``."""
+    if not key:
+        return None
     speaker = session.scalars(
         select(Speaker)
         .where(Speaker.key == key, Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None))
@@ -49,30 +118,616 @@ def find_speaker(session: Session, key: str) -> Speaker | None:
     return session.scalars(
         select(Speaker)
         .join(SpeakerAlias)
-        .where(SpeakerAlias.key == key, Speaker.merged_into_id.is_(None))
+        .where(SpeakerAlias.key == key, Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None))
         .order_by(Speaker.id)
         .limit(1)
     ).first()
 
 
-def _anonymous_speaker(session: Session, description: str, key: str, article: Article) -> Speaker:
-    speaker = session.scalars(
-        select(Speaker).where(Speaker.key == key, Speaker.article_id == article.id)
-    ).first()
+def _person(session: Session, name: str, kind: SpeakerKind, quote: ExtractedQuote) -> Speaker | None:
+    key = name_key(name)
+    if not is_plausible_name(key):
+        return None
+    speaker = find_speaker(session, key)
+    suggestions: list[tuple[Speaker, float]] = []
     if speaker is None:
-        speaker = Speaker(name=description, key=key, kind=SpeakerKind.ANONYMOUS, article_id=article.id)
+        speaker, suggestions = _fuzzy_person(session, key)
+        if speaker is not None:
+            _remember_alias(session, speaker, name)
+    if speaker is None:
+        speaker = Speaker(name=_display(name), key=key, kind=kind)
+        session.add(speaker)
+        session.flush()
+        for candidate, score in suggestions:
+            session.add(SpeakerMergeSuggestion(speaker_id=speaker.id, candidate_id=candidate.id,
+                                               score=score))
+    if quote.resolution == "direct" and quote.speaker_as_written:
+        _remember_alias(session, speaker, quote.speaker_as_written)
+    return speaker
+
+
+def _fuzzy_person(session: Session, key: str) -> tuple[Speaker | None, list[tuple[Speaker, float]]]:
+    """(a certain match, or None and the uncertain ones worth suggesting)."""
+    surname = surname_key(key)
+    if not surname:
+        return None, []
+    prefix = surname[:3]
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    candidates = session.scalars(
+        select(Speaker)
+        .where(Speaker.surname_key >= prefix, Speaker.surname_key < upper,
+               Speaker.kind.in_(_NAMED), Speaker.merged_into_id.is_(None),
+               Speaker.article_id.is_(None))
+        .options(selectinload(Speaker.aliases))
+        .order_by(Speaker.id)
+        .limit(_FUZZY_CANDIDATES)
+    ).all()
+    certain: list[Speaker] = []
+    scored: list[tuple[Speaker, float]] = []
+    for candidate in candidates:
+        best = max((compare_names(key, other) for other in
+                    [candidate.key, *(a.key for a in candidate.aliases)]),
+                   key=lambda c: (c.certain, c.score))
+        if best.certain:
+            certain.append(candidate)
+        elif best.score >= SUGGEST_MERGE_AT:
+            scored.append((candidate, best.score))
+    if certain:
+        return certain[0], []
+    scored.sort(key=lambda item: (-item[1], item[0].id))
+    return None, scored[:_SUGGESTIONS_PER_NAME]
+
+
+def _named_body(session: Session, name: str, kind: SpeakerKind) -> Speaker | None:
+    key = organisation_key(name)
+    if not is_plausible_name(key):
+        return None
+    speaker = find_speaker(session, key)
+    if speaker is None:
+        speaker = Speaker(name=_display(name), key=key, kind=kind)
         session.add(speaker)
         session.flush()
     return speaker
 
 
+def _per_article_speaker(session: Session, description: str, kind: SpeakerKind,
+                         article: Article) -> Speaker | None:
+    key = organisation_key(description)[:300]
+    if not key:
+        return None
+    if article.id is None:
+        session.flush()
+    speaker = session.scalars(
+        select(Speaker).where(Speaker.key == key, Speaker.article_id == article.id)
+    ).first()
+    if speaker is None:
+        speaker = Speaker(name=_display(description), key=key, kind=kind, article_id=article.id)
+        session.add(speaker)
+        session.flush()
+    return speaker
+
+
+def _is_description(name: str) -> bool:
+    words = name.split()
+    if words and fold(words[0]) == "the" and len(words) > 1:
+        words = words[1:]
+    return not words or words[0][:1].islower() or fold(words[0]) in _QUANTIFIERS
+
+
 def _remember_alias(session: Session, speaker: Speaker, written: str | None) -> None:
-    """Keep each new way the article wrote the name ("Korosteleva", "Dr. Korosteleva")."""
-    if not written:
+    """Keep a new full way of writing the name ("Hillary Rodham Clinton").
+
+    A bare surname is never remembered: "Clinton" in the next article may be
+    someone else.
+    """
+    if not written or len(written) > 300:
         return
-    key = name_key(written)
-    if not key or key == speaker.key or len(written) > 300:
+    key = name_key(written) if speaker.kind in _NAMED else organisation_key(written)
+    if not key or key == speaker.key or len(key.split()) < 2:
         return
     if any(alias.key == key for alias in speaker.aliases):
         return
-    speaker.aliases.append(SpeakerAlias(alias=written.strip(), key=key))
+    speaker.aliases.append(SpeakerAlias(alias=_display(written), key=key))
+
+
+def _display(name: str) -> str:
+    return " ".join(name.split())[:300]
+
+
+# -- looking speakers up -------------------------------------------------------------------
+
+def resolve_speaker(session: Session, reference: str) -> Speaker:
+    """The live speaker an editor means: a number (the id) or a name or alias.
+
+    Raises SpeakerNotFound, or AmbiguousSpeaker when several share the name.
+    """
+    reference = (reference or "").strip().lstrip("#")
+    if not reference:
+        raise SpeakerNotFound("Give a speaker's number or name.")
+    if reference.isdigit():
+        speaker = session.get(Speaker, int(reference))
+        if speaker is None:
+            raise SpeakerNotFound(f"There is no speaker number {reference}.")
+        while speaker.merged_into_id is not None:
+            speaker = session.get(Speaker, speaker.merged_into_id)
+        return speaker
+    keys = {name_key(reference), organisation_key(reference)} - {""}
+    if not keys:
+        raise SpeakerNotFound("That is not a name.")
+    by_key = select(Speaker.id).where(Speaker.key.in_(keys))
+    by_alias = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))
+    found = session.scalars(
+        select(Speaker).where(
+            Speaker.merged_into_id.is_(None),
+            Speaker.id.in_(by_key.union(by_alias).scalar_subquery()),
+        ).order_by(Speaker.id)
+    ).all()
+    if not found:
+        raise SpeakerNotFound(f"No speaker is called “{reference}”.")
+    if len(found) > 1:
+        numbers = ", ".join(f"{s.name} (#{s.id})" for s in found[:6])
+        raise AmbiguousSpeaker(f"Several speakers match: {numbers}. Give the number.")
+    return found[0]
+
+
+# -- editors' changes ------------------------------------------------------------------------
+
+def rename_speaker(session: Session, speaker: Speaker, new_name: str, *, user: User | None,
+                   keep_old_as_alias: bool = True) -> SpeakerEvent:
+    """Give a speaker a new display name; the old one stays findable as an alias."""
+    _require_live(speaker)
+    new_name = _display(new_name or "")
+    if not is_plausible_name(new_name):
+        raise InvalidName("A name needs at least two letters (no pronouns).")
+    key = _key_for(speaker, new_name)
+    if not key:
+        raise InvalidName("That name has nothing left once titles are taken off.")
+    other = _other_owner(session, speaker, key)
+    if other is not None:
+        raise NameTaken(f"“{new_name}” is already {other.name} (#{other.id}): merge the two instead.",
+                        other)
+    old_name, old_key = speaker.name, speaker.key
+    speaker.name, speaker.key = new_name, key
+    speaker.surname_key = surname_key(new_name)
+    for alias in list(speaker.aliases):
+        if alias.key == key:
+            speaker.aliases.remove(alias)
+    if keep_old_as_alias and old_key != key and old_key:
+        speaker.aliases.append(SpeakerAlias(alias=old_name, key=old_key))
+    return _event(session, speaker, user, SpeakerAction.RENAMED, {"from": old_name, "to": new_name})
+
+
+def add_alias(session: Session, speaker: Speaker, alias: str, *, user: User | None) -> SpeakerEvent:
+    """Another way the speaker's name is written; ingestion will find them by it."""
+    _require_live(speaker)
+    alias = _display(alias or "")
+    if not is_plausible_name(alias):
+        raise InvalidName("An alias needs at least two letters (no pronouns).")
+    key = _key_for(speaker, alias)
+    if not key:
+        raise InvalidName("That alias has nothing left once titles are taken off.")
+    if key == speaker.key or any(a.key == key for a in speaker.aliases):
+        raise InvalidName(f"“{alias}” already finds {speaker.name}.")
+    other = _other_owner(session, speaker, key)
+    if other is not None:
+        raise NameTaken(f"“{alias}” is {other.name} (#{other.id}): merge the two instead.", other)
+    record = SpeakerAlias(alias=alias, key=key)
+    speaker.aliases.append(record)
+    session.flush()
+    return _event(session, speaker, user, SpeakerAction.ALIAS_ADDED, {"alias": alias, "alias_id": record.id})
+
+
+def remove_alias(session: Session, speaker: Speaker, alias_id: int, *, user: User | None) -> SpeakerEvent:
+    alias = next((a for a in speaker.aliases if a.id == alias_id), None)
+    if alias is None:
+        raise SpeakerNotFound("That alias is not this speaker's (perhaps removed already).")
+    speaker.aliases.remove(alias)
+    return _event(session, speaker, user, SpeakerAction.ALIAS_REMOVED, {"alias": alias.alias})
+
+
+def merge_speakers(session: Session, source: Speaker, target: Speaker, *, user: User | None,
+                   suggestion: SpeakerMergeSuggestion | None = None) -> SpeakerEvent:
+    """Merge ``source`` into ``target``: its quotes and aliases move over, its name
+    becomes an alias, and it redirects to ``target``. Undo with :func:`undo_merge`."""
+    if source.id == target.id:
+        raise MergeNotAllowed("A speaker cannot be merged into itself.")
+    _require_live(source)
+    _require_live(target)
+    if source.article_id is not None or target.article_id is not None:
+        raise MergeNotAllowed(
+            "Anonymous and descriptive sources stay with their article; move single quotes instead."
+        )
+    quote_ids = list(session.scalars(select(Quote.id).where(Quote.speaker_id == source.id)))
+    for quote in session.scalars(select(Quote).where(Quote.id.in_(quote_ids))):
+        quote.speaker = target
+    moved_aliases, dropped_aliases, created_aliases = [], [], []
+    target_keys = {target.key, *(a.key for a in target.aliases)}
+    for alias in list(source.aliases):
+        if alias.key in target_keys:
+            dropped_aliases.append({"alias": alias.alias, "key": alias.key})
+            source.aliases.remove(alias)
+        else:
+            source.aliases.remove(alias)
+            target.aliases.append(alias)
+            target_keys.add(alias.key)
+            moved_aliases.append(alias)
+    if source.key not in target_keys:
+        name_alias = SpeakerAlias(alias=source.name, key=source.key)
+        target.aliases.append(name_alias)
+        created_aliases.append(name_alias)
+    source.merged_into_id = target.id
+    for pending in session.scalars(select(SpeakerMergeSuggestion).where(
+            SpeakerMergeSuggestion.status == SuggestionStatus.OPEN.value,
+            SpeakerMergeSuggestion.speaker_id.in_([source.id, target.id]),
+            SpeakerMergeSuggestion.candidate_id.in_([source.id, target.id]))):
+        pending.status = SuggestionStatus.ACCEPTED.value
+        suggestion = suggestion or pending
+    session.flush()
+    detail = {
+        "source_id": source.id, "source_name": source.name, "target_id": target.id,
+        "target_name": target.name, "quote_ids": quote_ids,
+        "moved_alias_ids": [a.id for a in moved_aliases],
+        "created_alias_ids": [a.id for a in created_aliases],
+        "dropped_aliases": dropped_aliases,
+        "suggestion_id": suggestion.id if suggestion is not None else None,
+    }
+    event = _event(session, target, user, SpeakerAction.MERGED_IN, detail)
+    _event(session, source, user, SpeakerAction.MERGED_INTO,
+           {"target_id": target.id, "target_name": target.name, "merge_event_id": event.id})
+    refresh_misattribution(session, quote_ids)
+    return event
+
+
+def undo_merge(session: Session, event_id: int, *, user: User | None) -> SpeakerEvent:
+    """Split a merge again: the quotes and aliases that came over go back.
+
+    Quotes moved elsewhere since stay where they are; a merge whose target was
+    merged on afterwards is undone by undoing the later merge first.
+    """
+    event = session.get(SpeakerEvent, event_id)
+    if event is None or event.action != SpeakerAction.MERGED_IN.value:
+        raise UndoNotPossible("That history entry is not a merge.")
+    detail = dict(event.detail or {})
+    if merge_undone(session, event):
+        raise UndoNotPossible("That merge was undone already.")
+    target = session.get(Speaker, detail["target_id"])
+    source = session.get(Speaker, detail["source_id"])
+    if source is None or target is None or source.merged_into_id != target.id:
+        raise UndoNotPossible("The merged speaker no longer points at this one.")
+    if target.merged_into_id is not None:
+        raise UndoNotPossible(
+            f"{target.name} was merged into another speaker since: undo that merge first."
+        )
+    returned = []
+    for quote in session.scalars(select(Quote).where(Quote.id.in_(detail.get("quote_ids", [])))):
+        if quote.speaker_id == target.id:
+            quote.speaker = source
+            returned.append(quote.id)
+    for alias in list(target.aliases):
+        if alias.id in detail.get("moved_alias_ids", []):
+            target.aliases.remove(alias)
+            source.aliases.append(alias)
+        elif alias.id in detail.get("created_alias_ids", []):
+            target.aliases.remove(alias)
+    for dropped in detail.get("dropped_aliases", []):
+        if not any(a.key == dropped["key"] for a in source.aliases):
+            source.aliases.append(SpeakerAlias(alias=dropped["alias"], key=dropped["key"]))
+    source.merged_into_id = None
+    if detail.get("suggestion_id"):
+        suggestion = session.get(SpeakerMergeSuggestion, detail["suggestion_id"])
+        if suggestion is not None:
+            suggestion.status = SuggestionStatus.OPEN.value
+    session.flush()
+    undo = _event(session, target, user, SpeakerAction.MERGE_UNDONE,
+                  {"merge_event_id": event.id, "source_id": source.id, "source_name": source.name,
+                   "quote_ids": returned,
+                   "left_elsewhere": len(detail.get("quote_ids", [])) - len(returned)})
+    _event(session, source, user, SpeakerAction.MERGE_UNDONE,
+           {"merge_event_id": event.id, "target_id": target.id, "target_name": target.name})
+    refresh_misattribution(session, returned)
+    return undo
+
+
+def merge_undone(session: Session, event: SpeakerEvent) -> bool:
+    """Has this merge event been undone?"""
+    undos = session.scalars(select(SpeakerEvent).where(
+        SpeakerEvent.speaker_id == event.speaker_id,
+        SpeakerEvent.action == SpeakerAction.MERGE_UNDONE.value,
+    ))
+    return any((u.detail or {}).get("merge_event_id") == event.id for u in undos)
+
+
+def move_quote(session: Session, quote: Quote, target: Speaker, *, user: User | None) -> SpeakerEvent:
+    """Credit one quote to another speaker (in both speakers' and the quote's history)."""
+    _require_live(target)
+    if quote.speaker_id == target.id:
+        raise SpeakerError(f"This quote is already credited to {target.name}.")
+    previous = quote.speaker
+    quote.speaker = target
+    session.flush()
+    session.add(ReviewEvent(quote_id=quote.id, user_id=user.id if user else None, field="speaker",
+                            from_value=previous.name if previous else None, to_value=target.name,
+                            quote_version=quote.version))
+    detail = {"quote_id": quote.id, "from_id": previous.id if previous else None,
+              "from_name": previous.name if previous else None,
+              "to_id": target.id, "to_name": target.name}
+    if previous is not None:
+        _event(session, previous, user, SpeakerAction.QUOTE_MOVED_OUT, detail)
+    event = _event(session, target, user, SpeakerAction.QUOTE_MOVED_IN, detail)
+    refresh_misattribution(session, [quote.id])
+    return event
+
+
+def accept_suggestion(session: Session, suggestion_id: int, *, user: User | None) -> SpeakerEvent:
+    """Merge the newer record of a suggestion into the one it resembles."""
+    suggestion = _open_suggestion(session, suggestion_id)
+    event = merge_speakers(session, suggestion.speaker, suggestion.candidate, user=user,
+                           suggestion=suggestion)
+    suggestion.status = SuggestionStatus.ACCEPTED.value
+    return event
+
+
+def reject_suggestion(session: Session, suggestion_id: int, *, user: User | None) -> SpeakerEvent:
+    """Two different people after all: the suggestion is closed and not offered again."""
+    suggestion = _open_suggestion(session, suggestion_id)
+    suggestion.status = SuggestionStatus.REJECTED.value
+    return _event(session, suggestion.speaker, user, SpeakerAction.SUGGESTION_REJECTED,
+                  {"candidate_id": suggestion.candidate_id, "candidate_name": suggestion.candidate.name})
+
+
+def open_suggestions(session: Session, *, page: int, per_page: int) -> Page[SpeakerMergeSuggestion]:
+    """Suggested merges still waiting for an editor, likeliest first (both speakers live)."""
+    speaker, candidate = aliased(Speaker), aliased(Speaker)
+    query = (
+        select(SpeakerMergeSuggestion)
+        .join(speaker, speaker.id == SpeakerMergeSuggestion.speaker_id)
+        .join(candidate, candidate.id == SpeakerMergeSuggestion.candidate_id)
+        .where(SpeakerMergeSuggestion.status == SuggestionStatus.OPEN.value,
+               speaker.merged_into_id.is_(None), candidate.merged_into_id.is_(None))
+        .options(selectinload(SpeakerMergeSuggestion.speaker),
+                 selectinload(SpeakerMergeSuggestion.candidate))
+        .order_by(SpeakerMergeSuggestion.score.desc(), SpeakerMergeSuggestion.id)
+    )
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def suggestions_for(session: Session, speaker_id: int) -> list[SpeakerMergeSuggestion]:
+    """Open suggestions that involve this speaker."""
+    return list(session.scalars(
+        select(SpeakerMergeSuggestion).where(
+            SpeakerMergeSuggestion.status == SuggestionStatus.OPEN.value,
+            (SpeakerMergeSuggestion.speaker_id == speaker_id)
+            | (SpeakerMergeSuggestion.candidate_id == speaker_id),
+        ).options(selectinload(SpeakerMergeSuggestion.speaker),
+                  selectinload(SpeakerMergeSuggestion.candidate))
+    ))
+
+
+def speaker_history(session: Session, speaker_id: int) -> list[SpeakerEvent]:
+    """Every change to a speaker, newest first."""
+    return list(session.scalars(
+        select(SpeakerEvent).where(SpeakerEvent.speaker_id == speaker_id)
+        .options(selectinload(SpeakerEvent.user))
+        .order_by(SpeakerEvent.id.desc())
+    ))
+
+
+def _open_suggestion(session: Session, suggestion_id: int) -> SpeakerMergeSuggestion:
+    suggestion = session.get(SpeakerMergeSuggestion, suggestion_id)
+    if suggestion is None or suggestion.status != SuggestionStatus.OPEN.value:
+        raise SpeakerNotFound("That suggestion is no longer open.")
+    return suggestion
+
+
+def _require_live(speaker: Speaker) -> None:
+    if speaker.merged_into_id is not None:
+        raise MergeNotAllowed(f"{speaker.name} was merged into another speaker; use that one.")
+
+
+def _key_for(speaker: Speaker, name: str) -> str:
+    if speaker.kind in _NAMED:
+        return name_key(name)
+    return organisation_key(name)
+
+
+def _other_owner(session: Session, speaker: Speaker, key: str) -> Speaker | None:
+    """Another live global speaker who already goes by ``key``."""
+    if speaker.article_id is not None:
+        return None
+    other = find_speaker(session, key)
+    return other if other is not None and other.id != speaker.id else None
+
+
+def _event(session: Session, speaker: Speaker, user: User | None, action: SpeakerAction,
+           detail: dict[str, Any]) -> SpeakerEvent:
+    event = SpeakerEvent(speaker_id=speaker.id, user_id=user.id if user else None,
+                         action=action.value, detail=detail)
+    session.add(event)
+    session.flush()
+    return event
+
+
+# -- the speaker page ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RoleSeen:
+    """A role or title as articles wrote it, and when."""
+
+    role: str
+    first_at: datetime
+    last_at: datetime
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictCount:
+    verdict: Verdict
+    count: int
+    share: float  # of all the speaker's quotes, 0-1
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCount:
+    label: str   # "2016-10" or "2016"
+    count: int
+    share: float  # of the busiest period, 0-1 (bar length)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    quote: Quote
+    relation: str | None  # how it relates to the cluster's first quote's family; None for the first
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCluster:
+    """Quotes of one speaker linked by repeats, variants, fragments or extensions."""
+
+    members: tuple[ClusterMember, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerProfile:
+    speaker: Speaker
+    total: int
+    verdicts: tuple[VerdictCount, ...]
+    periods: tuple[PeriodCount, ...]
+    roles: tuple[RoleSeen, ...]
+    clusters: tuple[QuoteCluster, ...]
+    confirmed: int
+
+
+_CLUSTER_LIMIT = 12
+_DATE = func.coalesce(Article.published_at, Article.created_at)
+
+
+def speaker_profile(session: Session, speaker: Speaker, *, internal: bool) -> SpeakerProfile:
+    """What the speaker page summarises. Readers (``internal=False``) see only
+    published verdicts; every other quote counts as unverified for them."""
+    rows = session.execute(
+        select(Quote.verdict, Quote.status, Quote.attribution, _DATE)
+        .join(Article, Article.id == Quote.article_id)
+        .where(Quote.speaker_id == speaker.id)
+    ).all()
+    total = len(rows)
+    verdict_counts: dict[Verdict, int] = {}
+    dates = []
+    confirmed = 0
+    for verdict, status, attribution, said_at in rows:
+        shown = verdict if (internal or status.is_public) else Verdict.UNVERIFIED
+        verdict_counts[shown] = verdict_counts.get(shown, 0) + 1
+        dates.append(said_at)
+        confirmed += attribution.value == "confirmed"
+    verdicts = tuple(
+        VerdictCount(v, verdict_counts[v], verdict_counts[v] / total)
+        for v in Verdict if verdict_counts.get(v)
+    )
+    return SpeakerProfile(
+        speaker=speaker, total=total, verdicts=verdicts, periods=_periods(dates),
+        roles=_roles(session, speaker.id), clusters=_clusters(session, speaker.id),
+        confirmed=confirmed,
+    )
+
+
+def quotes_of(session: Session, speaker_id: int, *, page: int, per_page: int) -> Page[Quote]:
+    """The speaker's quotes, newest article first."""
+    query = (
+        select(Quote).join(Article, Article.id == Quote.article_id)
+        .where(Quote.speaker_id == speaker_id)
+        .options(selectinload(Quote.article), selectinload(Quote.speaker))
+        .order_by(_DATE.desc(), Quote.id.desc())
+    )
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def _periods(dates: list[datetime]) -> tuple[PeriodCount, ...]:
+    if not dates:
+        return ()
+    span_days = (max(dates) - min(dates)).days
+    monthly = span_days <= 3 * 366
+    counts: dict[str, int] = {}
+    for when in dates:
+        label = f"{when.year}-{when.month:02d}" if monthly else str(when.year)
+        counts[label] = counts.get(label, 0) + 1
+    labels = _fill_gaps(sorted(counts), monthly)
+    busiest = max(counts.values())
+    return tuple(PeriodCount(label, counts.get(label, 0), counts.get(label, 0) / busiest)
+                 for label in labels)
+
+
+def _fill_gaps(labels: list[str], monthly: bool) -> list[str]:
+    """Every month (or year) between the first and the last, so gaps show as gaps."""
+    first, last = labels[0], labels[-1]
+    if not monthly:
+        return [str(year) for year in range(int(first), int(last) + 1)]
+    year, month = map(int, first.split("-"))
+    out = []
+    while f"{year}-{month:02d}" <= last:
+        out.append(f"{year}-{month:02d}")
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _roles(session: Session, speaker_id: int) -> tuple[RoleSeen, ...]:
+    rows = session.execute(
+        select(Quote.role, Quote.title, _DATE)
+        .join(Article, Article.id == Quote.article_id)
+        .where(Quote.speaker_id == speaker_id, (Quote.role.is_not(None)) | (Quote.title.is_not(None)))
+    ).all()
+    seen: dict[str, list] = {}
+    for role, title, said_at in rows:
+        written = _SPACES.sub(" ", " ".join(p for p in (title, role) if p)).strip(" ,")
+        if not written:
+            continue
+        key = fold(written).rstrip(".")
+        entry = seen.setdefault(key, [written, said_at, said_at, 0])
+        entry[1] = min(entry[1], said_at)
+        entry[2] = max(entry[2], said_at)
+        entry[3] += 1
+    roles = [RoleSeen(w, first, last, n) for w, first, last, n in seen.values()]
+    return tuple(sorted(roles, key=lambda r: (r.first_at, r.role)))
+
+
+def _clusters(session: Session, speaker_id: int) -> tuple[QuoteCluster, ...]:
+    """Groups of the speaker's own quotes joined by stored matches (union-find)."""
+    newer, earlier = aliased(Quote), aliased(Quote)
+    links = session.execute(
+        select(QuoteMatch.quote_id, QuoteMatch.earlier_id, QuoteMatch.relation)
+        .join(newer, newer.id == QuoteMatch.quote_id)
+        .join(earlier, earlier.id == QuoteMatch.earlier_id)
+        .where(newer.speaker_id == speaker_id, earlier.speaker_id == speaker_id)
+    ).all()
+    if not links:
+        return ()
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    relation_of: dict[int, str] = {}
+    for later_id, earlier_id, relation in links:
+        parent[root(later_id)] = root(earlier_id)
+        relation_of.setdefault(later_id, relation.value)
+    groups: dict[int, list[int]] = {}
+    for node in list(parent):
+        groups.setdefault(root(node), []).append(node)
+    biggest = sorted(groups.values(), key=lambda ids: (-len(ids), min(ids)))[:_CLUSTER_LIMIT]
+    wanted = [i for ids in biggest for i in ids]
+    quotes = {q.id: q for q in session.scalars(
+        select(Quote).where(Quote.id.in_(wanted)).options(selectinload(Quote.article))
+    )}
+    clusters = []
+    for ids in biggest:
+        ordered = sorted(ids)
+        members = tuple(ClusterMember(quotes[i], None if n == 0 else relation_of.get(i))
+                        for n, i in enumerate(ordered) if i in quotes)
+        clusters.append(QuoteCluster(members))
+    return tuple(clusters)

@@ -1,0 +1,80 @@
+"""Scoring a quote against an earlier one and naming the relation."""
+
+import pytest
+
+from factcheck.matching.scoring import (
+    PairScore, Prepared, compare, containment, is_common_phrase, possible_misattribution, rank,
+)
+
+EARLIER = "We will not raise taxes on working families this year, whatever the deficit says."
+
+
+@pytest.mark.parametrize("new, relation", [
+    ("We will not raise taxes on working families this year, whatever the deficit says.", "repeat"),
+    ("“We will NOT raise taxes on working families this year -- whatever the deficit says”", "repeat"),
+    ("We will raise taxes on working families this year, whatever the deficit says.", "variant"),
+    ("We will not raise taxes on farming families next year, whatever the deficit says.", "variant"),
+    ("We will not raise taxes on families this year, whatever deficit says.", "variant"),
+    ("not raise taxes on working families this year", "fragment"),
+    ("Asked again on Friday, she said: We will not raise taxes on working families this year, "
+     "whatever the deficit says. And she left the room.", "extension"),
+    ("The harbour bridge will close for repairs in the spring, the council said.", None),
+    ("Taxes", None),
+    ("", None),
+])
+def test_relation(new, relation):
+    result = compare(Prepared.of(new), Prepared.of(EARLIER))
+    assert (result.relation if result else None) == relation
+
+
+def test_short_quote_with_two_words_changed_is_still_a_variant():
+    assert compare(Prepared.of("I mean, everything I say, he agrees with her."),
+                   Prepared.of("I mean, everything I say, he agrees with me.")).relation == "variant"
+
+
+def test_short_text_inside_long_one_is_not_a_fragment_below_four_words():
+    assert compare(Prepared.of("working families"), Prepared.of(EARLIER)) is None
+
+
+def test_same_words_in_another_order_are_a_variant_not_a_repeat():
+    result = compare(Prepared.of("this year we will not raise taxes on working families"),
+                     Prepared.of("we will not raise taxes on working families this year"))
+    assert result.relation == "variant" and result.score < 100
+
+
+def test_containment_finds_the_window_in_a_long_text():
+    long = Prepared.of(" ".join(["filler words here"] * 300) + " " + EARLIER + " and more filler")
+    assert containment(Prepared.of(EARLIER), long) == 100.0
+
+
+def test_rank_puts_the_best_and_longest_first():
+    ranked = rank(Prepared.of(EARLIER), [
+        (1, Prepared.of("We will raise taxes on working families this year, whatever the deficit says.")),
+        (2, Prepared.of(EARLIER)),
+        (3, Prepared.of("The harbour bridge will close for repairs.")),
+    ])
+    assert [ident for ident, _ in ranked] == [2, 1]
+
+
+@pytest.mark.parametrize("text, speakers, common", [
+    ("We are going to do it", 0, True),                 # under six words
+    ("We will see about that one, won't we", 0, True),  # under three content words
+    ("The pipeline will double exports to Hungary by 2030", 0, False),
+    ("The pipeline will double exports to Hungary by 2030", 3, True),  # said by many already
+])
+def test_common_phrases(text, speakers, common):
+    assert is_common_phrase(Prepared.of(text), speakers_saying_it=speakers) is common
+
+
+@pytest.mark.parametrize("relation, shared, different, common, flagged", [
+    ("repeat", 12, True, False, True),
+    ("variant", 12, True, False, True),
+    ("fragment", 8, True, False, True),
+    ("extension", 12, True, False, False),  # the newer quote merely contains older words
+    ("repeat", 12, False, False, False),    # same speaker
+    ("repeat", 5, True, False, False),      # too short
+    ("repeat", 12, True, True, False),      # a common phrase
+])
+def test_possible_misattribution(relation, shared, different, common, flagged):
+    score = PairScore(relation, 95.0, shared)
+    assert possible_misattribution(score, different_speakers=different, common=common) is flagged
