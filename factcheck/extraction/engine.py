@@ -30,6 +30,7 @@ _LABEL_STRONG = frozenset(
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"]*\baccording to\b")
 _LINE_RE = re.compile(r"[^\n]+")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
+_TRANSCRIPT_LABEL_RE = re.compile(r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s*$")
 
@@ -124,6 +125,8 @@ def _group_spans(art: _Article) -> list[list[int]]:
                 break
             s, n = spans[j], spans[j + 1]
             if s.continues and not s.closed:
+                if _TRANSCRIPT_LABEL_RE.match(art.text, n.start, n.end):
+                    break  # the next speaker of a transcript
                 group.append(j + 1)
                 continue
             if not s.closed or s.single != n.single:
@@ -238,6 +241,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 cue = wide
         content = text[first.start:first.end]
         segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
+        transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end)
+        if transcript and segments and transcript.end() < segments[0][1]:
+            # "“PENCE: Well, the question …": a transcript line names its
+            # speaker; the label is not part of the words.
+            segments = ((transcript.end(), segments[0][1]),) + segments[1:]
+            cue = Cue(":", (transcript.end(1), transcript.end(1) + 1), transcript.span(1),
+                      None, True, False)
+            content = text[transcript.end():first.end]
         segments = tuple(s for s in segments if s[1] > s[0])
         if not segments:
             continue
@@ -472,6 +483,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
             sp_a, sp_b = cue.role  # type: ignore[misc]
             parsed = appos
     people = art.people
+    if as_written.isupper() and len(as_written) > 2 and parsed.pronoun is None:
+        # A transcript label ("PENCE"): show it as a name, resolved if we can.
+        parsed = dataclasses.replace(parsed, display=as_written.title())
     if parsed.pronoun is not None:
         display = _antecedent(art, sp_a, parsed.pronoun)
         if display is None:

@@ -185,6 +185,10 @@ ROWS = [
     ("'according to' opening the sentence is the source",
      "According to the Courier, Ruiz said the plan was “dead.”",
      [("dead.", "the Courier", "partial")]),
+    ("transcript labels name each speaker",
+     "Ana Ruiz spoke to the radio host.\n\n“HOST: Will the bridge open?\n\n“RUIZ: It will "
+     "open in May.”",
+     [("Will the bridge open?", "Host", "full"), ("It will open in May.", "Ana Ruiz", "full")]),
     ("'the official said' is a cue, not a noun",
      "“The port is safe,” the official said.",
      [("The port is safe", "the official", "full")]),
