@@ -127,6 +127,13 @@ def _group_spans(art: _Article) -> list[list[int]]:
             if s.continues and not s.closed:
                 if _TRANSCRIPT_LABEL_RE.match(art.text, n.start, n.end):
                     break  # the next speaker of a transcript
+                if n.closed:
+                    # "…\n\n“…,” added Jane Roe.": a mark left open before a
+                    # paragraph with an attribution of its own is a new quote.
+                    n_end = art.para_ends[art.paragraph(n.open_at)]
+                    own = cue_after(masked, n.close_end, n_end)
+                    if own is not None and own.tight and own.speaker is not None:
+                        break
                 group.append(j + 1)
                 continue
             if not s.closed or s.single != n.single:
