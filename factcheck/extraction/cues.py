@@ -416,8 +416,15 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     else:
         while k > 0:
             word = masked[np_words[k - 1][0]:np_words[k - 1][1]]
+            if word.lower() == "that" and k < len(np_words) and masked[
+                    np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
+                break  # "a trend that the foundation [predicts]"
             if _word_ok(word):
                 k -= 1
+                continue
+            if (word.lower() == "to" and k >= 2 and k < len(np_words) and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]].lower() in ("speaking", "talking")):
+                k -= 1  # "another source speaking to Fox News [said]"
                 continue
             # "the senator from Vermont", "a reporter for Agence France-Presse"
             if (word.lower() in _NP_PREPOSITIONS and k >= 2 and k < len(np_words)
@@ -571,7 +578,7 @@ _CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u
 _SUBORDINATORS = frozenset("""
 as when while after before if because although though since until unless once
 whether whereas where how why what from in on at by for with without under over
-during despite amid among following like unlike speaking asked asking according
+during despite amid among following like unlike speaking asked asking according based
 to of into through about against between beyond toward towards upon
 """.split())
 _CONJUNCTIONS = frozenset("and but so yet still then or nor".split())
@@ -580,8 +587,8 @@ _CONJUNCTIONS = frozenset("and but so yet still then or nor".split())
 def _verbish(word: str, after_name: bool) -> bool:
     """A lower-case word that can be the verb right after a subject."""
     w = word.strip(",.;:\u2019'\"")
-    if not w or not w[0].islower():
-        return False
+    if not w or not w[0].islower() or "'" in w or "\u2019" in w:
+        return False  # "capital's" is a possessive, not a verb
     if w in _VERBISH or w.endswith("ed"):
         return True
     if w in REPORTING_VERBS and not w.endswith("ing"):
@@ -623,7 +630,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
             return None
         if k > i and bare[0].islower():
             prev = w(k - 1).strip(",.\"")
-            after_name = (prev[:1].isupper() and prev.lower() not in _DETERMINERS) or \
+            after_name = (prev[:1].isupper() and prev.lower() not in _DETERMINERS
+                          and not prev.endswith(("'s", "\u2019s", "s'", "s\u2019"))) or \
                 prev.lower() in _PRONOUN_SUBJECTS or \
                 prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
             if _verbish(tok, after_name):
