@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import bp as api_bp
     from .web import register_blueprints
 
+    app.url_map.converters["int"] = middleware.DatabaseIdConverter  # before any route
     register_blueprints(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

@@ -11,6 +11,7 @@ import uuid
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from sqlalchemy import text
+from werkzeug.routing import IntegerConverter
 
 from .db import db
 from .schema import SchemaNotCurrent, check_schema
@@ -24,6 +25,18 @@ CONTENT_SECURITY_POLICY = (
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 health = Blueprint("health", __name__)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in routes: ids beyond a 32-bit integer column match no route (404).
+
+    Without the bound, /quotes/99999999999 reached PostgreSQL, which refuses the
+    number for an integer column: a 500 where "not found" is the truth.
+    """
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 @health.get("/healthz")

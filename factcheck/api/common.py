@@ -8,7 +8,7 @@ from typing import Any, Callable
 from flask import jsonify, request, url_for
 
 from ..errors import problem
-from ..services.pagination import MAX_PER_PAGE, Page
+from ..services.pagination import MAX_PAGE, MAX_PER_PAGE, Page
 from .auth import api_user
 
 DEFAULT_PER_PAGE = 25
@@ -87,7 +87,7 @@ class Params:
             return None
 
     def page(self) -> tuple[int, int]:
-        return (self.integer("page", 1, low=1),
+        return (min(self.integer("page", 1, low=1), MAX_PAGE),
                 self.integer("per_page", DEFAULT_PER_PAGE, low=1, high=MAX_PER_PAGE))
 
     def check(self) -> None:

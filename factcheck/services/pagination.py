@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
+#: Page numbers past this are read as this: still beyond any table, and the offset
+#: still fits the database's 64-bit integers (a larger one was a 500).
+MAX_PAGE = 10**9
 
 
 @dataclass(frozen=True, slots=True)

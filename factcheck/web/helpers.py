@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import abort, current_app, request
 
 from ..db import db
+from ..services.pagination import MAX_PAGE
 
 
 def page_arg() -> int:
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(max(1, int(request.args.get("page", 1))), MAX_PAGE)
     except ValueError:
         return 1
 
