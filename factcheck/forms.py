@@ -220,3 +220,31 @@ class CheckFilterForm(FlaskForm):
     below = DecimalField("List quotes with confidence below", places=2,
                          validators=[Optional(), NumberRange(min=0, max=1)],
                          description="The calibrated default leaves out quotes the extractor gets right 97% of the time.")
+
+
+# --- speakers (editors) -----------------------------------------------------------------
+
+
+class RenameSpeakerForm(FlaskForm):
+    name = StringField("New name", validators=[DataRequired(), Length(max=300)],
+                       description="As readers should see it. The old name stays findable as an alias.")
+
+
+class AliasForm(FlaskForm):
+    alias = StringField("Another way the name is written", validators=[DataRequired(), Length(max=300)],
+                        description="Ingestion will tie quotes credited to this name to this speaker.")
+
+
+class MergeSpeakerForm(FlaskForm):
+    into = StringField("Merge into", validators=[DataRequired(), Length(max=300)],
+                       description="The other speaker's number (as in /speakers/42) or exact name. "
+                                   "This speaker's quotes and aliases move there; it can be undone.")
+
+
+class MoveQuoteForm(FlaskForm):
+    to = StringField("Credit to", validators=[DataRequired(), Length(max=300)],
+                     description="A speaker's number or exact name.")
+
+
+class SpeakerActionForm(FlaskForm):
+    """A one-click speaker action (undo, accept, reject, remove): the CSRF token only."""
