@@ -375,3 +375,12 @@ def test_the_public_quote_page_links_signed_in_users_to_the_desk(client, quotes)
 def test_unknown_quote_is_a_404(client, quotes):
     client.login("rita")
     assert client.get("/review/quotes/999999").status_code == 404
+
+
+def test_a_refused_reuse_says_why_on_the_page(client, app, quotes):
+    client.login("rita")
+    # "original" has a published verdict but is no repeat of "fresh".
+    response = client.submit(f"{desk(quotes['fresh'])}/reuse/{quotes['original']}",
+                             {"version": version_of(app, quotes["fresh"])}, form_page=desk(quotes["fresh"]))
+    assert response.status_code == 422
+    assert "no published verdict this one can reuse" in text_of(response)
