@@ -158,9 +158,23 @@ def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
     return starts, ends, stops
 
 
+# Below this size a local scan around each quote is cheaper than indexing
+# every boundary of the text.
+_INDEX_SENTENCES_FROM = 100_000
+
+
 def sentence_start(masked: str, pos: int, floor: int) -> int:
     """Start of the sentence holding ``pos`` (never before ``floor``)."""
     lo = max(floor, pos - 600)
+    if len(masked) < _INDEX_SENTENCES_FROM:
+        last = lo
+        # Search a little past ``pos`` so the look-ahead can see the next word.
+        for m in _BOUNDARY_RE.finditer(masked, lo, min(len(masked), pos + 3)):
+            if m.end() > pos:
+                break
+            if _is_boundary(masked, m):
+                last = m.end()
+        return last
     _, ends, _ = _boundaries(masked)
     i = bisect.bisect_right(ends, pos) - 1
     if i >= 0 and ends[i] >= lo:
@@ -170,6 +184,11 @@ def sentence_start(masked: str, pos: int, floor: int) -> int:
 
 def sentence_end(masked: str, pos: int, ceiling: int) -> int:
     """End of the sentence holding ``pos`` (never after ``ceiling``)."""
+    if len(masked) < _INDEX_SENTENCES_FROM:
+        for m in _BOUNDARY_RE.finditer(masked, pos, ceiling):
+            if _is_boundary(masked, m):
+                return m.end() if m.group() != "\n" else m.start()
+        return ceiling
     starts, ends, stops = _boundaries(masked)
     i = bisect.bisect_left(starts, pos)
     if i < len(starts) and ends[i] <= ceiling:

@@ -181,8 +181,6 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
     return SpeakerPhrase(main, title, "person", descriptor=tail or None)
 
 
-_MENTION_RE = re.compile(
-    r"\b([A-Z][a-z'\u2019\-]+(?:\s+[A-Z]\.)?(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][a-zA-Z'\u2019\-]+){1,2})\b")
 _NOT_FIRST_NAMES = frozenset("""
 The A An In On At For And But Of To By With From As It This That He She They We
 Former President Sen Senator Rep Gov Governor Secretary Mr Mrs Ms Dr Republican
@@ -194,6 +192,10 @@ Washington Senate Congress Department Donald Hillary Bernie Trump Clinton
 January February March April May June July August September October November
 December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 """.split()) - {"Donald", "Hillary", "Bernie"}
+_KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))
+# One to three capitalised words (or initials) right before a surname.
+_NAMES_BEFORE_RE = re.compile(
+    r"(?<![\w.'\u2019-])((?:[A-Z][a-z'\u2019\-]+\s+|[A-Z]\.\s+){1,3})$")
 _FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Madam", "Dame", "Queen", "Princess", "Lady", "Sister")
 _MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
 
@@ -205,41 +207,49 @@ class ArticlePeople:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._full: dict[str, tuple[int, str]] | None = None  # built on first use
+        self._full: dict[str, tuple[int, str | None, int]] = {}
         self._recent: list[tuple[str, str]] = []  # (display, kind)
         self._gender: dict[str, str] = {}
 
-    def _index(self) -> dict[str, tuple[int, str]]:
-        if self._full is not None:
-            return self._full
+    def _first_full_mention(self, surname: str, lo: int, hi: int) -> tuple[int, str | None]:
+        """Where the article first names ``surname`` with a first name, looking
+        at occurrences that start in ``[lo, hi)``."""
         text = self._text
-        self._full = {}
-        for m in _MENTION_RE.finditer(text):
-            words = m.group(1).split()
-            start = m.start()
-            # "Mayor Ingrid Halvorsen", "Councillor Tomas Brennick": the name
-            # is what follows the title.
-            while words and (words[0] in _NOT_FIRST_NAMES or words[0].lower() in _TITLE_WORDS) \
-                    and not (words[0] in ("Donald", "Hillary", "Bernie")):
-                start += len(words[0]) + 1
-                words = words[1:]
-            if len(words) < 2:
-                continue
-            name = " ".join(words)
-            surname = words[-1]
-            if surname.endswith(("'s", "\u2019s")):
-                surname = surname[:-2]
-                name = name[:-2]
-            self._full.setdefault(surname, (start, name))
-        return self._full
+        i = text.find(surname, lo, hi + len(surname))
+        budget = 100  # occurrences examined per call; a first name comes early if at all
+        while i >= 0 and budget:
+            budget -= 1
+            end = i + len(surname)
+            if (i == 0 or not text[i - 1].isalnum()) and (
+                    end >= len(text) or not text[end].isalnum()):
+                m = _NAMES_BEFORE_RE.search(text, max(0, i - 60), i)
+                if m:
+                    words = m.group(1).split()
+                    start = m.start(1)
+                    # "Mayor Ingrid Halvorsen", "Councillor Tomas Brennick":
+                    # the name is what follows the title.
+                    while words and (words[0] in _NOT_FIRST_NAMES or words[0].lower().rstrip(".")
+                                     in _TITLE_WORDS) and words[0] not in _KNOWN_FIRST:
+                        start += len(words[0]) + 1
+                        words = words[1:]
+                    if words and words[0][0].isupper() and words[0] not in _NOT_FIRST_NAMES:
+                        return start, " ".join(words + [surname])
+            i = text.find(surname, end, hi + len(surname))
+        return (-1, None) if i < 0 else (-2, None)  # -2: gave up
 
     def full_name(self, name: str, before: int) -> str:
         """"Korosteleva" -> "Elena Korosteleva" when named in full earlier."""
-        if " " in name:
+        if " " in name or not name:
             return name
-        hit = self._index().get(name)
-        if hit and hit[0] < before:
-            return hit[1]
+        # Per surname: (position of the first full mention or -1, its text,
+        # how far the text has been searched) - each part searched once.
+        pos, full, searched = self._full.get(name, (-1, None, 0))
+        if full is None and before > searched:
+            pos, full = self._first_full_mention(name, searched, before)
+            done = full is not None or pos == -2
+            self._full[name] = (pos, full, len(self._text) if done else before)
+        if full is not None and pos < before:
+            return full
         return name
 
     def note(self, display: str, kind: str, *, title: str | None = None,
