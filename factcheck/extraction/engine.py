@@ -217,23 +217,29 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             limit = spans[limit_idx].open_at
         else:
             limit = lp_end
-        before = cue_before(art.masked, first.open_at, p_start)
-        if before is None and first.open_at - p_start <= 1 and p_start > 0:
-            # "Smith said:\n\n“…": the cue ends the previous paragraph.
-            prev_start, prev_end = art.paragraph_bounds(p_start - 2)
-            while prev_end > prev_start and text[prev_end - 1].isspace():
-                prev_end -= 1
-            if prev_end > prev_start and text[prev_end - 1] == ":":
-                before = cue_before(art.masked, prev_end, prev_start)
-        after = None
-        if before is not None and before.tight and before.speaker is not None:
-            pass  # "Smith said: “…”" needs no look past the quote
-        elif group[-1] > group[0] and not first.continues:
-            after = cue_after(art.masked, first.close_end, spans[group[1]].open_at)
-        if after is None and last.closed and not (before is not None and before.tight
-                                                  and before.speaker is not None):
-            after = cue_after(art.masked, last.close_end, limit)
-        cue = _choose(before, after, art, first)
+        quick = _quick_after_cue(art, first, last, group, p_start, limit)
+        if quick is not None:
+            # "“…,” Smith said." with nothing that could bind tighter before
+            # the quote: the cue before need not be looked for.
+            before, after, cue = None, quick, quick
+        else:
+            before = cue_before(art.masked, first.open_at, p_start)
+            if before is None and first.open_at - p_start <= 1 and p_start > 0:
+                # "Smith said:\n\n“…": the cue ends the previous paragraph.
+                prev_start, prev_end = art.paragraph_bounds(p_start - 2)
+                while prev_end > prev_start and text[prev_end - 1].isspace():
+                    prev_end -= 1
+                if prev_end > prev_start and text[prev_end - 1] == ":":
+                    before = cue_before(art.masked, prev_end, prev_start)
+            after = None
+            if before is not None and before.tight and before.speaker is not None:
+                pass  # "Smith said: “…”" needs no look past the quote
+            elif group[-1] > group[0] and not first.continues:
+                after = cue_after(art.masked, first.close_end, spans[group[1]].open_at)
+            if after is None and last.closed and not (before is not None and before.tight
+                                                      and before.speaker is not None):
+                after = cue_after(art.masked, last.close_end, limit)
+            cue = _choose(before, after, art, first)
         if cue is not None and cue.speaker is not None and not plausible_speaker(
                 art.masked[cue.speaker[0]:cue.speaker[1]]):
             other = after if cue is before else before
@@ -443,6 +449,35 @@ def _title_case_paragraph(text: str, start: int, end: int) -> bool:
     if not 3 <= len(words) <= 30:
         return False
     return sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= 0.7 * len(words)
+
+
+def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: list[int],
+                     p_start: int, limit: int) -> Cue | None:
+    """The tight cue after a one-piece quote when no cue before it could win
+    (nothing but a sentence start before the mark, no colon paragraph above)."""
+    if len(group) != 1 or not last.closed:
+        return None
+    masked = art.masked
+    j = first.open_at - 1
+    while j >= p_start and masked[j] in " \t\u00a0":
+        j -= 1
+    if j >= p_start and masked[j] not in ".!?\u201d\"'":
+        return None  # words or a comma/colon right before: the cue before matters
+    if j < p_start and p_start > 0:
+        k = p_start - 1
+        while k > 0 and art.text[k].isspace():
+            k -= 1
+        if art.text[k] == ":":
+            return None  # "Smith said:\n\n“…"
+    after = cue_after(masked, last.close_end, limit)
+    if after is None or not after.tight or after.speaker is None or after.verb in _DASHES:
+        return None
+    if art.text[first.start:first.end].rstrip()[-1:] in (".", "!", "?") and \
+            after.speaker[0] < after.verb_span[0]:
+        return None  # "… “unhinged.” Rubio called …": maybe a new sentence
+    if not plausible_speaker(masked[after.speaker[0]:after.speaker[1]]):
+        return None
+    return after
 
 
 def _choose(before: Cue | None, after: Cue | None, art: _Article,

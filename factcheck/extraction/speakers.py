@@ -207,17 +207,17 @@ class ArticlePeople:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._full: dict[str, tuple[int, str | None, int]] = {}
+        self._full: dict[str, tuple[int, str | None, int, int]] = {}
         self._recent: list[tuple[str, str]] = []  # (display, kind)
         self._gender: dict[str, str] = {}
 
-    def _first_full_mention(self, surname: str, lo: int, hi: int) -> tuple[int, str | None]:
+    def _first_full_mention(self, surname: str, lo: int, hi: int,
+                            budget: int) -> tuple[int, str | None, int]:
         """Where the article first names ``surname`` with a first name, looking
-        at occurrences that start in ``[lo, hi)``."""
+        at occurrences that start in ``[lo, hi)``; also the budget left."""
         text = self._text
         i = text.find(surname, lo, hi + len(surname))
-        budget = 100  # occurrences examined per call; a first name comes early if at all
-        while i >= 0 and budget:
+        while i >= 0 and budget > 0:
             budget -= 1
             end = i + len(surname)
             if (i == 0 or not text[i - 1].isalnum()) and (
@@ -233,21 +233,21 @@ class ArticlePeople:
                         start += len(words[0]) + 1
                         words = words[1:]
                     if words and words[0][0].isupper() and words[0] not in _NOT_FIRST_NAMES:
-                        return start, " ".join(words + [surname])
+                        return start, " ".join(words + [surname]), budget
             i = text.find(surname, end, hi + len(surname))
-        return (-1, None) if i < 0 else (-2, None)  # -2: gave up
+        return -1, None, budget
 
     def full_name(self, name: str, before: int) -> str:
         """"Korosteleva" -> "Elena Korosteleva" when named in full earlier."""
         if " " in name or not name:
             return name
-        # Per surname: (position of the first full mention or -1, its text,
-        # how far the text has been searched) - each part searched once.
-        pos, full, searched = self._full.get(name, (-1, None, 0))
-        if full is None and before > searched:
-            pos, full = self._first_full_mention(name, searched, before)
-            done = full is not None or pos == -2
-            self._full[name] = (pos, full, len(self._text) if done else before)
+        # Per surname: (position of the first full mention, its text, how far
+        # the text has been searched, occurrences we may still examine) - a
+        # first name comes early if at all, so the search is bounded.
+        pos, full, searched, budget = self._full.get(name, (-1, None, 0, 100))
+        if full is None and before > searched and budget > 0:
+            pos, full, budget = self._first_full_mention(name, searched, before, budget)
+            self._full[name] = (pos, full, before, budget)
         if full is not None and pos < before:
             return full
         return name
