@@ -1,15 +1,20 @@
-"""The full-text index over quotes: SQLite FTS5, or a PostgreSQL tsvector with a GIN index.
+"""The search index over quotes: SQLite FTS5, or a PostgreSQL tsvector with a GIN index,
+plus what search filters and sorts on, copied beside it.
 
 One document per quote: its words, and the speaker's name (so a search for a name
-finds what that person said), plus the date it was said (its article's date) with
-a b-tree index, so "newest first" and date ranges never sort a whole result set.
-Triggers keep it in step with every write, whoever makes it (quote insert, change
-of text, speaker or article, delete; speaker rename; article date change), so no
-service has to remember to. It is created and dropped with the ``quotes`` table,
-so ``create_all()`` (tests) builds what migrations 0002 and 0004 build.
+finds what that person said). Beside it, per quote: the date it was said (its
+article's date), the speaker, the verdict, the verdict readers see (the verdict
+once published, "unverified" before) and the outlet, each with a b-tree index, so
+filtering and "newest first" never touch the wide quotes and articles tables.
 
-It is not part of the ORM metadata: ``include_name`` keeps Alembic's autogenerate
-from proposing to drop it.
+Triggers keep all of it in step with every write, whoever makes it (quote insert,
+change of text, speaker, article, verdict or status, delete; speaker rename;
+article date or outlet change), so no service has to remember to. It is created
+and dropped with the ``quotes`` table, so ``create_all()`` (tests) builds what
+migrations 0002, 0004 and 0007 build. ``include_name`` keeps Alembic's
+autogenerate from proposing to drop it; ``rebuild`` repairs it (``flask search
+rebuild``), e.g. after a batch-mode migration on SQLite recreated a table and
+dropped its triggers.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection
 
 TABLE = "quote_search"
+#: The review statuses whose verdict readers see (ReviewStatus.is_public), as the SQL below has them.
+PUBLIC_STATUSES = ("published", "corrected")
+
+_PUBLIC = "CASE WHEN {q}.status IN ('published', 'corrected') THEN {q}.verdict ELSE 'unverified' END"
 
 SQLITE_WORDS_CREATE = (
     # Porter stemming so "voted" finds "vote"; diacritics folded like speaker keys.
@@ -40,40 +49,56 @@ SQLITE_WORDS_CREATE = (
         WHERE rowid IN (SELECT id FROM quotes WHERE speaker_id = new.id);
     END""",
 )
-# The date each quote was said, beside the FTS5 table (which cannot hold a b-tree index).
-SQLITE_DATES_CREATE = (
-    """CREATE TABLE quote_search_dates (
-        quote_id INTEGER PRIMARY KEY, said_at DATETIME NOT NULL)""",
-    "CREATE INDEX ix_quote_search_dates_said_at ON quote_search_dates (said_at, quote_id)",
-    """CREATE TRIGGER quote_search_dates_insert AFTER INSERT ON quotes BEGIN
-        INSERT INTO quote_search_dates (quote_id, said_at) SELECT new.id,
-            coalesce(published_at, created_at) FROM articles WHERE id = new.article_id;
+_SQLITE_FILTERS_ROW = (
+    "SELECT new.id, coalesce(a.published_at, a.created_at), new.speaker_id, new.verdict, "
+    + _PUBLIC.format(q="new") + ", lower(a.outlet) FROM articles a WHERE a.id = new.article_id"
+)
+# What filters and sorts read, beside the FTS5 table (which cannot hold b-tree indexes).
+SQLITE_FILTERS_CREATE = (
+    """CREATE TABLE quote_search_filters (
+        quote_id INTEGER PRIMARY KEY,
+        said_at DATETIME NOT NULL,
+        speaker_id INTEGER,
+        verdict VARCHAR(32) NOT NULL,
+        public_verdict VARCHAR(32) NOT NULL,
+        outlet VARCHAR(200))""",
+    "CREATE INDEX ix_quote_search_filters_said_at ON quote_search_filters (said_at, quote_id)",
+    "CREATE INDEX ix_quote_search_filters_speaker ON quote_search_filters (speaker_id, said_at)",
+    "CREATE INDEX ix_quote_search_filters_verdict ON quote_search_filters (verdict, said_at)",
+    "CREATE INDEX ix_quote_search_filters_public ON quote_search_filters (public_verdict, said_at)",
+    "CREATE INDEX ix_quote_search_filters_outlet ON quote_search_filters (outlet, said_at)",
+    f"""CREATE TRIGGER quote_search_filters_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quote_search_filters {_SQLITE_FILTERS_ROW};
     END""",
-    """CREATE TRIGGER quote_search_dates_move AFTER UPDATE OF article_id ON quotes BEGIN
-        UPDATE quote_search_dates SET said_at = (SELECT coalesce(published_at, created_at)
-            FROM articles WHERE id = new.article_id) WHERE quote_id = new.id;
+    f"""CREATE TRIGGER quote_search_filters_update
+        AFTER UPDATE OF article_id, speaker_id, verdict, status ON quotes BEGIN
+        DELETE FROM quote_search_filters WHERE quote_id = old.id;
+        INSERT INTO quote_search_filters {_SQLITE_FILTERS_ROW};
     END""",
-    """CREATE TRIGGER quote_search_dates_delete AFTER DELETE ON quotes BEGIN
-        DELETE FROM quote_search_dates WHERE quote_id = old.id;
+    """CREATE TRIGGER quote_search_filters_delete AFTER DELETE ON quotes BEGIN
+        DELETE FROM quote_search_filters WHERE quote_id = old.id;
     END""",
-    """CREATE TRIGGER quote_search_dates_article AFTER UPDATE OF published_at, created_at ON articles BEGIN
-        UPDATE quote_search_dates SET said_at = coalesce(new.published_at, new.created_at)
+    """CREATE TRIGGER quote_search_filters_article
+        AFTER UPDATE OF published_at, created_at, outlet ON articles BEGIN
+        UPDATE quote_search_filters
+        SET said_at = coalesce(new.published_at, new.created_at), outlet = lower(new.outlet)
         WHERE quote_id IN (SELECT id FROM quotes WHERE article_id = new.id);
     END""",
 )
-SQLITE_CREATE = SQLITE_WORDS_CREATE + SQLITE_DATES_CREATE
+SQLITE_CREATE = SQLITE_WORDS_CREATE + SQLITE_FILTERS_CREATE
 SQLITE_FILL = (
     "INSERT INTO quote_search (rowid, text, speaker) "
     "SELECT q.id, q.text, coalesce(s.name, '') FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id",
-    "INSERT INTO quote_search_dates (quote_id, said_at) "
-    "SELECT q.id, coalesce(a.published_at, a.created_at) FROM quotes q JOIN articles a ON a.id = q.article_id",
+    "INSERT INTO quote_search_filters "
+    "SELECT q.id, coalesce(a.published_at, a.created_at), q.speaker_id, q.verdict, "
+    + _PUBLIC.format(q="q") + ", lower(a.outlet) FROM quotes q JOIN articles a ON a.id = q.article_id",
 )
 SQLITE_DROP = (
-    "DROP TRIGGER IF EXISTS quote_search_dates_article",
-    "DROP TRIGGER IF EXISTS quote_search_dates_delete",
-    "DROP TRIGGER IF EXISTS quote_search_dates_move",
-    "DROP TRIGGER IF EXISTS quote_search_dates_insert",
-    "DROP TABLE IF EXISTS quote_search_dates",
+    "DROP TRIGGER IF EXISTS quote_search_filters_article",
+    "DROP TRIGGER IF EXISTS quote_search_filters_delete",
+    "DROP TRIGGER IF EXISTS quote_search_filters_update",
+    "DROP TRIGGER IF EXISTS quote_search_filters_insert",
+    "DROP TABLE IF EXISTS quote_search_filters",
     "DROP TRIGGER IF EXISTS quote_search_speaker",
     "DROP TRIGGER IF EXISTS quote_search_delete",
     "DROP TRIGGER IF EXISTS quote_search_update",
@@ -91,26 +116,39 @@ POSTGRESQL_CREATE = (
     """CREATE TABLE quote_search (
         quote_id integer PRIMARY KEY REFERENCES quotes (id) ON DELETE CASCADE,
         document tsvector NOT NULL,
-        said_at timestamp without time zone NOT NULL
+        said_at timestamp without time zone NOT NULL,
+        speaker_id integer,
+        verdict varchar(32) NOT NULL,
+        public_verdict varchar(32) NOT NULL,
+        outlet varchar(200)
     )""",
     "CREATE INDEX ix_quote_search_document ON quote_search USING gin (document)",
     "CREATE INDEX ix_quote_search_said_at ON quote_search (said_at, quote_id)",
+    "CREATE INDEX ix_quote_search_speaker ON quote_search (speaker_id, said_at)",
+    "CREATE INDEX ix_quote_search_verdict ON quote_search (verdict, said_at)",
+    "CREATE INDEX ix_quote_search_public ON quote_search (public_verdict, said_at)",
+    "CREATE INDEX ix_quote_search_outlet ON quote_search (outlet, said_at)",
     # The words weigh more than the speaker's name when ranking.
     """CREATE FUNCTION quote_search_document(quote_text text, speaker_name text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE AS $$
         SELECT setweight(to_tsvector('factcheck_english', coalesce(quote_text, '')), 'A')
             || setweight(to_tsvector('factcheck_english', coalesce(speaker_name, '')), 'B')
     $$""",
-    """CREATE FUNCTION quote_search_on_quote() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION quote_search_on_quote() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO quote_search (quote_id, document, said_at)
-        VALUES (NEW.id,
+        INSERT INTO quote_search (quote_id, document, said_at, speaker_id, verdict, public_verdict, outlet)
+        SELECT NEW.id,
             quote_search_document(NEW.text, (SELECT name FROM speakers WHERE id = NEW.speaker_id)),
-            (SELECT coalesce(published_at, created_at) FROM articles WHERE id = NEW.article_id))
-        ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document, said_at = EXCLUDED.said_at;
+            coalesce(a.published_at, a.created_at), NEW.speaker_id, NEW.verdict,
+            {_PUBLIC.format(q="NEW")}, lower(a.outlet)
+        FROM articles a WHERE a.id = NEW.article_id
+        ON CONFLICT (quote_id) DO UPDATE SET document = EXCLUDED.document, said_at = EXCLUDED.said_at,
+            speaker_id = EXCLUDED.speaker_id, verdict = EXCLUDED.verdict,
+            public_verdict = EXCLUDED.public_verdict, outlet = EXCLUDED.outlet;
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER quote_search_quote AFTER INSERT OR UPDATE OF text, speaker_id, article_id ON quotes
+    """CREATE TRIGGER quote_search_quote
+        AFTER INSERT OR UPDATE OF text, speaker_id, article_id, verdict, status ON quotes
         FOR EACH ROW EXECUTE FUNCTION quote_search_on_quote()""",
     """CREATE FUNCTION quote_search_on_speaker() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -123,16 +161,18 @@ POSTGRESQL_CREATE = (
         EXECUTE FUNCTION quote_search_on_speaker()""",
     """CREATE FUNCTION quote_search_on_article() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE quote_search SET said_at = coalesce(NEW.published_at, NEW.created_at)
+        UPDATE quote_search SET said_at = coalesce(NEW.published_at, NEW.created_at),
+            outlet = lower(NEW.outlet)
         FROM quotes WHERE quotes.article_id = NEW.id AND quote_search.quote_id = quotes.id;
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER quote_search_article AFTER UPDATE OF published_at, created_at ON articles
+    """CREATE TRIGGER quote_search_article AFTER UPDATE OF published_at, created_at, outlet ON articles
         FOR EACH ROW EXECUTE FUNCTION quote_search_on_article()""",
 )
 POSTGRESQL_FILL = (
-    "INSERT INTO quote_search (quote_id, document, said_at) "
-    "SELECT q.id, quote_search_document(q.text, s.name), coalesce(a.published_at, a.created_at) "
+    "INSERT INTO quote_search (quote_id, document, said_at, speaker_id, verdict, public_verdict, outlet) "
+    "SELECT q.id, quote_search_document(q.text, s.name), coalesce(a.published_at, a.created_at), "
+    "q.speaker_id, q.verdict, " + _PUBLIC.format(q="q") + ", lower(a.outlet) "
     "FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN speakers s ON s.id = q.speaker_id"
 )
 POSTGRESQL_DROP = (

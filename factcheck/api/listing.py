@@ -15,6 +15,8 @@ from .serializers import quote_to_json, speaker_to_json
 
 VERDICTS = [verdict.value for verdict in Verdict]
 SORTS = [sort.value for sort in SearchSort]
+# Programs page further than people do; counting stays bounded all the same.
+API_MAX_COUNTED = 10_000
 
 
 @bp.get("/quotes")
@@ -36,7 +38,8 @@ def list_quotes():
     page, per_page = params.page()
     try:
         params.check()
-        results = search_quotes(db.session, search, desk=desk, page=page, per_page=per_page)
+        results = search_quotes(db.session, search, desk=desk, page=page, per_page=per_page,
+                                max_counted=API_MAX_COUNTED)
     except BadParameters as error:
         return bad_parameters(error)
     except BadSearch as error:

@@ -46,3 +46,6 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(matching.match_command)
     app.cli.add_command(matching.rematch_command)
+    from . import search  # flask search rebuild / check
+
+    app.cli.add_command(search.search_cli)

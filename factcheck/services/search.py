@@ -12,25 +12,26 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, and_, column, func, literal_column, not_, or_, select, table
+from sqlalchemy import Select, column, func, literal_column, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import UTCDateTime
-from ..models import Article, Quote, ReviewStatus, Speaker, Verdict
+from ..models import Quote, Speaker, Verdict
 from .pagination import MAX_PER_PAGE, Page
 
-#: Counting stops here: beyond it the page says "more than 10,000" and offers no deeper pages.
-MAX_COUNTED = 10_000
+#: Counting stops here: beyond it the page says "1,000+" and offers no deeper pages.
+MAX_COUNTED = 1_000
+#: "Best match" ranks every match up to this many; beyond, the most recently recorded this many.
+RANK_WINDOW = 1_000
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 16
 #: Speakers a name filter may stand for (a name that fits more is too vague to be a filter).
 MAX_SPEAKERS_PER_NAME = 50
-PUBLIC_STATUSES = tuple(status for status in ReviewStatus if status.is_public)
 
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
-#: At most this many matches are always sorted by date directly (SQLite; see _SQLiteIndex.by_date).
-FEW = 2_000
+#: At most this many matches are sorted by date directly; more walk the date index (see by_date).
+FEW = 5_000
 
 
 class SearchSort(str, enum.Enum):
@@ -113,7 +114,7 @@ class QuoteSearch:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults(Page):
-    """One page of quotes; ``total`` stops at MAX_COUNTED (``total_capped`` then says so)."""
+    """One page of quotes; ``total`` stops at the count cap (``total_capped`` then says so)."""
 
     total_capped: bool = False
     terms: Terms = field(default_factory=Terms)
@@ -122,17 +123,19 @@ class SearchResults(Page):
 
 
 def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: int = 1,
-                  per_page: int = 25) -> SearchResults:
+                  per_page: int = 25, max_counted: int | None = None) -> SearchResults:
     """Quotes matching ``search``, one page of them, with their speaker and article loaded.
 
     ``desk`` is True for signed-in desk users, who filter on any verdict; readers
     filter on published verdicts only. Raises :class:`BadSearch` for input that
     cannot be a search (too long, dates the wrong way round).
 
-    Cost stays bounded at any size: results are counted up to MAX_COUNTED;
-    "best match" ranks every match when there are at most MAX_COUNTED, else the
-    MAX_COUNTED most recently recorded ones; date order walks the date index.
+    Cost stays bounded at any size: results are counted up to ``max_counted``
+    (MAX_COUNTED unless given); "best match" ranks every match when there are at
+    most RANK_WINDOW, else the RANK_WINDOW most recently recorded ones; date
+    order walks the date index when matches are many, and sorts them when few.
     """
+    max_counted = MAX_COUNTED if max_counted is None else max_counted
     terms = parse_terms(search.text.strip())
     if search.date_from and search.date_to and search.date_from > search.date_to:
         raise BadSearch("The start date is after the end date.", field="date_from")
@@ -145,24 +148,32 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
 
     matching = index.matching(terms, filters)
     total = session.scalar(
-        select(func.count()).select_from(matching.limit(MAX_COUNTED + 1).subquery())
+        select(func.count()).select_from(matching.limit(max_counted + 1).subquery())
     ) or 0
-    capped = total > MAX_COUNTED
-    total = min(total, MAX_COUNTED)
+    capped = total > max_counted
+    total = min(total, max_counted)
     offset = (page - 1) * per_page
     if offset >= total:
         ids: list[int] = []
     else:
         if sort is SearchSort.RELEVANCE:
-            ordered = index.ranked(terms, filters, window=MAX_COUNTED if capped else None)
+            many = capped or total > RANK_WINDOW
+            ordered = index.ranked(terms, filters, window=RANK_WINDOW if many else None)
         else:
             ordered = index.by_date(session, terms, filters, newest=sort is SearchSort.NEWEST,
-                                    total=None if capped else total, reach=offset + per_page)
+                                    bound=_bound(session, filters, None if capped else total),
+                                    reach=offset + per_page)
         ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
     return SearchResults(
         items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
         total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
     )
+
+
+def _filter_columns(*extra):
+    """The columns filters read, as a lightweight table of the index (not an ORM model)."""
+    return (column("quote_id"), column("said_at", UTCDateTime()), column("speaker_id"), column("verdict"),
+            column("public_verdict"), column("outlet"), *extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,41 +182,39 @@ class _Filters:
     speakers: tuple[Speaker, ...]
     desk: bool
 
-    def apply(self, query: Select, quote_id, said_at, *, plain=lambda column: column) -> Select:
-        """Add the filters to a query over the index whose quote id and date columns are given.
+    def apply(self, query: Select, index, *, plain=lambda column: column) -> Select:
+        """Add the filters to a query, as conditions on the index table ``index`` alone.
 
         ``plain`` wraps the filtered columns; SQLite's ``+column`` keeps the planner off
         their indexes when walking the date index is the better plan.
         """
-        search = self.search
-        outlet = search.outlet.strip()
-        if search.speaker.strip() or search.verdict is not None or outlet:
-            query = query.join(Quote, Quote.id == quote_id)
+        search, c = self.search, index.c
         if search.speaker.strip():
-            query = query.where(plain(Quote.speaker_id).in_([speaker.id for speaker in self.speakers]))
+            query = query.where(plain(c.speaker_id).in_([speaker.id for speaker in self.speakers]))
         if search.verdict is not None:
-            query = query.where(verdict_condition(search.verdict, desk=self.desk,
-                                                  verdict_column=plain(Quote.verdict),
-                                                  status_column=plain(Quote.status)))
-        if outlet:
-            query = query.join(Article, Article.id == Quote.article_id).where(
-                func.lower(Article.outlet) == outlet.lower())
+            # The desk filters on the verdict as it stands; readers on the verdict they can see.
+            verdict = c.verdict if self.desk else c.public_verdict
+            query = query.where(plain(verdict) == search.verdict.value)
+        if search.outlet.strip():
+            query = query.where(plain(c.outlet) == func.lower(search.outlet.strip()))
         if search.date_from:
-            query = query.where(said_at >= _day_start(search.date_from))
+            query = query.where(c.said_at >= _day_start(search.date_from))
         if search.date_to:
-            query = query.where(said_at < _day_start(search.date_to + timedelta(days=1)))
+            query = query.where(c.said_at < _day_start(search.date_to + timedelta(days=1)))
         return query
 
     @property
-    def by_date(self) -> bool:
-        return bool(self.search.date_from or self.search.date_to)
+    def any(self) -> bool:
+        search = self.search
+        return bool(search.speaker.strip() or search.verdict is not None or search.outlet.strip()
+                    or search.date_from or search.date_to)
 
 
 class _SQLiteIndex:
-    """FTS5 table ``quote_search`` (rowid = quote id) and ``quote_search_dates``."""
+    """FTS5 table ``quote_search`` (rowid = quote id) and ``quote_search_filters``."""
 
     words = table("quote_search", column("rowid"))
-    dates = table("quote_search_dates", column("quote_id"), column("said_at", UTCDateTime()))
+    filters = table("quote_search_filters", *_filter_columns())
     rank = literal_column("bm25(quote_search, 1.0, 0.5)")  # the words weigh more than the name
 
     def _match(self, terms: Terms):
@@ -213,47 +222,48 @@ class _SQLiteIndex:
 
     def matching(self, terms: Terms, filters: _Filters, *, walk: bool = False) -> Select:
         """Quote ids matching; ``walk`` leaves the date index as the only way in (see by_date)."""
-        dates = self.dates
+        index = self.filters
         plain = _unindexed if walk else (lambda column: column)
-        query = select(dates.c.quote_id).select_from(dates)
+        query = select(index.c.quote_id).select_from(index)
         if terms:
-            query = query.where(plain(dates.c.quote_id).in_(
+            query = query.where(plain(index.c.quote_id).in_(
                 select(self.words.c.rowid).select_from(self.words).where(self._match(terms))))
-        return filters.apply(query, dates.c.quote_id, dates.c.said_at, plain=plain)
+        return filters.apply(query, index, plain=plain)
 
     def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         # bm25() only works in the query that holds the MATCH, so this one starts from the words.
-        words, dates = self.words, self.dates
+        words, index = self.words, self.filters
         query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
-        if filters.by_date:
-            query = query.join(dates, dates.c.quote_id == words.c.rowid)
-        query = filters.apply(query.where(self._match(terms)), words.c.rowid, dates.c.said_at)
+        if filters.any:
+            query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index)
+        query = query.where(self._match(terms))
         if window is None:
             return query.order_by(self.rank, words.c.rowid.desc())
         recent = query.order_by(words.c.rowid.desc()).limit(window).subquery("recent")
         return select(recent.c.quote_id).order_by(recent.c.score, recent.c.quote_id.desc())
 
     def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
-                total: int | None, reach: int) -> Select:
+                bound: int | None, reach: int) -> Select:
         """Few matches: find them by the best index and sort them. Many: walk the date index in
         order and keep the matching ones until the page is full.
 
-        Walking visits about reach / density rows, sorting about ``total``: walk when
-        ``total`` is uncounted (too many) or total² > reach × all quotes.
+        Walking visits about reach / density rows, sorting about ``bound`` (at most that many
+        match; None: too many to count): walk unless bound <= FEW or bound² <= reach × all quotes.
         """
-        few = total is not None and (
-            total <= FEW or total * total <= reach * (session.scalar(select(func.max(self.dates.c.quote_id))) or 0))
+        index = self.filters
+        few = bound is not None and (
+            bound <= FEW or bound * bound <= reach * (session.scalar(select(func.max(index.c.quote_id))) or 0))
         matching = self.matching(terms, filters, walk=not few)
-        said_at = _unindexed(self.dates.c.said_at) if few else self.dates.c.said_at
+        said_at = _unindexed(index.c.said_at) if few else index.c.said_at
         if newest:
-            return matching.order_by(said_at.desc(), self.dates.c.quote_id.desc())
-        return matching.order_by(said_at.asc(), self.dates.c.quote_id.asc())
+            return matching.order_by(said_at.desc(), index.c.quote_id.desc())
+        return matching.order_by(said_at.asc(), index.c.quote_id.asc())
 
 
 class _PostgresIndex:
-    """Table ``quote_search``: quote id, tsvector document (GIN) and date (b-tree)."""
+    """Table ``quote_search``: quote id, tsvector document (GIN), and the filters' columns (b-tree)."""
 
-    table = table("quote_search", column("quote_id"), column("document"), column("said_at", UTCDateTime()))
+    table = table("quote_search", *_filter_columns(column("document")))
 
     @staticmethod
     def _tsquery(terms: Terms):
@@ -264,15 +274,14 @@ class _PostgresIndex:
         query = select(index.c.quote_id).select_from(index)
         if terms:
             query = query.where(index.c.document.op("@@")(self._tsquery(terms)))
-        return filters.apply(query, index.c.quote_id, index.c.said_at)
+        return filters.apply(query, index)
 
     def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         index = self.table
         tsquery = self._tsquery(terms)
         query = filters.apply(
             select(index.c.quote_id, index.c.document).select_from(index)
-            .where(index.c.document.op("@@")(tsquery)),
-            index.c.quote_id, index.c.said_at)
+            .where(index.c.document.op("@@")(tsquery)), index)
         if window is None:
             return query.with_only_columns(index.c.quote_id).order_by(
                 func.ts_rank(index.c.document, tsquery).desc(), index.c.quote_id.desc())
@@ -281,10 +290,15 @@ class _PostgresIndex:
             func.ts_rank(recent.c.document, tsquery).desc(), recent.c.quote_id.desc())
 
     def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
-                total: int | None, reach: int) -> Select:
-        # PostgreSQL's planner weighs the GIN, the date index and LIMIT well by itself.
+                bound: int | None, reach: int) -> Select:
+        """Many matches: the planner walks the date index. Few (at most ``bound`` <= FEW): OFFSET 0
+        fences them off, so they are found by their best index and sorted, not sought along the dates."""
         matching = self.matching(terms, filters)
         said_at, quote_id = self.table.c.said_at, self.table.c.quote_id
+        if bound is not None and bound <= FEW:
+            few = matching.add_columns(said_at.label("said_at")).offset(0).subquery("few")
+            said_at, quote_id = few.c.said_at, few.c.quote_id
+            matching = select(quote_id)
         if newest:
             return matching.order_by(said_at.desc(), quote_id.desc())
         return matching.order_by(said_at.asc(), quote_id.asc())
@@ -293,31 +307,31 @@ class _PostgresIndex:
 _INDEXES = {"sqlite": _SQLiteIndex(), "postgresql": _PostgresIndex()}
 
 
+def _bound(session: Session, filters: _Filters, total: int | None) -> int | None:
+    """At most how many quotes can match: the count when it was not capped, or the
+    speakers' own quote count (a cheap index count) when a speaker filter is set."""
+    bounds = [total] if total is not None else []
+    if filters.search.speaker.strip():
+        bounds.append(session.scalar(select(func.count()).select_from(Quote).where(
+            Quote.speaker_id.in_([speaker.id for speaker in filters.speakers]))) or 0)
+    return min(bounds) if bounds else None
+
+
 def _index_for(session: Session):
     return _INDEXES[session.get_bind().dialect.name]
 
 
-def verdict_condition(verdict: Verdict, *, desk: bool, verdict_column=Quote.verdict,
-                      status_column=Quote.status):
-    """Quotes whose verdict, as this viewer may see it, is ``verdict``."""
-    if desk:
-        return verdict_column == verdict
-    public = status_column.in_(PUBLIC_STATUSES)
-    if verdict is Verdict.UNVERIFIED:
-        return or_(not_(public), verdict_column == Verdict.UNVERIFIED)
-    return and_(public, verdict_column == verdict)
-
-
-def _unindexed(column):
+def _unindexed(found):
     """``+table.column`` for SQLite: the same value, but no index may be used to find it."""
-    return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
+    return literal_column(f"+{found.table.name}.{found.name}", type_=found.type)
 
 
 def speakers_for_filter(session: Session, value: str) -> tuple[Speaker, ...]:
     """The speakers a filter stands for: one id, or every live speaker whose name has all the words."""
     value = value.strip()
-    if value.isdigit():
-        speaker = session.get(Speaker, int(value))
+    if value.isascii() and value.isdigit():  # "²" is a digit to isdigit(), not to int()
+        # Ids past a 32-bit integer name nobody (and such a number was a 500).
+        speaker = session.get(Speaker, int(value)) if int(value) < 2**31 else None
         while speaker is not None and speaker.merged_into_id:
             speaker = session.get(Speaker, speaker.merged_into_id)
         return (speaker,) if speaker is not None else ()

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from factcheck.models import Article, ReviewStatus, Verdict
+from factcheck.models import ReviewStatus, Verdict
 from tests.browser.conftest import screenshot, sign_in
 from tests.web import reader_data as data
 
@@ -199,8 +199,3 @@ def test_embed_card_in_a_frame(page, live, published, http_server):
     assert frame.locator(".verdict").inner_text().lower() == "misquoted"
     assert "Full verdict and evidence" in frame.locator("body").inner_text()
     screenshot(page, "embed-card")
-
-
-def test_pasted_article_is_stored(live):
-    count = live.run(lambda session: session.query(Article).filter(Article.title.like("Ferry%")).count())
-    assert count <= 1

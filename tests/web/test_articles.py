@@ -24,8 +24,9 @@ def bridge(session):
                             note="Draft note nobody outside may read"),
         "new": data.quote(session, article, "The corrosion is real"),
     }
+    found = article.id, {name: quote.id for name, quote in quotes.items()}
     session.commit()
-    return article.id, {name: quote.id for name, quote in quotes.items()}
+    return found
 
 
 def mark_of(body: str, quote_id: int) -> str:

@@ -28,8 +28,9 @@ def verdicts(session):
         "draft": data.quote(session, article, "Nobody is against safety", by=halvorsen,
                             verdict=Verdict.ACCURATE, status=ReviewStatus.AWAITING_SIGNOFF),
     }
+    found = {name: quote.id for name, quote in made.items()} | {"halvorsen": halvorsen.id, "brennick": brennick.id}
     session.commit()
-    return {name: quote.id for name, quote in made.items()} | {"halvorsen": halvorsen.id, "brennick": brennick.id}
+    return found
 
 
 def entries(client, url):

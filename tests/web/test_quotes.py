@@ -41,9 +41,10 @@ def story(session):
         QuoteMatch(quote_id=variant.id, earlier_id=repeat.id, relation=MatchRelation.VARIANT, score=93.0,
                    misattribution=True),
     ])
+    found = {"quote": quote.id, "repeat": repeat.id, "variant": variant.id, "draft": draft.id,
+             "halvorsen": halvorsen.id, "first": first.id, "later": later.id}
     session.commit()
-    return {"quote": quote.id, "repeat": repeat.id, "variant": variant.id, "draft": draft.id,
-            "halvorsen": halvorsen.id, "first": first.id, "later": later.id}
+    return found
 
 
 def test_quote_page_shows_what_readers_need(client, story):

@@ -68,9 +68,10 @@ def corpus(session):
         "arithmetic": data.quote(session, second, "Voters deserve the arithmetic before the vote", by=obrien),
         "tolls": data.quote(session, third, "Toll booths are a tax on the harbour district", by=brennick),
     }
-    session.commit()
-    return {name: q.id for name, q in quotes.items()} | {
+    found = {name: q.id for name, q in quotes.items()} | {
         "halvorsen": halvorsen.id, "brennick": brennick.id, "obrien": obrien.id}
+    session.commit()   # after reading the ids: a read now would hold SQLite's lock against other writers
+    return found
 
 
 def found(session, *, desk=False, page=1, per_page=25, **fields) -> list[int]:
@@ -295,8 +296,50 @@ def test_counting_stops_and_best_match_ranks_the_latest(session, corpus, monkeyp
     from factcheck.services import search
 
     monkeypatch.setattr(search, "MAX_COUNTED", 1)
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
     result = search_quotes(session, QuoteSearch(text="halvorsen"), desk=False, per_page=1)
     # Two match; counting stops at one, and only the most recently recorded one is ranked.
     assert (result.total, result.total_capped, result.pages) == (1, True, 1)
     assert [quote.id for quote in result.items] == [corpus["open"]]
     assert search_quotes(session, QuoteSearch(text="halvorsen"), desk=False, per_page=1, page=2).items == []
+
+
+def test_the_index_knows_which_statuses_are_public():
+    from factcheck import search_index
+
+    assert set(search_index.PUBLIC_STATUSES) == {status.value for status in ReviewStatus if status.is_public}
+    for statement in (*search_index.SQLITE_CREATE, *search_index.POSTGRESQL_CREATE):
+        if "THEN" in statement:
+            assert "IN ('published', 'corrected')" in statement
+
+
+def test_review_changes_reach_the_index(session, corpus):
+    """The readers' verdict filter follows sign-off and corrections, through the triggers."""
+    safety = session.get(Quote, corpus["safety"])
+    assert found(session, verdict=Verdict.ACCURATE) == [corpus["open"]]
+    safety.status = ReviewStatus.PUBLISHED
+    session.commit()
+    assert set(found(session, verdict=Verdict.ACCURATE)) == {corpus["open"], corpus["safety"]}
+    safety.verdict = Verdict.DISPUTED
+    safety.status = ReviewStatus.CORRECTED
+    session.commit()
+    assert found(session, verdict=Verdict.DISPUTED) == [corpus["safety"]]
+    article = safety.article
+    article.outlet = "The Evening Post"
+    session.commit()
+    assert set(found(session, outlet="the evening POST")) == {corpus["patching"], corpus["safety"], corpus["corrosion"]}
+
+
+def test_cli_checks_and_rebuilds_the_index(runner, session, corpus):
+    # The commands run in this test's app context, so they share its session.
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0 and "All 6 quotes" in result.output
+    session.execute(text("DELETE FROM quote_search"))   # as a careless bulk load would
+    session.commit()
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1 and "search rebuild" in result.output
+    session.close()
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "rebuilt for 6 quotes" in result.output
+    assert set(found(session, text="halvorsen")) == {corpus["patching"], corpus["open"]}
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
