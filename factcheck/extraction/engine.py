@@ -287,6 +287,15 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
             # cue_before has tried the clauses before the quote already.
             cue = _sentence_subject(art.masked, lead_start, s_end, after=first.open_at) or cue
+        weak = None
+        if cue is not None and cue.speaker is not None:
+            phrase = art.masked[cue.speaker[0]:cue.speaker[1]]
+            poll = _POLL_SHARE_RE.match(phrase) and _poll_source(art, cue.speaker[0], p_start)
+            if poll is not None:
+                # "In a May poll, 75 percent of voters said …": the poll speaks.
+                cue = dataclasses.replace(cue, speaker=poll, role=None)
+            elif not plausible_speaker(phrase) and lead:
+                weak, cue = cue, None  # "Tuesday", "the past": not who spoke
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
             # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
@@ -329,11 +338,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                     "continuation"))
                 last_speaker = (art.paragraph(last.open_at), out[-1])
                 continue
-            if kind == "full" and n_words >= min_uncued_words and not lead:
-                out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
-                                          "unknown", None, kind, _CONFIDENCE[("none", False)],
-                                          "none"))
-            continue
+            if weak is None:
+                if kind == "full" and n_words >= min_uncued_words and not lead:
+                    out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
+                                              "unknown", None, kind,
+                                              _CONFIDENCE[("none", False)], "none"))
+                continue
+            # Keep the quote with the doubtful phrase we found, flagged as such.
+            cue = dataclasses.replace(weak, subject_only=True, tight=False)
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
@@ -449,6 +461,28 @@ def _title_case_paragraph(text: str, start: int, end: int) -> bool:
     if not 3 <= len(words) <= 30:
         return False
     return sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= 0.7 * len(words)
+
+
+_POLL_SHARE_RE = re.compile(
+    r"(?:(?:about|nearly|almost|more\s+than|fewer\s+than|less\s+than|just|only|some|over)\s+)?"
+    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|\d+\s+(?:in|out\s+of)\s+\d+|half|"
+    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))\b",
+    re.IGNORECASE)
+_POLL_RE = re.compile(
+    r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:[\w.'\u2019/-]+\s+){0,6}"
+    r"(?:poll|survey|study)s?)\b")
+
+
+def _poll_source(art: _Article, at: int, p_start: int) -> tuple[int, int] | None:
+    """The poll named in the sentence (or the one before) of a share of
+    respondents speaking ("22 percent say …")."""
+    masked = art.masked
+    s_start = sentence_start(masked, at, p_start)
+    lo = sentence_start(masked, s_start - 1, p_start) if s_start > p_start else s_start
+    hit = None
+    for m in _POLL_RE.finditer(masked, lo, at):
+        hit = m.span(1)
+    return hit
 
 
 def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: list[int],

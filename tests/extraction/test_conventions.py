@@ -189,6 +189,10 @@ ROWS = [
      "Ana Ruiz spoke to the radio host.\n\n“HOST: Will the bridge open?\n\n“RUIZ: It will "
      "open in May.”",
      [("Will the bridge open?", "Host", "full"), ("It will open in May.", "Ana Ruiz", "full")]),
+    ("a share of respondents speaks for the poll",
+     "In a May survey by the Courier, 62 percent of residents said the bridge was "
+     "“a disgrace.”",
+     [("a disgrace.", "a May survey", "partial")]),
     ("'the official said' is a cue, not a noun",
      "“The port is safe,” the official said.",
      [("The port is safe", "the official", "full")]),
