@@ -683,7 +683,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     return (a, b), words[k]
 
 
-def _sentence_subject(masked: str, start: int, end: int, *, after: int = -1) -> Cue | None:
+def _sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
+                      nearest: bool = False) -> Cue | None:
     """The subject of the main clause of a sentence, for quotes carried by a
     verb that is not a reporting verb ("Smith blasted the “reckless” plan",
     "As the race turned, Smith decried the “rigged” system").
@@ -706,8 +707,15 @@ def _sentence_subject(masked: str, start: int, end: int, *, after: int = -1) -> 
             starts.append(k)
             if len(starts) >= 8:
                 break
+    if nearest:
+        # For pronouns: the clause subject closest before ``end`` first, and
+        # the subject of an opening subordinate clause counts ("Although
+        # Roe admitted it, he …").
+        starts.reverse()
+        if subordinate and len(words) > 1:
+            starts.append(1)
     for k in starts:
-        if k == 0 and subordinate or words[k][0] < after:
+        if (k == 0 and subordinate) or words[k][0] < after:
             continue
         w0 = masked[words[k][0]:words[k][1]].lower().strip(",")
         if w0 == "who" and k > 0 and masked[words[k - 1][1] - 1] == "," and k + 1 < len(words):

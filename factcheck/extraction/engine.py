@@ -415,7 +415,7 @@ def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
     for a, b in windows:
         if b - a < 3:
             continue
-        subj = _sentence_subject(masked, a, b)
+        subj = _sentence_subject(masked, a, b, nearest=True)
         if subj is None or subj.speaker is None:
             continue
         phrase = art.text[subj.speaker[0]:subj.speaker[1]]
@@ -425,6 +425,9 @@ def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
         if parsed.pronoun is not None or parsed.kind not in kinds:
             continue
         display = parsed.display
+        head = phrase.split()[-1].lower().strip(".,")
+        if gender and _NOUN_GENDER.get(head, gender) != gender:
+            continue  # "His wife had warned him …, he said": not the wife
         if parsed.kind == "person":
             display = art.people.full_name(display, subj.speaker[0])
             known = art.people.gender(display)
@@ -432,6 +435,14 @@ def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
                 continue
         return display
     return None
+
+
+_NOUN_GENDER = {w: "f" for w in (
+    "wife woman mother daughter sister lady queen girl grandmother aunt niece "
+    "congresswoman chairwoman spokeswoman businesswoman actress widow").split()}
+_NOUN_GENDER.update({w: "m" for w in (
+    "husband man father son brother king boy grandfather uncle nephew congressman "
+    "chairman spokesman businessman actor widower").split()})
 
 
 _SMALL_WORDS = frozenset(
