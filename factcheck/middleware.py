@@ -9,7 +9,7 @@ import sys
 import time
 import uuid
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
@@ -23,6 +23,7 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 health = Blueprint("health", __name__)
 
@@ -97,6 +98,17 @@ def register(app: Flask) -> None:
         given = request.headers.get("X-Request-Id", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.started = time.perf_counter()
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL in a parameter or form field is a 400: PostgreSQL cannot store or compare it."""
+        fields = [request.args]
+        if request.method != "GET" and request.mimetype in _FORM_TYPES:
+            fields.append(request.form)
+        for multidict in fields:
+            for key, values in multidict.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    abort(400, description="Parameters and form fields may not contain NUL characters.")
 
     @app.after_request
     def finish_request(response):

@@ -18,6 +18,7 @@ from ..forms import CheckDecisionForm, CheckFilterForm, VersionForm
 from ..models import Quote, Role
 from ..services import attribution, review
 from ..services.attribution import CheckAction, InvalidReview, NotAllowed, StaleVersion
+from ..services.pagination import MAX_PAGE
 from .auth import role_required
 from .helpers import page_arg, per_page
 
@@ -191,6 +192,6 @@ def _int_arg(name: str, default: int) -> int:
 
 def _int_from(value: str | None, default: int) -> int:
     try:
-        return max(1, int(value or default))
+        return min(max(1, int(value or default)), MAX_PAGE)  # past MAX_PAGE was a 500
     except ValueError:
         return default
