@@ -544,7 +544,7 @@ class _Verb:
         return self._w
 
 
-def _verb_matches(masked: str, a: int, b: int) -> list[_Verb]:
+def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[_Verb]:
     """Reporting verbs in ``masked[a:b]``, minus nouns ("the report", "his call").
 
     A word scan plus set look-ups: much faster than one big alternation.
@@ -564,8 +564,9 @@ def _verb_matches(masked: str, a: int, b: int) -> list[_Verb]:
             continue
         if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
             continue
-        if w in _WEAK and _DET_WORD_BEFORE_RE.search(masked, max(0, m.start() - 30), m.start()):
-            continue  # "in a Facebook post", "an unprompted call"
+        if strict and w in _WEAK and _DET_WORD_BEFORE_RE.search(
+                masked, max(0, m.start() - 30), m.start()):
+            continue  # before a quote, "in a Facebook post", "an unprompted call"
         out.append(_Verb(m.start(), end, masked[m.start():end]))
     return out
 
@@ -900,7 +901,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if masked.find("ccording", start, end) >= 0 or masked.find("words of", start, end) >= 0:
         for acc in _ACCORDING_RE.finditer(masked, start, end):
             pass
-    verbs = _verb_matches(masked, start, end)
+    verbs = _verb_matches(masked, start, end, strict=True)
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
         verbs.pop()
