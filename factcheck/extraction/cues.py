@@ -375,6 +375,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
     a = max(a, b - 300)  # a subject with its appositives never runs longer
+    w = masked.find(" who ", a, b)
+    if w > a and masked.find(",", w, b) < 0 and masked[w + 5:b].strip()[:1].islower():
+        # "Another Muslim who worshiped there and who did not want to be named
+        # said": the subject is the noun phrase the relative clause hangs on.
+        sp, role = _np_backward(masked, a, w)
+        if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            return sp, _trim(masked, w + 1, b)
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:

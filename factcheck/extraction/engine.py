@@ -288,6 +288,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # cue_before has tried the clauses before the quote already.
             cue = _sentence_subject(art.masked, lead_start, s_end, after=first.open_at) or cue
         weak = None
+        weak_guess = False
         if cue is not None and cue.speaker is not None:
             phrase = art.masked[cue.speaker[0]:cue.speaker[1]]
             poll = _POLL_SHARE_RE.match(phrase) and _poll_source(art, cue.speaker[0], p_start)
@@ -346,11 +347,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 continue
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
+            weak_guess = True
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
         if q is None:
             continue
+        if weak_guess:
+            q = dataclasses.replace(q, confidence=min(q.confidence, 0.4))
         out.append(q)
         if q.speaker is not None:
             last_speaker = (art.paragraph(last.open_at), q)
