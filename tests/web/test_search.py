@@ -343,3 +343,14 @@ def test_cli_checks_and_rebuilds_the_index(runner, session, corpus):
     assert result.exit_code == 0 and "rebuilt for 6 quotes" in result.output
     assert set(found(session, text="halvorsen")) == {corpus["patching"], corpus["open"]}
     assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+@pytest.mark.parametrize("query", [
+    "²", "ǅemal", "🙂", "a\x00b", "'", '""', "NOT", "AND OR NEAR", "*", "^", "speaker:halvorsen", "(bridge",
+    "bridge)", "-", "--bridge", 'q"uote', "the the the", "ﬁnance", "ß", "İstanbul", "\u200bbridge", "x" * 500,
+])
+def test_any_query_is_safe(client, session, corpus, query):
+    """Whatever is typed, the search answers (never a 500, never FTS or tsquery syntax errors)."""
+    search_quotes(session, QuoteSearch(text=query), desk=False)
+    search_quotes(session, QuoteSearch(text=query, sort=SearchSort.NEWEST, verdict=Verdict.ACCURATE), desk=True)
+    assert client.get("/search", query_string={"q": query}).status_code in (200, 400)
