@@ -889,8 +889,13 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return None
     if len(masked[a:sp[0]].split()) > 2:
         return None
+    if _COLON_AFTER_RE.match(masked, v.end(), end):
+        return None  # "… .” Roe said: “…": the cue introduces the next quote
     tight = sp[0] - a <= 1 and gap <= 2
     return Cue(verb, v.span(), sp, role, tight, True)
+
+
+_COLON_AFTER_RE = re.compile(r"[^\S\n]*(?:\w+[^\S\n]*){0,2}:")
 
 
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:

@@ -535,6 +535,9 @@ def _choose(before: Cue | None, after: Cue | None, art: _Article,
         before = None
     if after is not None and after.speaker is None:
         after = None
+    if (before is not None and before.tight and after is not None and after.tight
+            and after.speaker is not None and REPORTING_VERBS.get(after.verb.lower()) == "report"):
+        return after  # "Roe said: “…,” the Courier reported": the outer source
     if before is not None and before.tight:
         return before
     if after is not None and after.verb in _DASHES and before is not None:
