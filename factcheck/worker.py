@@ -36,19 +36,28 @@ def dispatch(job: Job) -> None:
     if not redis_url:
         run(job.id)
         return
-    queue(redis_url).enqueue(
-        "factcheck.worker.perform", job.id,
-        job_id=f"factcheck-job-{job.id}-{job.attempts}",
-        job_timeout=current_app.config.get("JOB_TIMEOUT", 600),
-        result_ttl=3600, failure_ttl=7 * 24 * 3600,
-    )
+    from redis.exceptions import RedisError
+
+    try:
+        queue(redis_url).enqueue(
+            "factcheck.worker.perform", job.id,
+            job_id=f"factcheck-job-{job.id}-{job.attempts}",
+            job_timeout=current_app.config.get("JOB_TIMEOUT", 600),
+            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+        )
+    except RedisError as error:
+        # Failed, not left "queued" for ever: the user sees why and can retry it later.
+        _record_failure(job.id, "The job queue (Redis) could not be reached "
+                                f"({error.__class__.__name__}); retry the job once it is back.")
 
 
 def queue(redis_url: str):
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    # Bounded waits: a request must not hang on an unreachable queue.
+    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url, socket_connect_timeout=5,
+                                                       socket_timeout=10))
 
 
 def run(job_id: int) -> Job | None:
