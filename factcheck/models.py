@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import UTCDateTime, db, utcnow
@@ -507,6 +508,23 @@ class ContentVersion(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class MatchDocument(db.Model):
+    """PostgreSQL's form of the matching index: each quote's indexed terms as one
+    integer array under a GIN index, whose compressed posting lists take a fraction
+    of the space of a row per posting. SQLite uses ``match_postings`` instead; each
+    database leaves the other's table empty.
+    """
+
+    __tablename__ = "match_documents"
+    __table_args__ = (
+        Index("ix_match_documents_terms", "terms", postgresql_using="gin",
+              postgresql_with={"fastupdate": "off"}),
+    )
+
+    quote_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    terms: Mapped[list[int]] = mapped_column(JSON().with_variant(ARRAY(Integer), "postgresql"))
 
 
 # The full-text index over quotes lives beside their table (see search_index.py).

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 __all__ = [
     "TITLES", "NameComparison", "compare_names", "fold", "group_key", "is_plausible_name",
@@ -131,6 +132,7 @@ _UNDECOMPOSABLE = str.maketrans({
 })
 
 
+@lru_cache(maxsize=16_384)
 def name_key(name: str) -> str:
     """The normalised key of a person's name: no titles, initials, party tags or case.
 
@@ -147,6 +149,7 @@ def name_key(name: str) -> str:
     return " ".join(_name_tokens(name))
 
 
+@lru_cache(maxsize=16_384)
 def name_skeleton(name_or_key: str) -> str:
     """A looser key that folds transliteration and spelling variants.
 
@@ -270,6 +273,7 @@ def _first_name_similarity(a: str, b: str, written_a: str, written_b: str) -> fl
     return _similarity(a, b)
 
 
+@lru_cache(maxsize=16_384)
 def _similarity(a: str, b: str) -> float:
     return 100.0 * SequenceMatcher(None, a, b, autojunk=False).ratio()
 

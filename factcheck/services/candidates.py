@@ -1,33 +1,39 @@
 """The candidate index in the database: one implementation for SQLite, one for PostgreSQL.
 
-Both store the same two tables (``match_terms``: word hash -> how many quotes
-hold it; ``match_postings``: word hash, quote id, the primary key being the
-index). A lookup reads only the postings of the query's chosen words, through
-the primary key, and lets the database add up the weights per quote. The
-planning (which words, which weights) is pure: ``factcheck.matching.search``.
+Both keep ``match_terms`` (term -> how many quotes hold it), which the pure
+planner in ``factcheck.matching.search`` uses to pick a query's rarest terms.
+The postings differ, each in the form its database stores compactly:
+
+* SQLite: ``match_postings`` (term, quote_id), a WITHOUT ROWID table clustered on
+  its primary key; a lookup reads the chosen terms' ranges and lets SQLite add
+  up the weights per quote.
+* PostgreSQL: ``match_documents`` (quote_id, terms integer[]) under a GIN index,
+  whose posting lists are compressed; ``terms && query`` finds the quotes holding
+  any chosen term and the weights are added up in SQL.
+
+Neither reads more than the postings of the chosen terms: never every quote.
 """
 
 from __future__ import annotations
 
-import time
 from array import array
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..matching.search import CandidateSearch, IndexedQuote, SearchTerm, index_terms, quote_terms
 from ..matching.text import words
-from ..models import MatchPosting, MatchTerm
+from ..models import MatchDocument, MatchPosting, MatchTerm
 
 __all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "candidate_search",
            "prepare_for_queries"]
 
 _BATCH = 500
-_OFFSET = 1 << 31          # term hashes are signed 32-bit; shifted to sort as unsigned
-_BUCKET_SHIFT = 24         # 256 buckets by the top bits of the shifted hash
+_OFFSET = 1 << 31          # term ids are signed 32-bit; shifted to sort as unsigned
+_BUCKET_SHIFT = 24         # 256 buckets by the top bits of the shifted id
 
 Progress = Callable[[str, int], None]
 
@@ -42,10 +48,10 @@ def candidate_search(session: Session) -> CandidateSearch:
 
 def prepare_for_queries(engine: Engine) -> None:
     """After a rebuild is committed: refresh planner statistics (and, on PostgreSQL,
-    the visibility map, so lookups are index-only scans)."""
+    the visibility map)."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM (ANALYZE) match_postings")
+            connection.exec_driver_sql("VACUUM (ANALYZE) match_documents")
             connection.exec_driver_sql("VACUUM (ANALYZE) match_terms")
     else:
         with engine.begin() as connection:
@@ -53,60 +59,37 @@ def prepare_for_queries(engine: Engine) -> None:
             connection.exec_driver_sql("ANALYZE match_postings")
 
 
-class _SqlCandidateSearch:
-    """What both databases share: the row shapes and the bulk rebuild's two passes."""
+class _Corpus:
+    """Every quote's terms read once, in flat arrays (bounded memory at 10^6 quotes)."""
+
+    def __init__(self, quotes: Iterable[tuple[int, str]], progress: Progress | None) -> None:
+        self.ids = array("l")
+        self.offsets = array("q", [0])
+        self.terms = array("i")
+        self.frequencies: Counter[int] = Counter()
+        for count, (quote_id, quote_text) in enumerate(quotes, 1):
+            own = quote_terms(words(quote_text))
+            self.ids.append(quote_id)
+            self.terms.extend(own)
+            self.offsets.append(len(self.terms))
+            self.frequencies.update(own)
+            if progress and count % 50_000 == 0:
+                progress("reading quotes", count)
+
+    def indexed(self, progress: Progress | None):
+        """(quote id, the terms it is indexed under), quote by quote."""
+        for position, quote_id in enumerate(self.ids):
+            own = self.terms[self.offsets[position]:self.offsets[position + 1]]
+            yield quote_id, index_terms(own, self.frequencies)
+            if progress and position and position % 50_000 == 0:
+                progress("choosing index terms", position)
+
+
+class SQLiteCandidateSearch:
+    """SQLite: postings in a WITHOUT ROWID table clustered on (term, quote_id)."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-
-    # -- the bulk rebuild ------------------------------------------------------
-    def rebuild(self, quotes: Iterable[tuple[int, str]], *, progress: Progress | None = None) -> int:
-        """Read every quote once, count word frequencies, then write the postings
-        sorted by word, each quote under its rarest words."""
-        ids, offsets, terms, frequencies = _read_terms(quotes, progress)
-        buckets = [array("Q") for _ in range(1 << (32 - _BUCKET_SHIFT))]
-        for position, quote_id in enumerate(ids):
-            own = terms[offsets[position]:offsets[position + 1]]
-            for term in index_terms(own, frequencies):
-                shifted = term + _OFFSET
-                buckets[shifted >> _BUCKET_SHIFT].append((shifted << 32) | quote_id)
-            if progress and position % 50_000 == 0:
-                progress("choosing index words", position)
-        self._clear()
-        written = self._write(buckets, frequencies, progress)
-        return written
-
-    def _clear(self) -> None:
-        self.connection.execute(MatchPosting.__table__.delete())
-        self.connection.execute(MatchTerm.__table__.delete())
-
-    def _write(self, buckets, frequencies, progress) -> int:
-        raise NotImplementedError
-
-
-def _read_terms(quotes: Iterable[tuple[int, str]], progress: Progress | None):
-    ids = array("l")
-    offsets = array("q", [0])
-    terms = array("i")
-    frequencies: Counter[int] = Counter()
-    for count, (quote_id, quote_text) in enumerate(quotes, 1):
-        own = quote_terms(words(quote_text))
-        ids.append(quote_id)
-        terms.extend(own)
-        offsets.append(len(terms))
-        frequencies.update(own)
-        if progress and count % 50_000 == 0:
-            progress("reading quotes", count)
-    return ids, offsets, terms, frequencies
-
-
-def _sorted_rows(bucket: array):
-    for code in sorted(bucket):
-        yield (code >> 32) - _OFFSET, code & 0xFFFFFFFF
-
-
-class SQLiteCandidateSearch(_SqlCandidateSearch):
-    """SQLite: postings in a WITHOUT ROWID table clustered on (term, quote_id)."""
 
     def frequencies(self, terms: Iterable[int]) -> dict[int, int]:
         wanted = list(dict.fromkeys(terms))
@@ -131,7 +114,7 @@ class SQLiteCandidateSearch(_SqlCandidateSearch):
             where = "WHERE p.quote_id < ?"
             params.append(before_id)
         params.append(limit)
-        # CROSS JOIN fixes the loop order: each query word, then its postings range.
+        # CROSS JOIN fixes the loop order: each query term, then its postings range.
         rows = self.connection.exec_driver_sql(
             f"WITH q(term, weight) AS (VALUES {values}) "
             "SELECT p.quote_id FROM q CROSS JOIN match_postings AS p ON p.term = q.term "
@@ -167,10 +150,22 @@ class SQLiteCandidateSearch(_SqlCandidateSearch):
             [(term, quote.quote_id) for quote in quotes for term in quote.terms],
         )
 
-    def _write(self, buckets, frequencies, progress) -> int:
+    def rebuild(self, quotes: Iterable[tuple[int, str]], *, progress: Progress | None = None) -> int:
+        """Read every quote once, count term frequencies, then write the postings in
+        primary-key order (appends, not 10^7 random insertions)."""
+        corpus = _Corpus(quotes, progress)
+        buckets = [array("Q") for _ in range(1 << (32 - _BUCKET_SHIFT))]
+        for quote_id, indexed in corpus.indexed(progress):
+            for term in indexed:
+                shifted = term + _OFFSET
+                buckets[shifted >> _BUCKET_SHIFT].append((shifted << 32) | quote_id)
+        self.connection.execute(MatchPosting.__table__.delete())
+        self.connection.execute(MatchTerm.__table__.delete())
         cursor = self.connection.connection.driver_connection.cursor()
+        frequencies = corpus.frequencies
         cursor.executemany(
-            "INSERT INTO match_terms (term, quotes) VALUES (?, ?)", sorted(frequencies.items())
+            "INSERT INTO match_terms (term, quotes) VALUES (?, ?)",
+            ((term, frequencies[term]) for term in sorted(frequencies)),
         )
         written = 0
         for number, bucket in enumerate(buckets):
@@ -178,15 +173,23 @@ class SQLiteCandidateSearch(_SqlCandidateSearch):
                 "INSERT INTO match_postings (term, quote_id) VALUES (?, ?)", _sorted_rows(bucket)
             )
             written += len(bucket)
+            buckets[number] = array("Q")  # free as we go
             if progress:
                 progress("writing postings", written)
-            buckets[number] = array("Q")  # free as we go
         return written
 
 
-class PostgresCandidateSearch(_SqlCandidateSearch):
-    """PostgreSQL: the same tables; arrays in, COPY for the rebuild, and the primary
-    key recreated after loading (one sorted build instead of 10^7 insertions)."""
+def _sorted_rows(bucket: array):
+    for code in sorted(bucket):
+        yield (code >> 32) - _OFFSET, code & 0xFFFFFFFF
+
+
+class PostgresCandidateSearch:
+    """PostgreSQL: one term array per quote under GIN; arrays in and out, COPY and a
+    single index build for the rebuild."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def frequencies(self, terms: Iterable[int]) -> dict[int, int]:
         wanted = list(dict.fromkeys(terms))
@@ -202,15 +205,14 @@ class PostgresCandidateSearch(_SqlCandidateSearch):
                    before_id: int | None = None) -> list[int]:
         if not terms:
             return []
-        bound = " AND p.quote_id < %s" if before_id is not None else ""
-        params: tuple = ([t.term for t in terms], [t.weight for t in terms])
-        if before_id is not None:
-            params += (before_id,)
+        bound = " AND d.quote_id < %(before)s" if before_id is not None else ""
         rows = self.connection.exec_driver_sql(
-            "SELECT p.quote_id FROM unnest(%s::integer[], %s::float8[]) AS q(term, weight) "
-            f"JOIN match_postings AS p ON p.term = q.term{bound} "
-            "GROUP BY p.quote_id ORDER BY sum(q.weight) DESC, p.quote_id DESC LIMIT %s",
-            params + (limit,),
+            "SELECT d.quote_id FROM match_documents AS d "
+            f"WHERE d.terms && %(terms)s::integer[]{bound} "
+            "ORDER BY (SELECT sum(q.weight) FROM unnest(%(terms)s::integer[], %(weights)s::float8[]) "
+            "AS q(term, weight) WHERE q.term = ANY(d.terms)) DESC, d.quote_id DESC LIMIT %(limit)s",
+            {"terms": [t.term for t in terms], "weights": [t.weight for t in terms],
+             "before": before_id, "limit": limit},
         )
         return [row[0] for row in rows]
 
@@ -225,60 +227,54 @@ class PostgresCandidateSearch(_SqlCandidateSearch):
             "ON CONFLICT (term) DO UPDATE SET quotes = match_terms.quotes + EXCLUDED.quotes",
             ([t for t, _ in ordered], [c for _, c in ordered]),
         )
-        postings = sorted((term, quote.quote_id) for quote in quotes for term in quote.indexed)
-        self.connection.exec_driver_sql(
-            "INSERT INTO match_postings (term, quote_id) "
-            "SELECT * FROM unnest(%s::integer[], %s::integer[]) ON CONFLICT DO NOTHING",
-            ([t for t, _ in postings], [q for _, q in postings]),
+        cursor = self.connection.connection.driver_connection.cursor()
+        cursor.executemany(
+            "INSERT INTO match_documents (quote_id, terms) VALUES (%s, %s::integer[]) "
+            "ON CONFLICT (quote_id) DO UPDATE SET terms = EXCLUDED.terms",
+            [(quote.quote_id, list(quote.indexed)) for quote in quotes if quote.indexed],
         )
 
     def remove(self, quotes: Sequence[IndexedQuote]) -> None:
         counts = Counter(term for quote in quotes for term in quote.terms)
-        if not counts:
-            return
-        ordered = sorted(counts.items())
+        if counts:
+            ordered = sorted(counts.items())
+            self.connection.exec_driver_sql(
+                "UPDATE match_terms AS m SET quotes = greatest(m.quotes - d.n, 0) "
+                "FROM unnest(%s::integer[], %s::integer[]) AS d(term, n) WHERE m.term = d.term",
+                ([t for t, _ in ordered], [c for _, c in ordered]),
+            )
         self.connection.exec_driver_sql(
-            "UPDATE match_terms AS m SET quotes = greatest(m.quotes - d.n, 0) "
-            "FROM unnest(%s::integer[], %s::integer[]) AS d(term, n) WHERE m.term = d.term",
-            ([t for t, _ in ordered], [c for _, c in ordered]),
-        )
-        pairs = [(term, quote.quote_id) for quote in quotes for term in quote.terms]
-        self.connection.exec_driver_sql(
-            "DELETE FROM match_postings AS p USING unnest(%s::integer[], %s::integer[]) AS d(term, q) "
-            "WHERE p.term = d.term AND p.quote_id = d.q",
-            ([t for t, _ in pairs], [q for _, q in pairs]),
+            "DELETE FROM match_documents WHERE quote_id = ANY(%s::integer[])",
+            ([quote.quote_id for quote in quotes],),
         )
 
-    def _clear(self) -> None:
-        self.connection.exec_driver_sql("TRUNCATE match_postings, match_terms")
-
-    def _write(self, buckets, frequencies, progress) -> int:
+    def rebuild(self, quotes: Iterable[tuple[int, str]], *, progress: Progress | None = None) -> int:
+        """COPY every quote's indexed terms in, then build the GIN index once."""
+        corpus = _Corpus(quotes, progress)
         raw = self.connection.connection.driver_connection
+        self.connection.exec_driver_sql("TRUNCATE match_documents, match_terms")
+        written = 0
         with raw.cursor() as cursor:
             with cursor.copy("COPY match_terms (term, quotes) FROM STDIN") as copy:
-                for term, count in frequencies.items():
+                for term, count in corpus.frequencies.items():
                     copy.write_row((term, count))
-            cursor.execute("ALTER TABLE match_postings DROP CONSTRAINT pk_match_postings")
-            written = 0
-            with cursor.copy("COPY match_postings (term, quote_id) FROM STDIN") as copy:
-                for number, bucket in enumerate(buckets):
-                    lines = [f"{t}\t{q}\n" for t, q in _sorted_rows(bucket)]
-                    copy.write("".join(lines).encode())
-                    written += len(bucket)
-                    buckets[number] = array("Q")
-                    if progress:
-                        progress("writing postings", written)
+            cursor.execute("DROP INDEX IF EXISTS ix_match_documents_terms")
+            with cursor.copy("COPY match_documents (quote_id, terms) FROM STDIN") as copy:
+                lines = []
+                for quote_id, indexed in corpus.indexed(progress):
+                    if not indexed:
+                        continue
+                    lines.append(f"{quote_id}\t{{{','.join(map(str, indexed))}}}\n")
+                    written += len(indexed)
+                    if len(lines) == 20_000:
+                        copy.write("".join(lines).encode())
+                        lines = []
+                copy.write("".join(lines).encode())
             if progress:
-                progress("building the postings key", written)
+                progress("building the GIN index", written)
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(
-                "ALTER TABLE match_postings ADD CONSTRAINT pk_match_postings PRIMARY KEY (term, quote_id)"
+                "CREATE INDEX ix_match_documents_terms ON match_documents "
+                "USING gin (terms) WITH (fastupdate = off)"
             )
         return written
-
-
-def timed(step: Callable[[], object]) -> tuple[object, float]:
-    """Run ``step``; return its result and the seconds it took."""
-    started = time.perf_counter()
-    result = step()
-    return result, time.perf_counter() - started

@@ -14,11 +14,12 @@ change is a SpeakerEvent.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..extraction import ExtractedQuote
@@ -96,30 +97,36 @@ def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article)
     if not is_plausible_name(name):
         return None
     kind = _KINDS.get(quote.speaker_kind, SpeakerKind.UNKNOWN)
-    if kind is SpeakerKind.ANONYMOUS or (kind is SpeakerKind.GROUP and _is_description(name)):
-        return _per_article_speaker(session, name, kind, article)
-    if kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP):
-        return _named_body(session, name, kind)
-    return _person(session, name, kind, quote)
+    # An article quotes few people many times: each phrase is looked up once per article.
+    seen = _ARTICLE_SPEAKERS.setdefault(article, {})
+    cache_key = (name, kind, quote.resolution == "direct" and quote.speaker_as_written)
+    if cache_key in seen:
+        return seen[cache_key]
+    with session.no_autoflush:  # the article's pending quotes are written once, at the end
+        if kind is SpeakerKind.ANONYMOUS or (kind is SpeakerKind.GROUP and _is_description(name)):
+            speaker = _per_article_speaker(session, name, kind, article)
+        elif kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP):
+            speaker = _named_body(session, name, kind)
+        else:
+            speaker = _person(session, name, kind, quote)
+    seen[cache_key] = speaker
+    return speaker
+
+
+_ARTICLE_SPEAKERS: "weakref.WeakKeyDictionary[Article, dict]" = weakref.WeakKeyDictionary()
 
 
 def find_speaker(session: Session, key: str) -> Speaker | None:
-    """A live (not merged-away, not per-article) speaker whose key or an alias key is ``key``."""
+    """A live (not merged-away, not per-article) speaker whose key or an alias key is
+    ``key``; a key match wins over an alias match."""
     if not key:
         return None
-    speaker = session.scalars(
-        select(Speaker)
-        .where(Speaker.key == key, Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None))
-        .order_by(Speaker.id)
-        .limit(1)
-    ).first()
-    if speaker is not None:
-        return speaker
+    by_alias = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key == key)
     return session.scalars(
         select(Speaker)
-        .join(SpeakerAlias)
-        .where(SpeakerAlias.key == key, Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None))
-        .order_by(Speaker.id)
+        .where(or_(Speaker.key == key, Speaker.id.in_(by_alias.scalar_subquery())),
+               Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None))
+        .order_by((Speaker.key == key).desc(), Speaker.id)
         .limit(1)
     ).first()
 
