@@ -271,6 +271,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             continue
         lead_start = sentence_start(art.masked, first.open_at, p_start)
         lead = art.masked[lead_start:first.open_at].strip()
+        if lead and (cue is None or cue.speaker is None) and _ADVERB_LEAD_RE.fullmatch(lead):
+            lead = ""  # "Instead, “he just acts …”": the sentence is the quote
         starts_sentence = not lead or lead[-1] in ",:" and cue is not None and not cue.after
         kind = "full" if (content.lstrip()[:1].isupper() or content.lstrip()[:1].isdigit()) \
             and (starts_sentence or not lead) else "partial"
@@ -330,12 +332,15 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # A quote paragraph with no cue continues the last speaker; further
             # back than the previous paragraph it is a weaker guess.
             near = gap <= 1 or (gap <= 3 and kind == "full" and n_words >= min_uncued_words)
-            if prev is not None and near and not lead and n_words >= 2:
+            colon = lead.endswith(":") and gap <= 1 and n_words >= 3
+            if prev is not None and (near and not lead or colon) and n_words >= 2:
+                # (A colon before a quote announces speech even when we cannot
+                # tell whose: the person the passage is about, at low confidence.)
                 src = prev[1]
                 out.append(ExtractedQuote(
                     joined, segments, src.speaker, src.speaker_as_written,
                     src.speaker_span, src.role, src.title, src.speaker_kind,
-                    None, kind, _CONFIDENCE[("continuation", gap == 0)],
+                    None, kind, 0.3 if lead else _CONFIDENCE[("continuation", gap == 0)],
                     "continuation"))
                 last_speaker = (art.paragraph(last.open_at), out[-1])
                 continue
@@ -478,6 +483,10 @@ def _title_case_paragraph(text: str, start: int, end: int) -> bool:
     return sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= 0.7 * len(words)
 
 
+_ADVERB_LEAD_RE = re.compile(
+    r"(?:(?:and|but|so|yet|still|instead|however|also|later|then|now|again|indeed|"
+    r"meanwhile|moreover|besides|otherwise|finally|plus|or)\s*,?\s*){1,2}",
+    re.IGNORECASE)
 _POLL_SHARE_RE = re.compile(
     r"(?:(?:about|nearly|almost|more\s+than|fewer\s+than|less\s+than|just|only|some|over)\s+)?"
     r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|\d+\s+(?:in|out\s+of)\s+\d+|half|"
