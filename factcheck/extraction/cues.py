@@ -633,7 +633,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     w = lambda k: masked[words[k][0]:words[k][1]]  # noqa: E731
     while i < n and (w(i).lower().strip(",") in _CONJUNCTIONS or w(i).lower().strip(",") in (
             "then", "now", "later", "also", "instead", "finally", "meanwhile", "however",
-            "still", "again", "even", "yet", "indeed", "first", "next")):
+            "still", "again", "even", "yet", "indeed", "first", "next", "thus", "hence",
+            "therefore")):
         i += 1
     if i >= n or MASK in w(i):
         return None
@@ -662,8 +663,13 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                 prev.lower() in _PRONOUN_SUBJECTS or \
                 prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
             if _verbish(tok, after_name):
-                if not (bare.endswith("ly") and k + 1 < n and not _verbish(w(k + 1), True)):
-                    break
+                low_tok = bare.lower()
+                plural_noun = (low_tok.endswith("s") and low_tok not in _VERBISH
+                               and low_tok not in REPORTING_VERBS and k + 1 < n
+                               and w(k + 1).strip(",.").lower() in _VERBISH)
+                if not plural_noun and not (
+                        bare.endswith("ly") and k + 1 < n and not _verbish(w(k + 1), True)):
+                    break  # ("Democratic leaders are …": "leaders" is the noun)
             if bare.lower() in _NOT_NP:
                 # "officials from Washington have said": a prepositional
                 # phrase inside the subject, before a name or a determiner.

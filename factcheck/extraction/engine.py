@@ -586,7 +586,7 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
             sp_a, sp_b = cue.role  # type: ignore[misc]
             parsed = appos
     people = art.people
-    if as_written.isupper() and len(as_written) > 2 and parsed.pronoun is None:
+    if cue.verb == ":" and as_written.isupper() and len(as_written) > 2 and parsed.pronoun is None:
         # A transcript label ("PENCE"): show it as a name, resolved if we can.
         parsed = dataclasses.replace(parsed, display=as_written.title())
     if parsed.pronoun is not None:
