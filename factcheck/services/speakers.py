@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..extraction import ExtractedQuote
@@ -100,8 +100,9 @@ def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article)
     # An article quotes few people many times: each phrase is looked up once per article.
     seen = _ARTICLE_SPEAKERS.setdefault(article, {})
     cache_key = (name, kind, quote.resolution == "direct" and quote.speaker_as_written)
-    if cache_key in seen:
-        return seen[cache_key]
+    cached = seen.get(cache_key, _UNSEEN)
+    if cached is None or (cached is not _UNSEEN and _still_usable(cached)):
+        return cached
     with session.no_autoflush:  # the article's pending quotes are written once, at the end
         if kind is SpeakerKind.ANONYMOUS or (kind is SpeakerKind.GROUP and _is_description(name)):
             speaker = _per_article_speaker(session, name, kind, article)
@@ -114,6 +115,14 @@ def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article)
 
 
 _ARTICLE_SPEAKERS: "weakref.WeakKeyDictionary[Article, dict]" = weakref.WeakKeyDictionary()
+_UNSEEN = object()
+
+
+def _still_usable(speaker: Speaker) -> bool:
+    """A remembered record is reused only while it is stored and not merged away
+    (a rolled-back transaction or an editor's merge may have happened since)."""
+    state = inspect(speaker)
+    return (state.persistent or state.pending) and speaker.merged_into_id is None
 
 
 def find_speaker(session: Session, key: str) -> Speaker | None:

@@ -343,3 +343,12 @@ def test_profile_counts_verdicts_roles_and_clusters(session):
     assert [m.quote.id for m in cluster.members] == [first.id, second.id]
     assert cluster.members[1].relation == "variant"
     assert public.periods[0].label <= public.periods[-1].label
+
+
+def test_an_article_looks_a_name_up_once_but_never_reuses_a_merged_record(session, editor):
+    story = article(session)
+    first = speaker_for_quote(session, said_by("Bill Clinton"), story)
+    assert speaker_for_quote(session, said_by("Bill Clinton"), story) is first
+    target = speaker_named(session, "William Jefferson")
+    merge_speakers(session, first, target, user=editor)
+    assert speaker_for_quote(session, said_by("Bill Clinton"), story) is target
