@@ -192,6 +192,7 @@ Washington Senate Congress Department Donald Hillary Bernie Trump Clinton
 January February March April May June July August September October November
 December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 """.split()) - {"Donald", "Hillary", "Bernie"}
+_NAME_WINDOW = 50_000
 _KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))
 # One to three capitalised words (or initials) right before a surname.
 _NAMES_BEFORE_RE = re.compile(
@@ -244,7 +245,10 @@ class ArticlePeople:
         # Per surname: (position of the first full mention, its text, how far
         # the text has been searched, occurrences we may still examine) - a
         # first name comes early if at all, so the search is bounded.
-        pos, full, searched, budget = self._full.get(name, (-1, None, 0, 100))
+        # Only the last _NAME_WINDOW characters are searched: a whole article
+        # for news, and bounded work on a giant text.
+        pos, full, searched, budget = self._full.get(
+            name, (-1, None, max(0, before - _NAME_WINDOW), 100))
         if full is None and before > searched and budget > 0:
             pos, full, budget = self._first_full_mention(name, searched, before, budget)
             self._full[name] = (pos, full, before, budget)
