@@ -504,6 +504,9 @@ _OF_PLACE_BEFORE_RE = re.compile(
     r"(?:\s+[A-Z][\w.'\u2019-]*){0,2}),")
 
 
+_OWN_SUBJECT_RE = re.compile(
+    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})"
+    r"\s+$")
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
 _WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
@@ -528,6 +531,11 @@ _NOUN_BEFORE_RE = re.compile(
 _DET_WORD_BEFORE_RE = re.compile(
     r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that)\s+[\w'\u2019-]+\s+$",
     re.IGNORECASE)
+
+
+_PREP_DET_WORD_BEFORE_RE = re.compile(
+    r"\b(?:in|on|at|of|with|from|by|via)\s+(?:a|an|the|his|her|its|their|this|that)\s+"
+    r"[\w'\u2019-]+\s+$", re.IGNORECASE)
 
 
 class _Verb:
@@ -863,6 +871,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         if sp:
             return Cue(masked[a:m.end()].strip(), (a, m.end()), sp, role, True, True)
     verbs = _verb_matches(masked, a, min(end, a + 300))
+    verbs = [v for v in verbs if not (v.group().lower() in _WEAK and _PREP_DET_WORD_BEFORE_RE.search(
+        masked, max(0, v.start() - 40), v.start()))]  # "in a Facebook post"
     if not verbs:
         return None
     v = verbs[0]
@@ -941,6 +951,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     for v in reversed(recent):
         word = v.group().lower()
         if word.endswith("ing"):
+            # "Ryan saying he was “…” and Trump calling it “…”": a participle
+            # with a named subject of its own right before it.
+            own = _OWN_SUBJECT_RE.search(masked, max(start, v.start() - 60), v.start())
+            if own is not None and own.group(1).split()[0] not in _IMPERATIVES and \
+                    own.group(1).lower() not in _DETERMINERS:
+                return Cue(v.group(), v.span(), own.span(1), None, bool(punct), False)
             # "…, saying: “…": the participle shares the subject of the
             # previous reporting verb, or else of the sentence.
             if any(p.start() < v.start() for p in verbs):

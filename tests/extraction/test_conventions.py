@@ -189,6 +189,10 @@ ROWS = [
      "Ana Ruiz spoke to the radio host.\n\n“HOST: Will the bridge open?\n\n“RUIZ: It will "
      "open in May.”",
      [("Will the bridge open?", "Host", "full"), ("It will open in May.", "Ana Ruiz", "full")]),
+    ("a participle with its own named subject",
+     "The meeting ended well, Ana Ruiz saying it was “a fresh start” and Tomas Varga "
+     "calling it “long overdue.”",
+     [("a fresh start", "Ana Ruiz", "partial"), ("long overdue.", "Tomas Varga", "partial")]),
     ("a share of respondents speaks for the poll",
      "In a May survey by the Courier, 62 percent of residents said the bridge was "
      "“a disgrace.”",
