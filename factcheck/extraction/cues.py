@@ -12,7 +12,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "dash_byline", "headline_subject", "cue_after", "cue_before", "sentence_start",
+__all__ = ["Cue", "REPORTING_VERBS", "plausible_speaker", "dash_byline", "headline_subject", "according_after",
+           "sentence_subject", "cue_after", "cue_before", "sentence_start",
            "sentence_end", "MASK"]
 
 MASK = "\x00"
@@ -311,7 +312,7 @@ most several two three four five both each every no any
 _NOT_SPEAKER_HEADS = frozenset("""
 time times past future year years week weeks month months day days ago night morning
 way case point fact end part kind lot number rest thing things moment
-latest hours minutes
+latest hours
 """.split())
 
 
@@ -327,7 +328,8 @@ def plausible_speaker(phrase: str) -> bool:
         return len(words) == 1
     if any(w.endswith(("'ve", "\u2019ve", "'re", "\u2019re", "'ll", "\u2019ll")) for w in low):
         return False
-    if words[-1][0].islower() and low[-1].endswith(("ed", "ing", "ous", "ful")) and len(low[-1]) > 4:
+    if words[-1][0].islower() and len(low[-1]) > 4 and low[-1].endswith(
+            ("ed", "ing", "ous", "ful")):
         return False  # "an unprompted", "the winning": an adjective, not who
     if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _WHEN_WORDS or low[0] in _WHEN_WORDS or \
             low[-1] in _NP_FUNCTION and low[-1] != "one":
@@ -505,8 +507,8 @@ _OF_PLACE_BEFORE_RE = re.compile(
 
 
 _OWN_SUBJECT_RE = re.compile(
-    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})"
-    r"\s+$")
+    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+$")
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
 _WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
@@ -705,7 +707,7 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     return (a, b), words[k]
 
 
-def _sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
+def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
                       nearest: bool = False) -> Cue | None:
     """The subject of the main clause of a sentence, for quotes carried by a
     verb that is not a reporting verb ("Smith blasted the “reckless” plan",
@@ -831,6 +833,22 @@ def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, True)
 
 
+_ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"\x00]*?\baccording\s+to\s+", re.IGNORECASE)
+
+
+def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
+    """"…,” Smith said, according to a transcript": the reporter's source
+    for the words, which is who the words are attributed to."""
+    m = _ACCORDING_AFTER_RE.match(masked, cue.verb_span[1], min(ceiling, cue.verb_span[1] + 120))
+    if m is None:
+        return None
+    sp, role = _np_forward(masked, m.end(), ceiling)
+    if sp is None or not plausible_speaker(masked[sp[0]:sp[1]]):
+        return None
+    return Cue("according to", (m.end() - len("according to "), m.end()), sp, role,
+               False, True)
+
+
 def dash_byline(masked: str, start: int, end: int) -> Cue | None:
     """A short paragraph "— Jane Roe, Springfield" naming who said the quote
     just above it."""
@@ -871,8 +889,9 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         if sp:
             return Cue(masked[a:m.end()].strip(), (a, m.end()), sp, role, True, True)
     verbs = _verb_matches(masked, a, min(end, a + 300))
-    verbs = [v for v in verbs if not (v.group().lower() in _WEAK and _PREP_DET_WORD_BEFORE_RE.search(
-        masked, max(0, v.start() - 40), v.start()))]  # "in a Facebook post"
+    verbs = [v for v in verbs if not (  # "in a Facebook post"
+        v.group().lower() in _WEAK
+        and _PREP_DET_WORD_BEFORE_RE.search(masked, max(0, v.start() - 40), v.start()))]
     if not verbs:
         return None
     v = verbs[0]
@@ -961,7 +980,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             # previous reporting verb, or else of the sentence.
             if any(p.start() < v.start() for p in verbs):
                 continue
-            subj = _sentence_subject(masked, start, v.start())
+            subj = sentence_subject(masked, start, v.start())
             if subj is not None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
@@ -973,7 +992,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             if ante is not None and plausible_speaker(masked[ante[0]:ante[1]]):
                 sp, role = ante, None
         if sp is not None and not plausible_speaker(masked[sp[0]:sp[1]]):
-            subj = _sentence_subject(masked, start, v.start())
+            subj = sentence_subject(masked, start, v.start())
             if subj is not None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             if fallback is None:
@@ -993,7 +1012,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     hm = _HEADLINE_SPEAKER_RE.match(masked, start, end)
     if hm:
         return Cue(":", (hm.end(1), hm.end(1) + 1), hm.span(1), None, False, False)
-    subject = _sentence_subject(masked, start, end)
+    subject = sentence_subject(masked, start, end)
     if subject is not None:
         return subject
     if fallback is not None:

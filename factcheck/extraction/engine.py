@@ -6,10 +6,9 @@ import bisect
 import dataclasses
 import re
 
-from .cues import (MASK, REPORTING_VERBS, Cue, _sentence_subject, cue_after, cue_before, dash_byline,
-                   headline_subject,
-                   plausible_speaker,
-                   sentence_end, sentence_start)
+from .cues import (MASK, REPORTING_VERBS, Cue, according_after, cue_after, cue_before, dash_byline,
+                   headline_subject, plausible_speaker, sentence_end, sentence_start,
+                   sentence_subject)
 from .marks import QuoteSpan, find_quote_spans
 from .model import ExtractedQuote
 from .speakers import ArticlePeople, parse_speaker
@@ -30,7 +29,8 @@ _LABEL_STRONG = frozenset(
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"]*\baccording to\b")
 _LINE_RE = re.compile(r"[^\n]+")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
-_TRANSCRIPT_LABEL_RE = re.compile(r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
+_TRANSCRIPT_LABEL_RE = re.compile(
+    r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s*$")
 
@@ -153,7 +153,8 @@ def _group_spans(art: _Article) -> list[list[int]]:
             if (between.rstrip().endswith(".") and len(between) <= 120
                     and art.text[s.start:s.end].rstrip().endswith(",")
                     and art.text[n.start:n.end].lstrip()[:1].isupper()
-                    and _words(art.text[s.start:s.end]) >= 3 and _words(art.text[n.start:n.end]) >= 3):
+                    and _words(art.text[s.start:s.end]) >= 3
+                    and _words(art.text[n.start:n.end]) >= 3):
                 cue = cue_after(masked, s.close_end, n.open_at)
                 if cue is not None and cue.tight and cue.speaker is not None:
                     nxt = spans[j + 2].open_at if j + 2 < len(spans) else len(masked)
@@ -288,7 +289,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # the sentence subject's ("Smith decried the “rigged” system").
             s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
             # cue_before has tried the clauses before the quote already.
-            cue = _sentence_subject(art.masked, lead_start, s_end, after=first.open_at) or cue
+            cue = sentence_subject(art.masked, lead_start, s_end, after=first.open_at) or cue
         weak = None
         weak_guess = False
         if cue is not None and cue.speaker is not None:
@@ -353,6 +354,10 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
             weak_guess = True
+        if cue.verb != "according to":
+            v_end = cue.verb_span[1]
+            s_end = sentence_end(art.masked, v_end, art.para_ends[art.paragraph(v_end)])
+            cue = according_after(art.masked, cue, s_end) or cue
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
@@ -424,7 +429,7 @@ def _antecedent(art: _Article, at: int, pronoun: str) -> str | None:
     for a, b in windows:
         if b - a < 3:
             continue
-        subj = _sentence_subject(masked, a, b, nearest=True)
+        subj = sentence_subject(masked, a, b, nearest=True)
         if subj is None or subj.speaker is None:
             continue
         phrase = art.text[subj.speaker[0]:subj.speaker[1]]
@@ -455,7 +460,8 @@ _NOUN_GENDER.update({w: "m" for w in (
 
 
 _SMALL_WORDS = frozenset(
-    "a an the of and or in on at to for with by from vs but as is it’s its into over not no".split())
+    "a an the of and or in on at to for with by from vs but as is it’s its into over not no"
+    .split())
 _TITLE_LEAD_RE = re.compile(
     r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|podcast|show|program|programme|"
     r"film|movie|novel|book|series|season|episode|trailer|album|song|memoir|documentary|"

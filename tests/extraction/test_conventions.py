@@ -193,6 +193,9 @@ ROWS = [
      "The meeting ended well, Ana Ruiz saying it was “a fresh start” and Tomas Varga "
      "calling it “long overdue.”",
      [("a fresh start", "Ana Ruiz", "partial"), ("long overdue.", "Tomas Varga", "partial")]),
+    ("'according to' after the cue names the source",
+     "“We will not pay,” Ana Ruiz told the council, according to the minutes.",
+     [("We will not pay", "the minutes", "full")]),
     ("a share of respondents speaks for the poll",
      "In a May survey by the Courier, 62 percent of residents said the bridge was "
      "“a disgrace.”",
