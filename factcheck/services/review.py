@@ -567,10 +567,21 @@ def review_queue(session: Session, filters: QueueFilters, *, page: int,
     Possible misattributions first, then words repeated across the most
     articles, then the newest (by the article's date, else intake).
     """
-    misattribution, others, query = _queue_query(filters)
     page = max(1, page)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    counted = select(func.count(Quote.id))
+    if filters.outlet.strip() or filters.said_from or filters.said_to:
+        counted = counted.join(Article, Article.id == Quote.article_id)
+    total = session.scalar(_filtered(counted, filters)) or 0
+    spread = _spread()
+    misattribution = func.coalesce(spread.c.flagged, 0)
+    others = func.coalesce(spread.c.others, 0)
+    query = _filtered(
+        select(Quote, misattribution, others)
+        .join(Article, Article.id == Quote.article_id)
+        .outerjoin(spread, spread.c.quote_id == Quote.id),
+        filters,
+    ).order_by(misattribution.desc(), others.desc(), _SAID_AT.desc(), Quote.id.desc())
     rows = session.execute(
         query.options(selectinload(Quote.speaker), selectinload(Quote.article),
                       selectinload(Quote.assignee))
@@ -580,12 +591,16 @@ def review_queue(session: Session, filters: QueueFilters, *, page: int,
     return Page(items, page, per_page, total)
 
 
-def _queue_query(filters: QueueFilters):
+# When the words were said, as far as we know: the article's date, else intake.
+_SAID_AT = func.coalesce(Article.published_at, Quote.created_at)
+
+
+def _spread():
+    """Per quote with matches: how many other articles carry its words, and any misattribution."""
     newer, earlier = aliased(Quote), aliased(Quote)
     flagged = cast(QuoteMatch.misattribution, Integer)
 
     def side(this, other):
-        # Count articles other than the quote's own.
         other_article = case((other.article_id != this.article_id, other.article_id), else_=None)
         return (select(this.id.label("quote_id"), other_article.label("other_article"),
                        flagged.label("flagged"))
@@ -594,20 +609,15 @@ def _queue_query(filters: QueueFilters):
                 .join(earlier, earlier.id == QuoteMatch.earlier_id))
 
     pairs = union_all(side(newer, earlier), side(earlier, newer)).subquery()
-    spread = (
+    return (
         select(pairs.c.quote_id,
                func.count(distinct(pairs.c.other_article)).label("others"),
                func.max(pairs.c.flagged).label("flagged"))
         .group_by(pairs.c.quote_id).subquery()
     )
-    misattribution = func.coalesce(spread.c.flagged, 0)
-    others = func.coalesce(spread.c.others, 0)
-    said_at = func.coalesce(Article.published_at, Quote.created_at)
-    query: Select = (
-        select(Quote, misattribution, others)
-        .join(Article, Article.id == Quote.article_id)
-        .outerjoin(spread, spread.c.quote_id == Quote.id)
-    )
+
+
+def _filtered(query: Select, filters: QueueFilters) -> Select:
     if filters.statuses:
         query = query.where(Quote.status.in_(filters.statuses))
     if filters.verdict is not None:
@@ -622,12 +632,11 @@ def _queue_query(filters: QueueFilters):
     elif filters.assignee_id is not None:
         query = query.where(Quote.assignee_id == filters.assignee_id)
     if filters.said_from:
-        query = query.where(said_at >= datetime.combine(filters.said_from, time(), timezone.utc))
+        query = query.where(_SAID_AT >= datetime.combine(filters.said_from, time(), timezone.utc))
     if filters.said_to:
         day_after = datetime.combine(filters.said_to + timedelta(days=1), time(), timezone.utc)
-        query = query.where(said_at < day_after)
-    query = query.order_by(misattribution.desc(), others.desc(), said_at.desc(), Quote.id.desc())
-    return misattribution, others, query
+        query = query.where(_SAID_AT < day_after)
+    return query
 
 
 # --- helpers ------------------------------------------------------------------------------
