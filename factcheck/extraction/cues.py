@@ -681,11 +681,13 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                         bare.endswith("ly") and k + 1 < n and not _verbish(w(k + 1), True)):
                     break  # ("Democratic leaders are …": "leaders" is the noun)
             if bare.lower() in _NOT_NP:
-                # "officials from Washington have said": a prepositional
-                # phrase inside the subject, before a name or a determiner.
+                # "officials from Washington and Kyiv have said": a prepositional
+                # phrase or a pair of names inside the subject.
                 nxt = w(k + 1).strip(",.\u2019'\"") if k + 1 < n else ""
+                prev_cap = w(k - 1)[:1].isupper()
                 if not (bare.lower() in ("from", "at", "for", "in", "with", "on") and nxt and (
-                        nxt[0].isupper() or nxt.lower() in _DETERMINERS)):
+                        nxt[0].isupper() or nxt.lower() in _DETERMINERS)
+                        or bare.lower() == "and" and prev_cap and nxt[:1].isupper()):
                     return None
         k += 1
         if tok.endswith(","):
@@ -807,6 +809,13 @@ def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
 _CAP_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.\-]*")
 
 
+# Headline verbs for speaking out, besides the reporting verbs.
+_HEADLINE_VERBS = frozenset("""
+slam blast rip accus defend back endors attack knock mock hit bash torch prais
+pan trash rebuk scold chid hail tout vow urg demand deni reject dismiss question
+""".split())
+
+
 def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     """"Jane Roe Says Talks Are ‘Stuck’": in a title-case headline the speaker
     is the name that opens it, before its verb."""
@@ -827,10 +836,14 @@ def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     low = words[k].group().lower()
     if not (low in REPORTING_VERBS or _verbish(low, True)) or low.endswith("ly"):
         return None
+    speaking = low in REPORTING_VERBS or low[:-1] in _HEADLINE_VERBS or \
+        low[:-2] in _HEADLINE_VERBS or low.rstrip("s").rstrip("e") in _HEADLINE_VERBS
     a, b = words[0].start(), words[k - 1].end()
     if masked[a:b].split()[0].lower() in _DETERMINERS | _EXPLETIVES | _SUBORDINATORS:
         return None
-    return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, True)
+    # A verb of speaking ("Ana Ruiz Slams …") names a speaker; any other verb
+    # ("Diplomatic Momentum Builds …") only a weak guess.
+    return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, not speaking)
 
 
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"\x00]*?\baccording\s+to\s+", re.IGNORECASE)
@@ -896,6 +909,11 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return None
     v = verbs[0]
     pre_words = masked[a:v.start()].split()
+    j = close_end - 1
+    while j > 0 and masked[j] in "\"'\u201d\u2019\u201c":
+        j -= 1
+    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper():
+        return None  # "… “highly productive.” While details remain, the talks continue"
     if v.start() != a and len(pre_words) > 6 and not (
             len(pre_words) <= 10 and all(w[:1].isupper() or w in ("of", "and") for w in pre_words)):
         if gap <= 2 and masked[a:v.start()].rstrip().endswith(","):

@@ -66,6 +66,10 @@ organizers witnesses neighbors neighbours parents teachers families
 participants delegates senators others many some both rebels soldiers troops
 unions
 """.split())
+_COLLECTIVES = frozenset("""
+community public crowd audience staff family electorate base majority minority
+leadership opposition caucus chorus
+""".split())
 _ANON_RE = re.compile(
     r"^(?:an?|one|another|two|three|several|some)\s|\bsources?\b|\banonymity\b|"
     r"\bunnamed\b|\bofficial\b|\bspokesm[ae]n\b|\bspokeswom[ae]n\b|\bspokesperson\b",
@@ -110,6 +114,8 @@ def _kind_of_description(words: list[str]) -> str:
         return "organization"
     if first in ("a", "an", "one", "another") or _ANON_RE.search(" ".join(words)):
         return "anonymous"
+    if head in _COLLECTIVES:
+        return "group"
     return "person"  # "the former harbour master": one person, described
 
 
