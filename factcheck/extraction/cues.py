@@ -56,7 +56,7 @@ affirm announce assure complain confide disclose elaborate estimate
 fret groan huff interject marvel mock object protest query question reassure
 recommend rejoin remark retort sigh stammer surmise taunt tease underscore
 implore inform insist instruct lecture mourn murmur nod praise quote relate
-reply swear tweet toast wail worry begin agree disagree echo concur recount
+reply swear tweet toast wail worry begin agree disagree echo concur recount start
 confess chide scold sum offer
 """.split()
 
@@ -97,7 +97,8 @@ _WEAK = frozenset({
     "counter", "object", "nod", "toast", "worry", "query", "demand", "demands",
     "read", "reading", "speaking", "writing", "written", "continue", "begin",
     "protest", "mock", "sigh", "rail", "reflect", "estimate", "joke", "tease",
-    "question", "relate", "message", "hint", "plead", "swear",
+    "question", "relate", "message", "hint", "plead", "swear", "start", "starts", "started",
+    "starting",
 })
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v)
@@ -479,9 +480,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
         return None, role
     first = masked[na:nb].split()[0]
+    last_two = masked[na:nb].split()[-2:]
     if first[0].islower() and first.lower() not in _SUBJECT_OPENERS and len(
-            np_words) > 3:
-        return None, role
+            np_words) > 3 and not all(x[:1].isupper() for x in last_two):
+        return None, role  # but "super PAC spokeswoman Kellyanne Conway" is fine
     clause = masked[start:b].lstrip()
     if role is None and start > a and clause[:1].islower() and \
             clause.split()[0].lower() not in _PRONOUN_SUBJECTS:
