@@ -57,7 +57,7 @@ fret groan huff interject marvel mock object protest query question reassure
 recommend rejoin remark retort sigh stammer surmise taunt tease underscore
 implore inform insist instruct lecture mourn murmur nod praise quote relate
 reply swear tweet toast wail worry begin agree disagree echo concur recount start
-confess chide scold sum offer
+remember confess chide scold sum offer
 """.split()
 
 
@@ -388,9 +388,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:
-        last = masked[words[-1][0]:words[-1][1]].lower().strip(",")
+        raw = masked[words[-1][0]:words[-1][1]]
+        last = raw.lower().strip(",")
         if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
-                or last in _WHEN_WORDS:
+                and raw[:1].islower() or last in _WHEN_WORDS:  # but not "Kelly"
             words.pop()
             # "on Tuesday", "last week", "in April": when, not who.
             while words and masked[words[-1][0]:words[-1][1]].lower() in (
@@ -950,7 +951,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     return Cue(verb, v.span(), sp, role, tight, True)
 
 
-_COLON_AFTER_RE = re.compile(r"[^\S\n]*(?:\w+[^\S\n]*){0,2}:")
+_COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
 
 
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
@@ -998,7 +999,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 return Cue(v.group(), v.span(), own.span(1), None, bool(punct), False)
             # "…, saying: “…": the participle shares the subject of the
             # previous reporting verb, or else of the sentence.
-            if any(p.start() < v.start() for p in verbs):
+            earlier = [p for p in verbs if p.start() < v.start()]
+            if earlier:
+                sp, _ = _np_backward(masked, start, earlier[-1].start())
+                if sp is None and earlier[-1].start() - start <= 2:
+                    sp, _ = _np_forward(masked, earlier[-1].end(), v.start())
+                if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+                    return Cue(v.group(), v.span(), sp, None, bool(punct), False)
                 continue
             subj = sentence_subject(masked, start, v.start())
             if subj is not None:

@@ -196,6 +196,11 @@ ROWS = [
     ("'according to' after the cue names the source",
      "“We will not pay,” Ana Ruiz told the council, according to the minutes.",
      [("We will not pay", "the minutes", "full")]),
+    ("a surname ending in -ly is not an adverb",
+     "“Elections matter,” Kelly said.", [("Elections matter", "Kelly", "full")]),
+    ("'before adding:' shares the subject of the verb before it",
+     "“We will rebuild it,” Ana Ruiz said before adding: “The money is there.”",
+     [("We will rebuild it", "Ana Ruiz", "full"), ("The money is there.", "Ana Ruiz", "full")]),
     ("a share of respondents speaks for the poll",
      "In a May survey by the Courier, 62 percent of residents said the bridge was "
      "“a disgrace.”",
