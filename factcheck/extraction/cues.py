@@ -329,6 +329,9 @@ def plausible_speaker(phrase: str) -> bool:
         return len(words) == 1
     if any(w.endswith(("'ve", "\u2019ve", "'re", "\u2019re", "'ll", "\u2019ll")) for w in low):
         return False
+    if low[-1].endswith(("'s", "\u2019s", "s'", "s\u2019")) or low[0] in _SUBORDINATORS \
+            or low[0] in ("was", "is", "were", "are", "immediately"):
+        return False  # "the network's", "For example": not a speaker
     if words[-1][0].islower() and len(low[-1]) > 4 and low[-1].endswith(
             ("ed", "ing", "ous", "ful")):
         return False  # "an unprompted", "the winning": an adjective, not who

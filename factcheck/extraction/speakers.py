@@ -151,7 +151,8 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
             # "the Daily News", "the State Department": a named organisation.
             return SpeakerPhrase(cut, title, "organization")
         before_run = body[: len(body) - len(run.group(1))].split() if run else []
-        if before_run and before_run[-1].lower() in ("for", "of", "to", "from", "at", "with", "by"):
+        if before_run and before_run[-1].lower() in ("for", "of", "to", "from", "at", "with", "by",
+                                                     "in", "on"):
             # "a spokesman for Senator Ana Ruiz": the speaker is the spokesman.
             return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
         if run and run.group(1) != body and bwords and bwords[-1][0].isupper() and \
