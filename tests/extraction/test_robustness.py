@@ -53,20 +53,20 @@ def test_one_megabyte_of_stray_marks_is_fast_and_safe():
     rng = random.Random(3)
     text = "".join(rng.choice(MARKS + WORDS) + rng.choice(["", " "]) for _ in range(400_000))
     text = text[:1_000_000]
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: wall time swings with the load on a shared box
     check(text)
-    assert time.perf_counter() - t0 < 5  # the bench shows the real figure (< 1 s target)
+    assert time.process_time() - t0 < 5  # the bench shows the real figure (< 1 s target)
 
 
 def test_time_is_linear_in_length():
     rng = random.Random(5)
     unit = "".join(rng.choice(MARKS + WORDS) + " " for _ in range(20_000))
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     extract_quotes(unit)
-    small = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    small = time.process_time() - t0
+    t0 = time.process_time()
     extract_quotes(unit * 8)
-    big = time.perf_counter() - t0
+    big = time.process_time() - t0
     assert big < 8 * small * 2.5 + 0.05
 
 
