@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-dev browser bench-extraction clean
+.PHONY: run test install install-dev browser bench-extraction bench-load clean
 
 run: install
 	$(FLASK) db upgrade
@@ -42,6 +42,15 @@ browser:
 
 bench-extraction: install-dev
 	$(BIN)/python bench/extraction.py
+
+# gunicorn + wrk against 100k articles / 1M quotes (built once into bench/out/), then
+# two RQ workers ingesting. DATABASE_URL=postgresql:///loadtest runs it on PostgreSQL.
+bench-load: install-dev
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; \
+	  else echo "wrk is not installed (apt-get install wrk)"; exit 1; fi; }
+	$(BIN)/python bench/load.py $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
