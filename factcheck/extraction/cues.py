@@ -852,7 +852,9 @@ def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, not speaking)
 
 
-_ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"\x00]*?\baccording\s+to\s+", re.IGNORECASE)
+_ACCORDING_AFTER_RE = re.compile(
+    r"[^.\n\u201c\"\x00]*?(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
+    re.IGNORECASE)
 
 
 def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
@@ -864,8 +866,8 @@ def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
     sp, role = _np_forward(masked, m.end(), ceiling)
     if sp is None or not plausible_speaker(masked[sp[0]:sp[1]]):
         return None
-    return Cue("according to", (m.end() - len("according to "), m.end()), sp, role,
-               False, True)
+    word = 1 if m.group(1) else 2
+    return Cue("according to", m.span(word), sp, role, False, True)
 
 
 def dash_byline(masked: str, start: int, end: int) -> Cue | None:

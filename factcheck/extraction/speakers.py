@@ -151,6 +151,8 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
             # "the Daily News", "the State Department": a named organisation.
             return SpeakerPhrase(cut, title, "organization")
         before_run = body[: len(body) - len(run.group(1))].split() if run else []
+        while before_run and before_run[-1].lower() in ("the", "a", "an"):
+            before_run.pop()  # "critics in the United States"
         if before_run and before_run[-1].lower() in ("for", "of", "to", "from", "at", "with", "by",
                                                      "in", "on"):
             # "a spokesman for Senator Ana Ruiz": the speaker is the spokesman.
