@@ -564,6 +564,16 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
                     GUNICORN_LOG_LEVEL="warning")
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
+    held["shared_cache"] = "per process only"
+    if not args.no_redis_cache:
+        try:
+            from redis import Redis
+
+            Redis.from_url(args.redis_url).flushdb()  # the bench's own Redis database only
+            env["FACTCHECK_PAGE_CACHE_REDIS_URL"] = args.redis_url
+            held["shared_cache"] = f"per process + Redis ({args.redis_url})"
+        except Exception as error:
+            log(f"page cache without Redis: {error}")
     with log_path.open("w") as log_file:
         procs.start([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
                     env=env, stdout=log_file, stderr=subprocess.STDOUT)
@@ -602,7 +612,7 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
           f"{held.get('load_before', '?')} / {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"gunicorn.conf.py on loopback ({os.environ.get('GUNICORN_WORKERS') or args.workers or 'default'} "
           f"workers), wrk {args.connections} connections x {args.seconds} s per row after "
-          f"{args.warmup} s of warm-up, "
+          f"{args.warmup} s of warm-up, page cache {held.get('shared_cache')}, "
           f"{os.cpu_count()} CPUs shared by server and load")
     header = (f"{'':26} {'req/s':>8} {'vs /healthz':>11} {'p50 ms':>8} {'p99 ms':>8} "
               f"{'errors':>7} {'cache hits':>10}  target")
@@ -729,6 +739,8 @@ def main() -> int:
     parser.add_argument("--ingest", type=int, default=2000, help="articles for the ingestion run (0: skip)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--no-redis-cache", action="store_true",
+                        help="page cache in each gunicorn process only (no shared level in Redis)")
     parser.add_argument("--max-minutes", type=float, default=45.0)
     args = parser.parse_args()
 

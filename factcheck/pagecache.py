@@ -16,16 +16,20 @@ signed-in users are marked ``private``. Last-Modified is deliberately not
 sent: HTTP dates have one-second resolution, so two changes in the same second
 could leave a stale verdict looking fresh.
 
-The cache lives in each process (an LRU bounded in bytes). Invalidation is
-coarse: any content change empties it in effect, which is always correct and
-costs one render per page after each change.
+The cache lives in each process (an LRU bounded in bytes) and, when Redis is
+configured, in Redis as well, shared by every process and app server of the
+same database. Invalidation is coarse: any content change empties it in effect,
+which is always correct and costs one render per page after each change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -34,6 +38,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .db import db
+
+log = logging.getLogger("factcheck.pagecache")
 
 # Endpoints whose anonymous pages are the same for every reader.
 DEFAULT_ENDPOINTS = (
@@ -154,13 +160,64 @@ class PageCache:
                 self._bytes -= len(old.body) + len(key[0])
             self._pages[key] = page
             self._bytes += size
-            # Pages of older versions can never be asked for again: drop them first.
+            # Least recently used first: pages of an older version are never asked
+            # for again, so they are the first to go.
             while self._bytes > self.max_bytes and self._pages:
                 dropped_key, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped.body) + len(dropped_key[0])
 
     def __len__(self) -> int:
         return len(self._pages)
+
+
+class SharedPages:
+    """The same pages in Redis, shared by every process and app server (a second level).
+
+    Redis is optional for pages: after an error it is left alone for a while and
+    pages are rendered as if it were not there.
+    """
+
+    PREFIX = "factcheck:page:"
+    RETRY_AFTER = 30.0  # seconds without Redis after an error
+
+    def __init__(self, redis_url: str, *, ttl: int, database: str) -> None:
+        from redis import Redis
+
+        # Two deployments sharing a Redis (staging and production) never see each other's pages.
+        self.prefix = f"{self.PREFIX}{hashlib.blake2b(database.encode(), digest_size=6).hexdigest()}:"
+
+        # Short timeouts: a page must never wait long on its cache.
+        self.redis = Redis.from_url(redis_url, socket_connect_timeout=0.2, socket_timeout=0.5)
+        self.ttl = ttl
+        self._down_until = 0.0
+
+    def _key(self, key: tuple[str, int]) -> str:
+        return f"{self.prefix}{key[1]}:{hashlib.blake2b(key[0].encode(), digest_size=16).hexdigest()}"
+
+    def get(self, key: tuple[str, int]) -> CachedPage | None:
+        raw = self._call(self.redis.get, self._key(key))
+        if not raw:
+            return None
+        head, _, body = raw.partition(b"\n")
+        content_type, etag, vary = json.loads(head)
+        return CachedPage(body, content_type, etag, vary)
+
+    def put(self, key: tuple[str, int], page: CachedPage) -> None:
+        head = json.dumps([page.content_type, page.etag, page.vary]).encode()
+        self._call(self.redis.set, self._key(key), head + b"\n" + page.body, ex=self.ttl)
+
+    def _call(self, method, *args, **kwargs):
+        from redis.exceptions import RedisError
+
+        if time.monotonic() < self._down_until:
+            return None
+        try:
+            return method(*args, **kwargs)
+        except RedisError as error:
+            self._down_until = time.monotonic() + self.RETRY_AFTER
+            log.warning("page cache: Redis unavailable, pages rendered without it for %.0f s (%s)",
+                        self.RETRY_AFTER, error)
+            return None
 
 
 def _is_anonymous_request() -> bool:
@@ -180,6 +237,9 @@ def register(app: Flask) -> None:
     if max_bytes <= 0:
         return
     cache = PageCache(max_bytes)
+    shared_url = app.config.get("PAGE_CACHE_REDIS_URL", app.config.get("REDIS_URL"))
+    shared = SharedPages(shared_url, ttl=int(app.config.get("PAGE_CACHE_TTL", 3600)),
+                         database=app.config["SQLALCHEMY_DATABASE_URI"]) if shared_url else None
     app.extensions["factcheck_page_cache"] = cache
 
     @app.before_request
@@ -194,6 +254,10 @@ def register(app: Flask) -> None:
         except db.engine.dialect.loaded_dbapi.Error:  # no schema yet: the schema check says so
             return None
         page = cache.get(key)
+        if page is None and shared is not None:
+            page = shared.get(key)
+            if page is not None:
+                cache.put(key, page)
         if page is None:
             g.page_cache_key = key
             return None
@@ -223,7 +287,10 @@ def register(app: Flask) -> None:
         body = response.get_data()
         etag = hashlib.blake2b(body, digest_size=16).hexdigest()
         vary = ", ".join(sorted({*response.vary, "Cookie", "Authorization"}))
-        cache.put(key, CachedPage(body, response.content_type, etag, vary))
+        page = CachedPage(body, response.content_type, etag, vary)
+        cache.put(key, page)
+        if shared is not None:
+            shared.put(key, page)
         response.set_etag(etag)
         response.headers["Vary"] = vary
         response.headers.setdefault("Cache-Control", "no-cache")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from sqlalchemy import update
 
+from factcheck.app import create_app
 from factcheck.db import db
 from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
 from factcheck.pagecache import content_version
@@ -118,3 +122,47 @@ def test_a_bearer_token_bypasses_the_cache(app, article):
 def test_missing_pages_are_not_kept(app):
     assert reader(app).get("/articles/999").status_code == 404
     assert reader(app).get("/articles/999").headers.get("X-Page-Cache") != "hit"
+
+
+REDIS_URL = os.environ.get("FACTCHECK_TEST_REDIS_URL")
+
+
+def app_server(app, redis_url: str):
+    """Another app server on the same database, with a Redis for its page cache."""
+    keep = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SCHEMA_CHECK", "RATELIMIT_ENABLED")
+    return create_app({**{name: app.config[name] for name in keep}, "REDIS_URL": redis_url})
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="FACTCHECK_TEST_REDIS_URL is not set")
+def test_app_servers_share_pages_through_redis_and_a_commit_reaches_all(app, article):
+    _, quote_ids = article
+    url = f"/quotes/{quote_ids[0]}"
+    one, two = app_server(app, REDIS_URL), app_server(app, REDIS_URL)
+    first = one.test_client().get(url)
+    second = two.test_client().get(url)
+    assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
+    assert first.get_data() == second.get_data()
+    with one.app_context():
+        quote = db.session.get(Quote, quote_ids[0])
+        quote.verdict, quote.status = Verdict.MISATTRIBUTED, ReviewStatus.PUBLISHED
+        quote.published_at = quote.created_at
+        db.session.commit()
+    after = two.test_client().get(url)
+    assert after.headers["X-Page-Cache"] == "miss" and "Misattributed" in after.get_data(as_text=True)
+    for server in (one, two):
+        with server.app_context():
+            db.engine.dispose()
+
+
+def test_pages_are_served_without_redis_when_it_is_down(app, article):
+    article_id, _ = article
+    server = app_server(app, "redis://127.0.0.1:1/0")  # nothing listens there
+    client = server.test_client()
+    started = time.monotonic()
+    for _ in range(3):
+        response = client.get(f"/articles/{article_id}")
+        assert response.status_code == 200
+    assert response.headers["X-Page-Cache"] == "hit"  # the process's own cache still works
+    assert time.monotonic() - started < 3
+    with server.app_context():
+        db.engine.dispose()
