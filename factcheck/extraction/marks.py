@@ -8,6 +8,7 @@ with the direction of each mark read from its neighbours rather than its glyph.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ _CLOSE_AFTER = frozenset(" \t\u00a0\u2009\u202f\n)]}>,.;:!?\u2014\u2013-/\u2019\
 _OPEN, _CLOSE, _EITHER = 1, 2, 3
 _ALWAYS_OPEN = frozenset("\u201c\u201e\u201f\u00ab`")
 _ALWAYS_CLOSE = frozenset("\u201d\u00bb")
+_CURLY = frozenset("\u201c\u201d\u201e\u201f")
 
 # A single-quoted span longer than this is almost surely two apostrophes.
 _MAX_SINGLE_SPAN = 300
@@ -79,10 +81,36 @@ def _markup_spans(text: str, p_start: int, p_end: int) -> list[tuple[int, int]]:
     return [m.span() for m in _ATTRIBUTE_RE.finditer(text, p_start, p_end)]
 
 
+_LABEL_AT_RE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}:\s")
+
+
+class _Closers:
+    """Closing marks of one paragraph, found once (keeps pairing linear)."""
+
+    __slots__ = ("curly", "last_straight")
+
+    def __init__(self, text: str, p_start: int, p_end: int) -> None:
+        self.curly = [m.start() for m in _CURLY_CLOSE_RE.finditer(text, p_start, p_end)]
+        self.last_straight = text.rfind('"', p_start, p_end)
+
+    def after(self, at: int, curly: bool) -> bool:
+        """Whether the outer quotation opened before ``at`` closes later."""
+        if curly:
+            return bool(self.curly) and self.curly[-1] > at
+        # The last straight mark closes it only if the inner quote closes first.
+        i = bisect.bisect_right(self.curly, at)
+        return i < len(self.curly) and self.curly[i] < self.last_straight
+
+
+_CURLY_CLOSE_RE = re.compile("\u201d")
+
+
 def _pair_paragraph(text: str, p_start: int, p_end: int,
                     next_opens: bool, out: list[QuoteSpan]) -> None:
     open_at = -1
     open_width = 0
+    nested = open_curly = False
+    closers: _Closers | None = None
     markup = _markup_spans(text, p_start, p_end)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
         at, width = m.start(), m.end() - m.start()
@@ -92,11 +120,26 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         if open_at < 0:
             if way != _CLOSE:
                 open_at, open_width = at, width
+                nested, open_curly = False, text[at] in _CURLY
+            continue
+        curly = text[at] in _CURLY
+        if nested:
+            if curly != open_curly and way != _OPEN:
+                nested = False  # the inner quotation closes
             continue
         if way == _OPEN:
+            if curly != open_curly and text[at] not in "\u00ab\u00bb" and (
+                    (closers := closers or _Closers(text, p_start, p_end)).after(at, open_curly)
+                    or _LABEL_AT_RE.match(text, open_at + open_width, p_end)):
+                # "He said “no” twice," / "“WALLACE: As "The Journal" wrote, …":
+                # a quotation inside a quotation marked with the other kind
+                # of marks (when the outer one closes, or is a transcript).
+                nested = True
+                continue
             # Unclosed mark followed by a fresh opening: the first one was
             # stray, so start again rather than derail the paragraph.
             open_at, open_width = at, width
+            open_curly = curly
             continue
         start = open_at + open_width
         if at > start:
