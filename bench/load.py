@@ -675,7 +675,8 @@ def measure_ingestion(url: str, args, procs: Processes, log, deadline: float) ->
         first_job = (connection.execute(text("SELECT coalesce(max(id), 0) FROM jobs")).scalar() or 0) + 1
     workers_log = (OUT / "workers.log").open("w")
     for _ in range(2):
-        procs.start([str(VENV_BIN / "flask"), "--app", "wsgi", "worker"], cwd=ROOT,
+        procs.start([str(VENV_BIN / "flask"), "--app", "wsgi", "worker",
+                     "--fork" if args.fork else "--no-fork"], cwd=ROOT,
                     env=flask_env(url, **extra), stdout=workers_log, stderr=subprocess.STDOUT)
     time.sleep(2)
     started = time.perf_counter()
@@ -713,7 +714,8 @@ def print_ingestion(figures: dict | None, args) -> bool:
         return False
     rate = figures["done"] / figures["seconds"] if figures["seconds"] else 0.0
     met = rate >= TARGET_INGEST_PER_S and not figures["failed"] and not figures["unfinished"]
-    print(f"Bulk ingestion — 2 x `flask worker` on {args.redis_url}, `flask ingest --background` "
+    mode = "--fork" if args.fork else "--no-fork"
+    print(f"Bulk ingestion — 2 x `flask worker {mode}` on {args.redis_url}, `flask ingest --background` "
           f"of {figures['articles']:,} generated articles ({args.quotes_per_article} quotes each)")
     print(f"  done {figures['done']:,}, failed {figures['failed']}, unfinished {figures['unfinished']} "
           f"in {figures['seconds']:.1f} s (queueing took {figures['queued_seconds']:.1f} s of it)")
@@ -738,6 +740,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--ingest", type=int, default=2000, help="articles for the ingestion run (0: skip)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--fork", action="store_true",
+                        help="workers fork a process per job (flask worker's default) instead of --no-fork")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--no-redis-cache", action="store_true",
                         help="page cache in each gunicorn process only (no shared level in Redis)")

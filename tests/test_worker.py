@@ -101,18 +101,23 @@ def submit(app, text: str = TEXT) -> int:
         return job.id
 
 
-def test_worker_carries_out_queued_jobs(queued_app):
+MODES = pytest.mark.parametrize("mode", [(), ("--no-fork",)], ids=["fork", "no-fork"])
+
+
+@MODES
+def test_worker_carries_out_queued_jobs(queued_app, mode):
     ids = [submit(queued_app, TEXT + f" Story number {n}.") for n in range(3)]
-    process = worker(queued_app, "--burst")
+    process = worker(queued_app, "--burst", *mode)
     output, _ = process.communicate(timeout=120)
     assert process.returncode == 0, output.decode()
     assert [job_state(queued_app, i) for i in ids] == [JobState.DONE] * 3
     assert counts(queued_app)[0] == 3
 
 
-def test_killed_worker_leaves_nothing_half_written_and_retry_completes(queued_app):
+@MODES
+def test_killed_worker_leaves_nothing_half_written_and_retry_completes(queued_app, mode):
     job_id = submit(queued_app)
-    process = worker(queued_app, FACTCHECK_FAILPOINT="before-commit", FACTCHECK_FAILPOINT_SECONDS="60")
+    process = worker(queued_app, *mode, FACTCHECK_FAILPOINT="before-commit", FACTCHECK_FAILPOINT_SECONDS="60")
     try:
         wait_for(lambda: job_state(queued_app, job_id) is JobState.RUNNING)
         time.sleep(2.0)  # the article and its quotes are flushed, not committed
@@ -128,7 +133,7 @@ def test_killed_worker_leaves_nothing_half_written_and_retry_completes(queued_ap
         jobs.requeue(job)
         db.session.commit()
         dispatch(job)
-    process = worker(queued_app, "--burst")
+    process = worker(queued_app, "--burst", *mode)
     output, _ = process.communicate(timeout=120)
     assert process.returncode == 0, output.decode()
     assert job_state(queued_app, job_id) is JobState.DONE

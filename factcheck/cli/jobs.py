@@ -14,12 +14,14 @@ from . import needs_schema
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--fork/--no-fork", default=True, show_default=True,
+              help="Run each job in a forked process (isolated) or in the worker (faster).")
 @needs_schema
-def worker_command(burst: bool) -> None:
+def worker_command(burst: bool, fork: bool) -> None:
     """Carry out queued jobs (needs FACTCHECK_REDIS_URL)."""
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("No queue is configured: set FACTCHECK_REDIS_URL to run a worker.")
-    start_worker(current_app._get_current_object(), burst=burst)
+    start_worker(current_app._get_current_object(), burst=burst, fork=fork)
 
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
