@@ -463,9 +463,10 @@ _SMALL_WORDS = frozenset(
     "a an the of and or in on at to for with by from vs but as is it’s its into over not no"
     .split())
 _TITLE_LEAD_RE = re.compile(
-    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|podcast|show|program|programme|"
-    r"film|movie|novel|book|series|season|episode|trailer|album|song|memoir|documentary|"
-    r"column|editorial|article|op-ed|play|musical|sitcom|segment))\s*$", re.IGNORECASE)
+    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|told|tells|telling|podcast|show|"
+    r"program|programme|film|movie|novel|book|series|season|episode|trailer|album|song|"
+    r"memoir|documentary|column|editorial|article|op-ed|play|musical|sitcom|segment))\s*$",
+    re.IGNORECASE)
 
 
 def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int) -> bool:
