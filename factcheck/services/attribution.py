@@ -436,15 +436,13 @@ def _credited_elsewhere(session: Session, quote: Quote) -> list[Quote]:
 
 
 # A run of capitalised words (initials and name particles inside): maybe a name.
-_NAME_RUN = re.compile(
-    r"(?<![\w’'])[A-Z][\w’'-]*\.?(?:[ \t]+(?:(?:de|da|van|von|der|den|del|al|bin|la|le)[ \t]+)?"
-    r"[A-Z][\w’'-]*\.?)*"
-)
-_WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*\.?")
+_PARTICLES = frozenset("de da van von der den del al bin la le".split())
 _POSSESSIVE = re.compile(r"[’']s?$")
 # Capitalised words that open sentences or name days and months, not people.
 _NOT_NAMES = frozenset(fold(w) for w in """
     a an the this that these those it he she they we i you his her their our my but and or so
+    said says asked added told according
     if when while after before as at in on of for from to by with without under over yet still
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december share leave reply
@@ -459,36 +457,66 @@ _INSTITUTION = frozenset("""
 
 
 def names_in(text: str) -> list[tuple[int, str]]:
-    """Capitalised word runs that could be people's names, with their offsets.
+    """Runs of capitalised words that could be people's names, with their offsets.
 
-    Leading titles and sentence openers are dropped; a name needs two words.
+    Leading titles and sentence openers are dropped; a name needs two words;
+    a line of capitalised words alone (a headline) is none.
 
     >>> names_in("Later, Mayor Ingrid Halvorsen met Tomas Brennick's aide on Tuesday.")
     [(13, 'Ingrid Halvorsen'), (34, 'Tomas Brennick')]
     """
     found = []
-    for run in _NAME_RUN.finditer(text):
-        line_start = text.rfind("\n", 0, run.start()) + 1
-        line_end = text.find("\n", run.end())
-        if text[line_start:line_end if line_end >= 0 else len(text)].strip(" .") == run.group(0).rstrip("."):
-            continue  # a line of capitalised words alone is a headline
-        words = [(m.start() + run.start(), m.group(0)) for m in _WORD.finditer(run.group(0))]
-        for index, (_, word) in enumerate(words):
-            # "Solberg. The": a full stop after a word (not an initial or a title) ends it.
-            if word.endswith(".") and len(word) > 2 and fold(word[:-1]) not in TITLES:
-                words = words[:index + 1]
-                break
+    for run in _capitalised_runs(text):
+        line_start = text.rfind("\n", 0, run[0][0]) + 1
+        line_end = text.find("\n", run[-1][0])
+        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+        if line == " ".join(word for _, word in run) and not line.endswith("."):
+            continue  # a headline
+        words = list(run)
         while words and fold(words[0][1].rstrip(".")) in _NOT_NAMES | TITLES:
             words.pop(0)
-        if len(words) < 2:
+        if len(words) < 2 or any(fold(word.rstrip(".")) in _INSTITUTION for _, word in words):
             continue
-        name = " ".join(word for _, word in words).rstrip(".,")
-        name = _POSSESSIVE.sub("", name)
-        if any(fold(word.rstrip(".")) in _INSTITUTION for _, word in words):
-            continue
+        name = _POSSESSIVE.sub("", " ".join(word for _, word in words).rstrip(".,"))
         if is_plausible_name(name) and len(name_key(name).split()) >= 2:
             found.append((words[0][0], name))
     return found
+
+
+def _capitalised_runs(text: str) -> list[list[tuple[int, str]]]:
+    """Capitalised words next to each other on one line (name particles inside)."""
+    runs: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    end = 0
+    for token in _TOKEN.finditer(text):
+        word = token.group(0)
+        joined = bool(current) and text[end:token.start()] in (" ", "\t", "\u00a0")
+        capital = word[0].isupper()
+        if capital or (joined and word in _PARTICLES):
+            if not joined:
+                if current:
+                    runs.append(current)
+                current = []
+            current.append((token.start(), word))
+            end = token.end()
+            # "Solberg. The": a full stop after a word (not an initial or a title) ends the run.
+            if word.endswith(".") and len(word) > 2 and fold(word[:-1]) not in TITLES:
+                runs.append(current)
+                current = []
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [[(at, word) for at, word in run]
+            for run in (_trim_particles(run) for run in runs) if run]
+
+
+def _trim_particles(run: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    while run and run[-1][1] in _PARTICLES:
+        run = run[:-1]
+    return run
 
 
 def _record_named(session: Session, name: str) -> Speaker | None:
