@@ -135,7 +135,7 @@ def _render(quote: Quote, *, position: int | None = None, total: int | None = No
         back=back,
         name_form=name_form or CheckDecisionForm(formdata=None, data={
             "version": quote.version, "action": "new_speaker", "next": back}),
-        form_errors=form.form_errors if form is not None else [],
+        form_errors=_general_errors(form),
         conflict=conflict,
         state_labels=attribution.STATE_LABELS,
         nav_args=_nav_args(below),
@@ -151,6 +151,15 @@ def _render_again(quote: Quote, back: str, form, *, conflict=None):
         total = attribution.check_list(db.session, below=below, per_page=1).total
     return _render(quote, position=position, total=total, below=below, filters=filters,
                    form=form, conflict=conflict, back=back)
+
+
+def _general_errors(form: CheckDecisionForm | None) -> list[str]:
+    """Errors not shown beside a field of their own (only the name has one on the page)."""
+    if form is None:
+        return []
+    fields = [error for name, errors in form.errors.items() if name not in ("name", None)
+              for error in errors]
+    return [*form.form_errors, *fields]
 
 
 def _threshold() -> tuple[float, CheckFilterForm]:

@@ -188,3 +188,16 @@ def test_speaker_page_counts_editor_confirmed_quotes(app, client, ferry):
     client.post("/logout", data={"csrf_token": client.csrf_token("/login")})
     page = body(client.get(f"/speakers/{speaker_id}"))  # readers see it too
     assert "1 of 2 confirmed by an editor as said by Piet Lindqvist" in page
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"action": "hack"}, "Not a valid choice"),
+    ({"action": "confirm", "version": ""}, "Reload the page."),
+    ({"action": "pick", "speaker_id": "999999"}, "That speaker is not on record; reload the page."),
+])
+def test_malformed_decisions_are_explained(app, client, ferry, fields, message):
+    client.login("ed")
+    response = client.submit(f"/check/quotes/{ferry['winters']}", {"version": 1, **fields}, form_page="/check")
+    assert response.status_code == 422
+    assert message in body(response)
+    assert stored(app, ferry["winters"])[0] is AttributionState.UNCHECKED
