@@ -108,11 +108,11 @@ def flag(quote_id: int):
     except StaleVersion:
         db.session.rollback()
         flash("Someone changed this quote since you loaded it; look again, then ask again.", "error")
-        return redirect(url_for("quotes.show", quote_id=quote_id))
+        return redirect(url_for("review.quote", quote_id=quote_id))
     db.session.commit()
     flash("An editor will check who said it." if events else "The check was already asked for.",
           "success" if events else "info")
-    return redirect(url_for("quotes.show", quote_id=quote_id))
+    return redirect(url_for("review.quote", quote_id=quote_id))
 
 
 # --- helpers ------------------------------------------------------------------------------

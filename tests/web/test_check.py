@@ -172,12 +172,16 @@ def test_nothing_to_check(client, users):
 
 def test_reviewer_flags_a_quote_for_the_check(app, client, ferry):
     client.login("rita")
-    response = client.submit(f"/check/quotes/{ferry['minister']}/flag", {"version": 1}, form_page="/login")
-    assert response.status_code == 302
+    desk_page = f"/review/quotes/{ferry['minister']}"
+    assert "Ask an editor to check who said it" in body(client.get(desk_page))
+    response = client.submit(f"/check/quotes/{ferry['minister']}/flag", {"version": 1}, form_page=desk_page)
+    assert response.status_code == 302 and response.headers["Location"] == desk_page
+    assert "An editor has been asked to check who said it." in body(client.get(desk_page))
     assert history(app, ferry["minister"]) == [("attribution_flag", None, "check requested", "rita")]
     client.post("/logout", data={"csrf_token": client.csrf_token("/login")})
     client.login("ed")
     assert "a reviewer asked for a check" in body(client.get("/check"))
+    assert f'href="/check/quotes/{ferry["minister"]}"' in body(client.get(desk_page))
 
 
 def test_speaker_page_counts_editor_confirmed_quotes(app, client, ferry):
