@@ -218,7 +218,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             limit = spans[limit_idx].open_at
         else:
             limit = lp_end
-        quick = _quick_after_cue(art, first, last, group, p_start, limit)
+        quick, seen_after = _quick_after_cue(art, first, last, group, p_start, limit)
         if quick is not None:
             # "“…,” Smith said." with nothing that could bind tighter before
             # the quote: the cue before need not be looked for.
@@ -239,7 +239,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 after = cue_after(art.masked, first.close_end, spans[group[1]].open_at)
             if after is None and last.closed and not (before is not None and before.tight
                                                       and before.speaker is not None):
-                after = cue_after(art.masked, last.close_end, limit)
+                after = seen_after if seen_after is not _UNSEEN else cue_after(
+                    art.masked, last.close_end, limit)
             cue = _choose(before, after, art, first)
         if cue is not None and cue.speaker is not None and not plausible_speaker(
                 art.masked[cue.speaker[0]:cue.speaker[1]]):
@@ -516,33 +517,37 @@ def _poll_source(art: _Article, at: int, p_start: int) -> tuple[int, int] | None
     return hit
 
 
+_UNSEEN = object()
+
+
 def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: list[int],
-                     p_start: int, limit: int) -> Cue | None:
+                     p_start: int, limit: int) -> tuple[Cue | None, object]:
     """The tight cue after a one-piece quote when no cue before it could win
-    (nothing but a sentence start before the mark, no colon paragraph above)."""
+    (nothing but a sentence start before the mark, no colon paragraph above);
+    also the cue after as looked up, for reuse (``_UNSEEN`` if not)."""
     if len(group) != 1 or not last.closed:
-        return None
+        return None, _UNSEEN
     masked = art.masked
     j = first.open_at - 1
     while j >= p_start and masked[j] in " \t\u00a0":
         j -= 1
     if j >= p_start and masked[j] not in ".!?\u201d\"'":
-        return None  # words or a comma/colon right before: the cue before matters
+        return None, _UNSEEN  # words or a comma/colon right before: the cue before matters
     if j < p_start and p_start > 0:
         k = p_start - 1
         while k > 0 and art.text[k].isspace():
             k -= 1
         if art.text[k] == ":":
-            return None  # "Smith said:\n\n“…"
+            return None, _UNSEEN  # "Smith said:\n\n“…"
     after = cue_after(masked, last.close_end, limit)
     if after is None or not after.tight or after.speaker is None or after.verb in _DASHES:
-        return None
+        return None, after
     if art.text[first.start:first.end].rstrip()[-1:] in (".", "!", "?") and \
             after.speaker[0] < after.verb_span[0]:
-        return None  # "… “unhinged.” Rubio called …": maybe a new sentence
+        return None, after  # "… “unhinged.” Rubio called …": maybe a new sentence
     if not plausible_speaker(masked[after.speaker[0]:after.speaker[1]]):
-        return None
-    return after
+        return None, after
+    return after, after
 
 
 def _choose(before: Cue | None, after: Cue | None, art: _Article,
