@@ -119,8 +119,8 @@ def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
 
     By default each job runs in a forked process, so a crash or a leak in one job
     (a parser on hostile HTML) never takes the worker with it; ``fork=False`` runs
-    jobs in the worker itself, reusing its database connection: about twice the
-    throughput for bulk ingestion. Either way a job killed half-way stores nothing.
+    jobs in the worker itself, reusing its database connection (no fork and no new
+    connection per job). Either way a job killed half-way stores nothing.
     """
     global _worker_app, _worker_pid
     from redis import Redis
