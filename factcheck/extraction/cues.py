@@ -101,7 +101,7 @@ _WEAK = frozenset({
     "starting",
 })
 
-_SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v)
+_SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}
 _PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in v}
 _LOWER_WORD_RE = re.compile(r"(?<![\w'\u2019-])[a-z]+(?![\w'\u2019-])")
 _PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
@@ -678,7 +678,9 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                           and not prev.endswith(("'s", "\u2019s", "s'", "s\u2019"))) or \
                 prev.lower() in _PRONOUN_SUBJECTS or \
                 prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
-            if _verbish(tok, after_name):
+            only_det = all(w(x).strip(",.").lower() in _DETERMINERS for x in range(i, k))
+            if _verbish(tok, after_name) and not (
+                    only_det and bare.lower() not in _VERBISH):  # "The retired neurosurgeon"
                 low_tok = bare.lower()
                 plural_noun = (low_tok.endswith("s") and low_tok not in _VERBISH
                                and low_tok not in REPORTING_VERBS and k + 1 < n

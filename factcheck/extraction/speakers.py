@@ -154,7 +154,8 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
         while before_run and before_run[-1].lower() in ("the", "a", "an"):
             before_run.pop()  # "critics in the United States"
         if before_run and before_run[-1].lower() in ("for", "of", "to", "from", "at", "with", "by",
-                                                     "in", "on"):
+                                                     "in", "on", "inside", "near", "within",
+                                                     "outside", "behind", "about"):
             # "a spokesman for Senator Ana Ruiz": the speaker is the spokesman.
             return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
         if run and run.group(1) != body and bwords and bwords[-1][0].isupper() and \
