@@ -282,6 +282,9 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             kind = "partial"
         if len(group) == 1 and _is_work_title(art, first, p_start, p_end):
             continue
+        if len(group) == 1 and first.single and not text[p_start:first.open_at].strip() and \
+                not text[first.close_end:p_end].strip(" .\t") and n_words <= 10:
+            continue  # "‘Chief trade prosecutor.’" alone on a line: a section heading
         if (cue is None or cue.subject_only) and art.title_case(p_start, p_end):
             cue = headline_subject(art.masked, p_start, first.open_at) or cue
         label = _label_kind(art, first)

@@ -178,6 +178,8 @@ ROWS = [
     ("two partial quotes after one verb",
      "Ana Ruiz called the plan “reckless” and “unfunded.”",
      [("reckless", "Ana Ruiz", "partial"), ("unfunded.", "Ana Ruiz", "partial")]),
+    ("a single-quoted line alone is a section heading",
+     "The council met late.\n\n‘A long night.’\n\nTomas Varga left first.", []),
     ("show title after 'on' is not speech",
      "“We will run,” Ana Ruiz said on “The Evening Hour.”",
      [("We will run", "Ana Ruiz", "full")]),
