@@ -45,6 +45,8 @@ log = logging.getLogger("factcheck.pagecache")
 DEFAULT_ENDPOINTS = (
     "articles.index", "articles.show", "quotes.index", "quotes.show", "speakers.index",
     "speakers.show", "search.index",
+    # The API's reads without a token are the readers' view too.
+    "api.list_quotes", "api.get_quote", "api.get_article", "api.list_speakers", "api.get_speaker",
 )
 # Writes to these do not change what readers see (job bookkeeping, token use,
 # derived matching index) or are the version itself; alembic_version means a

@@ -112,6 +112,14 @@ def test_signed_in_pages_are_never_kept_or_shown_to_readers(app, client, users, 
     assert again.headers["X-Page-Cache"] == "hit"
 
 
+def test_api_reads_without_a_token_are_kept_too(app, article):
+    _, quote_ids = article
+    first = reader(app).get(f"/api/v1/quotes/{quote_ids[0]}")
+    second = reader(app).get(f"/api/v1/quotes/{quote_ids[0]}")
+    assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
+    assert second.mimetype == "application/json" and second.get_json() == first.get_json()
+
+
 def test_a_bearer_token_bypasses_the_cache(app, article):
     article_id, _ = article
     reader(app).get(f"/articles/{article_id}")
