@@ -642,6 +642,33 @@ def _verbish(word: str, after_name: bool) -> bool:
         and w not in _NP_FUNCTION
 
 
+_SINGULAR_DETS = frozenset("a an one another each every".split())
+_ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ian", "ern", "ish", "ing", "ed")
+
+
+def _noun_slot(first: str, prev: str, bare: str) -> bool:
+    """A lower-case word that must be a noun where it stands in a subject:
+    after a possessive ("the inspector general's report"), or a bare verb
+    form after a singular determiner and a modifier ("An early tweet",
+    "the congressional report") - a singular subject takes "tweets", "tweeted".
+    """
+    low = bare.lower()
+    if low in _VERBISH or low in ("been", "being", "got", "gotten") or low.endswith("ly"):
+        return False
+    if prev.endswith(("'s", "\u2019s", "s'", "s\u2019")) and prev[:1].isalpha() and \
+            prev.lower() not in ("it's", "it\u2019s", "that's", "that\u2019s", "what's",
+                                 "what\u2019s", "there's", "there\u2019s", "here's",
+                                 "here\u2019s", "who's", "who\u2019s", "he's", "he\u2019s",
+                                 "she's", "she\u2019s", "let's", "let\u2019s"):
+        return True
+    if low not in REPORTING_VERBS or low.endswith(("s", "ed", "ing")):
+        return False
+    det = first.strip(",.").lower()
+    plow = prev.lower()
+    return det in _SINGULAR_DETS or (det == "the" and plow.endswith(_ADJ_SUFFIXES)
+                                     and plow != "the")
+
+
 def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                 stop: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """("NP", verb) when ``words[i:]`` open with a noun phrase and a verb."""
@@ -679,14 +706,18 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
                 prev.lower() in _PRONOUN_SUBJECTS or \
                 prev.lower().endswith(("man", "woman", "s", "er", "or", "ist", "ent", "ant"))
             only_det = all(w(x).strip(",.").lower() in _DETERMINERS for x in range(i, k))
-            if _verbish(tok, after_name) and not (
+            if _noun_slot(w(i), prev, bare):
+                pass  # "An early tweet from …", "the inspector general's report"
+            elif _verbish(tok, after_name) and not (
                     only_det and bare.lower() not in _VERBISH):  # "The retired neurosurgeon"
                 low_tok = bare.lower()
                 plural_noun = (low_tok.endswith("s") and low_tok not in _VERBISH
                                and low_tok not in REPORTING_VERBS and k + 1 < n
                                and w(k + 1).strip(",.").lower() in _VERBISH)
                 if not plural_noun and not (
-                        bare.endswith("ly") and k + 1 < n and not _verbish(w(k + 1), True)):
+                        bare.endswith("ly") and k + 1 < n and (
+                            not _verbish(w(k + 1), True)
+                            or _noun_slot(w(i), bare, w(k + 1).strip(",.\u2019'\"")))):
                     break  # ("Democratic leaders are …": "leaders" is the noun)
             if bare.lower() in _NOT_NP:
                 # "officials from Washington and Kyiv have said": a prepositional

@@ -219,6 +219,15 @@ ROWS = [
     ("'the official said' is a cue, not a noun",
      "“The port is safe,” the official said.",
      [("The port is safe", "the official", "full")]),
+    ("a bare verb form after 'a'/'one' and a modifier is the noun",
+     "A late tweet from the mayor called the plan “a fiasco.”",
+     [("a fiasco.", "A late tweet from the mayor", "partial")]),
+    ("the word after a possessive stays in the subject",
+     "The regional auditor’s report found the accounts “badly kept.”",
+     [("badly kept.", "The regional auditor’s report", "partial")]),
+    ("'One pointed question' is a noun phrase, not 'One pointed' + verb",
+     "One pointed question asked whether the council would “keep its word.”",
+     [("keep its word.", "One pointed question", "partial")]),
 ]
 
 
