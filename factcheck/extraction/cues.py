@@ -341,9 +341,10 @@ def plausible_speaker(phrase: str) -> bool:
     if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS \
             and not (len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()):
         return False  # but "campaign manager Robby Mook" is fine
-    for w in low[1:]:
-        if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to"):
-            return False
+    for i, w in enumerate(low[1:], 1):
+        if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
+                not (w == "by" and low[i - 1].rstrip("s") in DOCUMENT_NOUNS):
+            return False  # but "a study by two economists" speaks
         if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
             # "an engineer working on the project" is a speaker; "his
             # fundraising emails" or "future paid speaking" are not.
@@ -504,7 +505,26 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         m = _OF_PLACE_BEFORE_RE.search(masked, max(a, start - 80), start)
         if m and m.end() == start:
             na = m.start(1)
+    d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na)
+    if d and d.end() == na and MASK not in d.group():
+        # "a projection by the consulting firm X [warned]": the document
+        # speaks, and the phrase as written keeps both it and its source.
+        na = d.start(1)
     return (na, nb), role
+
+
+# Documents and media that speak for their authors in news copy.
+DOCUMENT_NOUNS = frozenset("""
+report study projection forecast estimate analysis survey poll paper memo memorandum
+letter statement email e-mail tweet post ad advertisement editorial article story
+column book complaint lawsuit filing indictment ruling opinion footnote copy transcript
+summary review audit assessment document video recording excerpt excerpts note notice
+petition resolution brief draft release
+""".split())
+_DOC_OF_BEFORE_RE = re.compile(
+    r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[Tt]hat)\s+"
+    r"(?:[\w'\u2019-]+\s+){0,3}?(?:" + "|".join(sorted(DOCUMENT_NOUNS)) + r")s?)\s+"
+    r"(?:by|from|of|to)\s+(?:(?:[\w.'\u2019-]+\s+){1,6}?and\s+)?$")
 
 
 _OF_PLACE_BEFORE_RE = re.compile(
@@ -539,6 +559,11 @@ _NOUN_BEFORE_RE = re.compile(
 _DET_WORD_BEFORE_RE = re.compile(
     r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that)\s+[\w'\u2019-]+\s+$",
     re.IGNORECASE)
+
+
+_PAST_LIKE_BASE = frozenset("read put set cut hit let quit spread bet".split())
+_SG_DET_WORD_BEFORE_RE = re.compile(
+    r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother|[Ee]ach|[Ee]very)\s+[a-z][\w'\u2019-]*\s+$")
 
 
 _PREP_DET_WORD_BEFORE_RE = re.compile(
@@ -587,6 +612,11 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
             continue
         if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
             continue
+        if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
+                and _SG_DET_WORD_BEFORE_RE.search(
+                masked, max(0, m.start() - 30), m.start()):
+            continue  # "an early tweet", "one blunt statement": a singular subject
+            # would take "tweets" or "tweeted", so the bare form is a noun
         if strict and w in _WEAK and _DET_WORD_BEFORE_RE.search(
                 masked, max(0, m.start() - 30), m.start()):
             continue  # before a quote, "in a Facebook post", "an unprompted call"

@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .cues import DOCUMENT_NOUNS
+
 __all__ = ["SpeakerPhrase", "parse_speaker", "ArticlePeople", "PRONOUNS"]
 
 PRONOUNS = {
@@ -90,6 +92,8 @@ class SpeakerPhrase:
     descriptor: str | None = None
 
 
+_DOC_PREP_RE = re.compile(r"\s+(?:by|from|of|to)\s+")
+_DOC_PLURALS = frozenset(w + "s" for w in DOCUMENT_NOUNS)
 _PREP_CUT_RE = re.compile(r"\s+(?:of|at|for|from|with|in|on|and\s+(?=[a-z]))\s+")
 _DETERMINER_RE = re.compile(r"^(?:the|a|an|one|another|some|two|three|several|many|most|"
                             r"his|her|their|its|our)\s+", re.IGNORECASE)
@@ -145,6 +149,11 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
         det = _DETERMINER_RE.match(cut)
         body = cut[det.end():] if det else cut
         bwords = body.split()
+        pre = _DOC_PREP_RE.split(body, 1)[0].split()
+        if len(pre) < len(bwords) and pre and pre[-1].lower() in DOCUMENT_NOUNS | _DOC_PLURALS:
+            # "a projection by the consulting firm X": the document is the
+            # speaker; the phrase as written names it and its source.
+            return SpeakerPhrase(cut, title, "organization")
         run = _NAME_RUN_RE.search(body)
         if (det and det.group().strip().lower() == "the" and run and run.group(1) == body
                 and bwords):

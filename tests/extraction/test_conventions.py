@@ -228,6 +228,18 @@ ROWS = [
     ("'One pointed question' is a noun phrase, not 'One pointed' + verb",
      "One pointed question asked whether the council would “keep its word.”",
      [("keep its word.", "One pointed question", "partial")]),
+    ("a document by its authors speaks as written ('a forecast by the firm X')",
+     "A forecast by the research firm Tallis Group warned, “Prices will climb.”",
+     [("Prices will climb.", "A forecast by the research firm Tallis Group", "full")]),
+    ("a study by two named authors stays the study",
+     "A 2019 study by economists Ana Ruiz and Tomas Varga said there was a “major change” "
+     "in trade.",
+     [("major change", "A 2019 study by economists Ana Ruiz and Tomas Varga", "partial")]),
+    ("a letter to its readers is the speaker, not the readers",
+     "A letter to board members said the plan was “dead on arrival.”",
+     [("dead on arrival.", "A letter to board members", "partial")]),
+    ("'read' after 'One banner' is past tense, a cue",
+     "One banner read “Go home.”", [("Go home.", "One banner", "partial")]),
 ]
 
 
