@@ -378,6 +378,15 @@ _NP_PREPOSITIONS = frozenset("of for from at with in on".split())
 _LY_NOUNS = frozenset("ally family rally assembly supply july italy anomaly monopoly".split())
 
 
+def _time_phrase(seg: str) -> bool:
+    """ "Just last week", "Hours later", "Two days ago": when, not who."""
+    words = seg.lower().split()
+    return 0 < len(words) <= 4 and (
+        words[-1] in ("ago", "later", "earlier", "afterward", "afterwards")
+        or words[-1] in _WHEN_WORDS and words[0] in ("just", "only", "last", "earlier",
+                                                     "late", "early", "this", "that"))
+
+
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
@@ -417,7 +426,8 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         for c in re.finditer(r",", masked[a:body]):
             seg = masked[seg_start:a + c.start()].strip()
             first = seg.split()[0].lower() if seg.split() else ""
-            if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg:
+            if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg \
+                    and not _time_phrase(seg):
                 cut = a + c.start()
                 break
             seg_start = a + c.end()

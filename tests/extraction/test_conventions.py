@@ -240,6 +240,9 @@ ROWS = [
      [("dead on arrival.", "A letter to board members", "partial")]),
     ("'read' after 'One banner' is past tense, a cue",
      "One banner read “Go home.”", [("Go home.", "One banner", "partial")]),
+    ("a time phrase before the subject and its appositive is when, not who",
+     "Hours later, Ana Ruiz, the mayor, said, “We should think again.”",
+     [("We should think again.", "Ana Ruiz", "full")]),
 ]
 
 
