@@ -2,7 +2,8 @@
 
 The pages are opened with the Content-Security-Policy bypassed, so this checks the
 escaping itself (CSP would otherwise hide a hole); the policy is checked on its own
-in test_hostile_text.py. Skips, saying why, without Chromium or Playwright.
+in tests/security/test_hostile_text.py, which shares the data (tests/security/hostile.py).
+Skips, saying why, without Chromium or Playwright.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from factcheck.app import create_app
 from factcheck.db import db
 from factcheck.models import Role
 from factcheck.services import accounts
-from tests.browser.conftest import browser, playwright_api  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 from tests.security.hostile import PAYLOAD, get_urls, seed
 
@@ -34,7 +34,7 @@ PROBE = """() => ({
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory, playwright_api):  # noqa: F811
+def hostile_site(tmp_path_factory, playwright_api):
     path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite3"
     app = create_app({"TESTING": False, "SECRET_KEY": "hostile-browser", "LOG_JSON": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SCHEMA_CHECK": False,
@@ -60,7 +60,7 @@ def hostile_site(tmp_path_factory, playwright_api):  # noqa: F811
 
 
 @pytest.mark.parametrize("who", [None, "ada"], ids=["reader", "admin"])
-def test_no_script_runs_on_any_page(browser, hostile_site, who):  # noqa: F811
+def test_no_script_runs_on_any_page(browser, hostile_site, who):
     base, urls = hostile_site
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
