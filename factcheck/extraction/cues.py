@@ -930,6 +930,24 @@ _ACCORDING_AFTER_RE = re.compile(
     re.IGNORECASE)
 
 
+_RECORD_NOUNS = DOCUMENT_NOUNS | frozenset("""
+audio footage records documents data minutes notes emails e-mails transcripts letters
+recordings videos copy copies filings excerpts reports
+""".split())
+
+
+_PARTICIPLE_TAIL_RE = re.compile(r"\s+(?:to|by|from)\s+[^,;:.\n]*?(?=[,;:]|\.(?:\s|$)|$)")
+
+
+def _source_record(phrase: str) -> bool:
+    """ "according to audio provided to the Courier", "according to a copy of
+    the letter seen by the Courier": a record that carries the words."""
+    words = phrase.lower().split()
+    if words and words[0] in ("a", "an", "the"):
+        words = words[1:]
+    return 1 <= len(words) <= 12 and words[0] in _RECORD_NOUNS
+
+
 def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
     """"…,” Smith said, according to a transcript": the reporter's source
     for the words, which is who the words are attributed to."""
@@ -937,8 +955,15 @@ def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
     if m is None:
         return None
     sp, role = _np_forward(masked, m.end(), ceiling)
-    if sp is None or not plausible_speaker(masked[sp[0]:sp[1]]):
+    if sp is None or not (plausible_speaker(masked[sp[0]:sp[1]])
+                          or m.group(1) and _source_record(masked[sp[0]:sp[1]])):
         return None
+    last = masked[sp[0]:sp[1]].split()[-1].lower()
+    if m.group(1) and (last.endswith("ed") or last in ("seen", "given", "shown", "written")):
+        # "audio provided to the Courier": the participle keeps its object.
+        e = _PARTICIPLE_TAIL_RE.match(masked, sp[1], min(ceiling, sp[1] + 60))
+        if e and MASK not in e.group():
+            sp = _trim(masked, sp[0], e.end())
     word = 1 if m.group(1) else 2
     return Cue("according to", m.span(word), sp, role, False, True)
 

@@ -243,6 +243,10 @@ ROWS = [
     ("a time phrase before the subject and its appositive is when, not who",
      "Hours later, Ana Ruiz, the mayor, said, “We should think again.”",
      [("We should think again.", "Ana Ruiz", "full")]),
+    ("'according to' a record after the cue: the record is the source, with its participle",
+     "“We are winning,” Ms. Ruiz said during the private session, according to audio "
+     "provided to the Courier.",
+     [("We are winning", "audio provided to the Courier", "full")]),
 ]
 
 
