@@ -545,6 +545,22 @@ _OF_PLACE_BEFORE_RE = re.compile(
 _OWN_SUBJECT_RE = re.compile(
     r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+"
     r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+$")
+_CARRIER_ING_RE = re.compile(
+    r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:signs?|banners?|placards?|posters?|(?:t-)?shirts?|hats?|caps?|stickers?|captions?|"
+    r"headlines?|billboards?))\s+$")
+_WITH_GROUP_ING_RE = re.compile(
+    r"\bwith\s+((?:(?:about|some|many|most|several|hundreds\s+of|dozens\s+of|thousands\s+of|"
+    r"the|\d[\d,]*)\s+)?[a-z][\w-]*(?:\s+(?:and\s+)?[a-z][\w-]*){0,3})\s+$")
+
+
+def _group_head(phrase: str) -> bool:
+    last = phrase.split()[-1].lower()
+    return last in ("crowd", "crowds", "audience", "people") or (
+        last.endswith("s") and not last.endswith(("ss", "us", "ing")) and len(last) > 4
+        and last not in _NOT_SPEAKER_HEADS)
+
+
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
 _WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
@@ -1096,6 +1112,18 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         if word.endswith("ing"):
             # "Ryan saying he was “…” and Trump calling it “…”": a participle
             # with a named subject of its own right before it.
+            carrier = _CARRIER_ING_RE.search(masked, max(start, v.start() - 60), v.start()) \
+                if word in ("saying", "reading", "declaring", "proclaiming") else None
+            if carrier is None and word in ("chanting", "shouting", "yelling", "singing",
+                                            "saying", "jeering", "screaming", "crying"):
+                carrier = _WITH_GROUP_ING_RE.search(masked, max(start, v.start() - 60),
+                                                    v.start())
+                if carrier is not None and not _group_head(carrier.group(1)):
+                    carrier = None
+            if carrier is not None and MASK not in carrier.group(1):
+                # "held a sign saying “…”", "with many marchers chanting “…”":
+                # the thing or the group right before the participle speaks.
+                return Cue(v.group(), v.span(), carrier.span(1), None, bool(punct), False)
             own = _OWN_SUBJECT_RE.search(masked, max(start, v.start() - 60), v.start())
             if own is not None and own.group(1).split()[0] not in _IMPERATIVES and \
                     own.group(1).lower() not in _DETERMINERS:

@@ -247,6 +247,12 @@ ROWS = [
      "“We are winning,” Ms. Ruiz said during the private session, according to audio "
      "provided to the Courier.",
      [("We are winning", "audio provided to the Courier", "full")]),
+    ("a sign 'saying' speaks, not the person holding it",
+     "Ana Ruiz held up a sign saying “Bridges Not Walls.” She is 40.",
+     [("Bridges Not Walls.", "a sign", "partial")]),
+    ("'with <group> chanting' names the group as the speaker",
+     "The parade was quiet, with many marchers and spectators chanting “We remember.”",
+     [("We remember.", "many marchers and spectators", "partial")]),
 ]
 
 
