@@ -695,7 +695,7 @@ def _verbish(word: str, after_name: bool) -> bool:
     if w.endswith("ly") and len(w) > 4:
         return True  # an adverb between subject and verb ("Smith flatly denied")
     return after_name and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) \
-        and w not in _NP_FUNCTION
+        and w not in _NP_FUNCTION and not word.endswith(",")  # "Latin American artists, writers"
 
 
 _SINGULAR_DETS = frozenset("a an one another each every".split())

@@ -253,6 +253,10 @@ ROWS = [
     ("'with <group> chanting' names the group as the speaker",
      "The parade was quiet, with many marchers and spectators chanting “We remember.”",
      [("We remember.", "many marchers and spectators", "partial")]),
+    ("a plural noun in a comma list after a capitalised word is not the verb",
+     "A group of 40 Nordic painters, poets, actors and chemists this month published an "
+     "open letter and urged people to “keep the old bridges.”",
+     [("keep the old bridges.", "A group of 40 Nordic painters", "partial")]),
 ]
 
 
