@@ -400,6 +400,8 @@ local index = 0
 
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  -- Each run and each thread starts somewhere else in the list (wrk's Lua is not seeded).
+  math.randomseed(tonumber(args[2]) * 1000 + thread_id)
   index = math.random(#paths)
 end
 
@@ -415,7 +417,10 @@ response = function(status, headers, body)
 end
 
 local threads = {}
-setup = function(thread) table.insert(threads, thread) end
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("thread_id", #threads)
+end
 
 done = function(summary, latency, requests)
   local hit, miss, bad = 0, 0, 0
@@ -527,13 +532,16 @@ def wait_ready(base: str, timeout: float) -> None:
     raise SystemExit(f"gunicorn did not become ready at {base} within {timeout:.0f} s")
 
 
+_runs = iter(range(1, 1_000_000))
+
+
 def run_wrk(wrk: str, base: str, paths_file: Path, *, connections: int, seconds: int,
             threads: int) -> dict:
     script = OUT / "load.lua"
     script.write_text(LUA)
     done = subprocess.run(
         [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
-         "-s", str(script), base, "--", str(paths_file)],
+         "-s", str(script), base, "--", str(paths_file), str(next(_runs))],
         capture_output=True, text=True, timeout=seconds + 60)
     for line in done.stdout.splitlines():
         if line.startswith("WRK_JSON "):
