@@ -232,7 +232,8 @@ on at by with what where how why whom that which who than or nor for
 _NP_STOP_RE = re.compile(
     r",|;|:|\(|\)|\s[\u2014\u2013\u2015]\s|\s-\s|\s--\s|\swho\s|\swhich\s|\swhose\s"
     r"|\sspeaking\s|\swho$|\sin\sa\sstatement|\sin\san\s|\son\s|\sduring\s"
-    r"|\sat\sa\s|\sat\sthe\s|\s(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
+    r"|\sat\sa\s|\sat\sthe\s|(?<!\b[Aa])(?<!\b[Aa]n)(?<!\b[Tt]he)(?<!\b[Tt]his)(?<!\b[Ll]ast)"
+    r"\s(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
     r"|Friday|Saturday|Sunday)\b|\sin\s(?:an?\s)?(?:interview|statement|email|"
     r"e-mail|speech|letter|post|tweet|press)|\sthis\s+week|\slast\s+week"
     r"|\s(?:yesterday|today|tonight)\b"

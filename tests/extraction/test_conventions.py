@@ -257,6 +257,9 @@ ROWS = [
      "A group of 40 Nordic painters, poets, actors and chemists this month published an "
      "open letter and urged people to “keep the old bridges.”",
      [("keep the old bridges.", "A group of 40 Nordic painters", "partial")]),
+    ("a weekday after 'a'/'the' modifies the noun ('a Wednesday editorial')",
+     "“The plan is dead,” reads a Wednesday editorial in the Courier.",
+     [("The plan is dead", "a Wednesday editorial", "full")]),
 ]
 
 
