@@ -684,6 +684,10 @@ to of into through about against between beyond toward towards upon
 _CONJUNCTIONS = frozenset("and but so yet still then or nor".split())
 
 
+_S_NOUNS = frozenset("news politics economics series species headquarters "
+                     "physics ethics means".split())
+
+
 def _verbish(word: str, after_name: bool) -> bool:
     """A lower-case word that can be the verb right after a subject."""
     w = word.strip(",.;:\u2019'\"")
@@ -696,7 +700,7 @@ def _verbish(word: str, after_name: bool) -> bool:
     if w.endswith("ly") and len(w) > 4:
         return True  # an adverb between subject and verb ("Smith flatly denied")
     return after_name and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) \
-        and w not in _NP_FUNCTION and not word.endswith(",")  # "Latin American artists, writers"
+        and w not in _NP_FUNCTION and w not in _S_NOUNS and not word.endswith(",")  # "Latin American artists, writers"
 
 
 _SINGULAR_DETS = frozenset("a an one another each every".split())

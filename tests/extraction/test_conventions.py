@@ -260,6 +260,9 @@ ROWS = [
     ("a weekday after 'a'/'the' modifies the noun ('a Wednesday editorial')",
      "“The plan is dead,” reads a Wednesday editorial in the Courier.",
      [("The plan is dead", "a Wednesday editorial", "full")]),
+    ("'news' is a noun, not a verb in -s after a capitalised word",
+     "Local news station KXYZ 9 is reporting that the bridge was “badly damaged.”",
+     [("badly damaged.", "Local news station KXYZ 9", "partial")]),
 ]
 
 
