@@ -388,6 +388,9 @@ def _time_phrase(seg: str) -> bool:
                                                      "late", "early", "this", "that"))
 
 
+_RELATIVE_APPOS_RE = re.compile(r"[A-Za-z.],\s+(?:who|which)\s+[^,]*$")
+
+
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
@@ -404,6 +407,9 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     while words:
         raw = masked[words[-1][0]:words[-1][1]]
         last = raw.lower().strip(",")
+        if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and _RELATIVE_APPOS_RE.search(
+                masked, words[0][0], words[-1][0]):
+            break  # "Ruiz, who was in Oslo this week, said": the appositive closes here
         if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
                 and raw[:1].islower() or last in _WHEN_WORDS:  # but not "Kelly"
             words.pop()

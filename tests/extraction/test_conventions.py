@@ -263,6 +263,10 @@ ROWS = [
     ("'news' is a noun, not a verb in -s after a capitalised word",
      "Local news station KXYZ 9 is reporting that the bridge was “badly damaged.”",
      [("badly damaged.", "Local news station KXYZ 9", "partial")]),
+    ("a 'who' appositive ending in a time phrase still closes at its comma",
+     "Ms. Ruiz, who was traveling in Norway and Sweden this week, said in a recent "
+     "interview: “We need a real change.”",
+     [("We need a real change.", "Ruiz", "full")]),
 ]
 
 
