@@ -23,16 +23,17 @@ class PasteArticleForm(FlaskForm):
 
 
 class UrlArticleForm(FlaskForm):
-    url = URLField("Page URL", validators=[DataRequired(), URL(require_tld=False), Length(max=2000)])
+    url = URLField("Page URL", id="fetch-url",
+                   validators=[DataRequired(), URL(require_tld=False), Length(max=2000)])
 
 
 class UploadArticleForm(FlaskForm):
     file = FileField("HTML or text file", validators=[
         FileRequired(), FileAllowed(["html", "htm", "txt"], "Upload an .html or .txt file."),
     ])
-    title = StringField("Title", validators=[Optional(), Length(max=500)],
+    title = StringField("Title", id="upload-title", validators=[Optional(), Length(max=500)],
                         description="Leave empty to take it from the file.")
-    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    outlet = StringField("Outlet", id="upload-outlet", validators=[Optional(), Length(max=200)])
 
 
 class LoginForm(FlaskForm):

@@ -126,3 +126,16 @@ def test_missing_things_get_404_page(client, path):
 @pytest.mark.parametrize("path", ["/articles", "/quotes", "/speakers", "/articles?page=abc", "/articles?page=99"])
 def test_list_pages_answer(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_add_page_labels_point_at_distinct_fields(client, users):
+    import re
+    from collections import Counter
+
+    client.login("rita")
+    body = client.get("/articles/new").get_data(as_text=True)
+    ids = Counter(re.findall(r'<(?:input|textarea|select)[^>]*\sid="([^"]+)"', body))
+    repeated = {i for i, n in ids.items() if n > 1 and i != "csrf_token"}
+    assert not repeated, f"duplicate field ids: {repeated}"
+    for target in re.findall(r'<label for="([^"]+)"', body):
+        assert ids[target] == 1
