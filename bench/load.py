@@ -673,6 +673,14 @@ def measure_ingestion(url: str, args, procs: Processes, log, deadline: float) ->
             handle.write(json.dumps({"title": f"Bulk {nonce} {number}", "text": body,
                                      "outlet": rng.choice(OUTLETS),
                                      "published_at": "2026-11-27"}) + "\n")
+    try:
+        return _ingest(url, args, procs, log, deadline, source, nonce)
+    finally:
+        shutil.rmtree(source.parent, ignore_errors=True)  # generated text never stays behind
+
+
+def _ingest(url, args, procs, log, deadline, source: Path, nonce: str) -> dict:
+    redis_url = args.redis_url
     extra = {"FACTCHECK_REDIS_URL": redis_url}
     from sqlalchemy import create_engine, text
 
@@ -708,7 +716,6 @@ def measure_ingestion(url: str, args, procs: Processes, log, deadline: float) ->
             "FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.title LIKE :t"),
             {"t": f"Bulk {nonce} %"}).one()
     engine.dispose()
-    shutil.rmtree(source.parent, ignore_errors=True)
     done = states.get("done", 0)
     return {"articles": args.ingest, "done": done, "failed": states.get("failed", 0),
             "unfinished": states.get("queued", 0) + states.get("running", 0),
