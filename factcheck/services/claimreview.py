@@ -1,14 +1,15 @@
 """schema.org ClaimReview for a published verdict: what search engines and fact-check tools read.
 
-The claim reviewed is "<speaker> said <words>"; the rating says how faithfully
-the words were reported, on a 1 (worst) to 5 (best) scale, with the verdict's
-label as ``alternateName``.
+The claim reviewed is "<speaker> said <words>". When the desk rated the claim
+on its configured scale (RATING_SCALE: key, label, ratingValue), the rating is
+that one; otherwise it says how faithfully the words were reported, on a 1
+(worst) to 5 (best) scale, with the verdict's label as ``alternateName``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from ..models import Quote, SpeakerKind, Verdict
 
@@ -32,7 +33,8 @@ class Organization:
     url: str
 
 
-def claim_review(quote: Quote, *, url: str, article_url: str, organization: Organization) -> dict[str, Any] | None:
+def claim_review(quote: Quote, *, url: str, article_url: str, organization: Organization,
+                 rating_scale: Sequence[tuple[str, str, int]] = ()) -> dict[str, Any] | None:
     """The ClaimReview object for ``quote``, or None while its verdict is not published.
 
     ``url`` is the quote page; ``article_url`` where the words appeared (the
@@ -60,7 +62,19 @@ def claim_review(quote: Quote, *, url: str, article_url: str, organization: Orga
         if quote.role and kind == "Person":
             author["jobTitle"] = quote.role
         claim["author"] = author
-    rating_name = quote.verdict.label + (f" ({quote.rating})" if quote.rating else "")
+    rating = {
+        "@type": "Rating",
+        "ratingValue": RATING_VALUES[quote.verdict],
+        "bestRating": BEST_RATING,
+        "worstRating": WORST_RATING,
+        "alternateName": quote.verdict.label,
+    }
+    scale = {key: (label, value) for key, label, value in rating_scale}
+    if quote.rating in scale:
+        label, value = scale[quote.rating]
+        values = [v for _, v in scale.values()]
+        rating.update(ratingValue=value, bestRating=max(values), worstRating=min(values),
+                      alternateName=f"{label} (quote: {quote.verdict.label.lower()})")
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -68,13 +82,7 @@ def claim_review(quote: Quote, *, url: str, article_url: str, organization: Orga
         "claimReviewed": quote.text,
         "itemReviewed": claim,
         "author": {"@type": "Organization", "name": organization.name, "url": organization.url},
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": RATING_VALUES[quote.verdict],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
-            "alternateName": rating_name,
-        },
+        "reviewRating": rating,
     }
     if quote.published_at:
         review["datePublished"] = quote.published_at.date().isoformat()

@@ -35,7 +35,9 @@ def show(quote_id: int):
             url=url_for("quotes.show", quote_id=quote.id, _external=True),
             article_url=article_url(quote.article),
             organization=organization(),
+            rating_scale=current_app.config["RATING_SCALE"],
         ),
+        rating_label=dict((key, label) for key, label, _ in current_app.config["RATING_SCALE"]),
     )
 
 

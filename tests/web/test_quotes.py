@@ -54,7 +54,7 @@ def test_quote_page_shows_what_readers_need(client, story):
     assert '<a href="/speakers/%d">Ingrid Halvorsen</a>, <span class="role">Mayor of Riverside</span>' % story["halvorsen"] in main
     assert "named the speaker as “Mayor Ingrid Halvorsen”" in main
     assert '<span class="verdict verdict-misquoted">Misquoted</span>' in main
-    assert "<strong>Rating:</strong> false" in main
+    assert "<strong>Rating:</strong> False" in main
     assert "She said <em>thirty</em> thousand." in main
     assert 'href="https://council.example/minutes"' in main and "The recording says thirty." in main
     assert "Verdict published" in main and "Verdict corrected" in main              # public history
@@ -99,8 +99,9 @@ def test_claim_review(client, story, app):
         "datePublished": "2026-10-02",
         "author": {"@type": "Organization", "name": app.config["ORGANIZATION_NAME"],
                    "url": app.config["ORGANIZATION_URL"]},
-        "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1,
-                         "alternateName": "Misquoted (false)"},
+        # rated "false" on the desk's scale (RATING_SCALE: true 5 ... false 1, unverifiable 0)
+        "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 0,
+                         "alternateName": "False (quote: misquoted)"},
         "itemReviewed": {
             "@type": "Claim",
             "author": {"@type": "Person", "name": "Ingrid Halvorsen", "jobTitle": "Mayor of Riverside"},
@@ -110,6 +111,23 @@ def test_claim_review(client, story, app):
                            "publisher": {"@type": "Organization", "name": "The Courier"}},
         },
     }
+
+
+def test_claim_review_without_a_rating_uses_the_verdict(client, story, session):
+    from factcheck.models import Quote
+
+    quote = session.get(Quote, story["quote"])
+    quote.rating = None
+    session.commit()
+    body = client.get(f"/quotes/{story['quote']}").get_data(as_text=True)
+    (raw,) = JSON_LD.findall(body)
+    assert json.loads(raw)["reviewRating"] == {
+        "@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "Misquoted"}
+
+
+def test_rating_shown_by_its_label(client, story):
+    body = client.get(f"/quotes/{story['quote']}").get_data(as_text=True)
+    assert "<strong>Rating:</strong> False</p>" in body
 
 
 def test_claim_review_cannot_break_out_of_its_script(client, session):
