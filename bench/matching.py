@@ -286,7 +286,7 @@ def build_index() -> tuple[float, int]:
 def index_size() -> int:
     if db.engine.dialect.name == "postgresql":
         return db.session.scalar(text(
-            "SELECT pg_total_relation_size('match_documents') + pg_total_relation_size('match_terms')"))
+            "SELECT pg_total_relation_size('match_chunks') + pg_total_relation_size('match_terms')"))
     return db.session.scalar(text(
         "SELECT sum(pgsize) FROM dbstat WHERE name IN ('match_postings', 'match_terms')"))
 
@@ -380,7 +380,8 @@ def parse_size(value: str) -> int:
 
 def bench_database(url: str, label: str, sizes: list[int], quotes: list[str], corpus: Corpus,
                    args) -> list[Result]:
-    reset_database(url)
+    if not args.reuse_data:
+        reset_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(url, ""), "SECRET_KEY": "bench",
                       "SCHEMA_CHECK": False, "TESTING": True})
     results = []
@@ -391,9 +392,14 @@ def bench_database(url: str, label: str, sizes: list[int], quotes: list[str], co
         stored = 0
         for size in sizes:
             rng = random.Random(args.seed + size)
-            print(f"[{label}] storing quotes up to {size:,}", file=sys.stderr)
             started = time.perf_counter()
-            load(quotes, stored, size, rng)
+            if args.reuse_data and _already_stored(quotes, size):
+                print(f"[{label}] reusing the {size:,} quotes already stored", file=sys.stderr)
+                for _ in range(stored, size):
+                    rng.randrange(2000)  # the draws load() would have made
+            else:
+                print(f"[{label}] storing quotes up to {size:,}", file=sys.stderr)
+                load(quotes, stored, size, rng)
             stored = size
             print(f"  stored in {time.perf_counter() - started:.0f} s; building the matching index",
                   file=sys.stderr)
@@ -417,6 +423,13 @@ def bench_database(url: str, label: str, sizes: list[int], quotes: list[str], co
         db.session.remove()
         db.engine.dispose()
     return results
+
+
+def _already_stored(quotes: list[str], size: int) -> bool:
+    """Does the database hold exactly these first ``size`` quotes (a run with the same seed)?"""
+    count = db.session.scalar(text("SELECT count(*) FROM quotes"))
+    last = db.session.scalar(text("SELECT text FROM quotes WHERE id = :id"), {"id": size})
+    return count == size and last == quotes[size - 1]
 
 
 def _renumber_after_ingestion(size: int) -> None:
@@ -449,6 +462,8 @@ def main() -> int:
     parser.add_argument("--unrelated", type=int, default=100, help="unrelated sentences asked (default 100)")
     parser.add_argument("--articles", type=int, default=5, help="20-quote articles ingested (default 5)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reuse-data", action="store_true",
+                        help="keep quotes a previous run with the same seed stored (one size only)")
     args = parser.parse_args()
 
     if not args.corpus.is_file():

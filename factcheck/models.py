@@ -510,21 +510,19 @@ class ContentVersion(db.Model):
     version: Mapped[int] = mapped_column(BigInteger, default=1)
 
 
-class MatchDocument(db.Model):
-    """PostgreSQL's form of the matching index: each quote's indexed terms as one
-    integer array under a GIN index, whose compressed posting lists take a fraction
-    of the space of a row per posting. SQLite uses ``match_postings`` instead; each
-    database leaves the other's table empty.
+class MatchChunk(db.Model):
+    """PostgreSQL's form of the matching index: a term's quote ids, a few hundred to
+    a row. A lookup reads about one row per term (a row per posting would cost
+    PostgreSQL ~60 bytes each in tuple headers; a GIN index would cost a random heap
+    read per candidate). SQLite uses ``match_postings``; each database leaves the
+    other's table empty.
     """
 
-    __tablename__ = "match_documents"
-    __table_args__ = (
-        Index("ix_match_documents_terms", "terms", postgresql_using="gin",
-              postgresql_with={"fastupdate": "off"}),
-    )
+    __tablename__ = "match_chunks"
 
-    quote_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    terms: Mapped[list[int]] = mapped_column(JSON().with_variant(ARRAY(Integer), "postgresql"))
+    term: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chunk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quote_ids: Mapped[list[int]] = mapped_column(JSON().with_variant(ARRAY(Integer), "postgresql"))
 
 
 # The full-text index over quotes lives beside their table (see search_index.py).

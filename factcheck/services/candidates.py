@@ -7,9 +7,11 @@ The postings differ, each in the form its database stores compactly:
 * SQLite: ``match_postings`` (term, quote_id), a WITHOUT ROWID table clustered on
   its primary key; a lookup reads the chosen terms' ranges and lets SQLite add
   up the weights per quote.
-* PostgreSQL: ``match_documents`` (quote_id, terms integer[]) under a GIN index,
-  whose posting lists are compressed; ``terms && query`` finds the quotes holding
-  any chosen term and the weights are added up in SQL.
+* PostgreSQL: ``match_chunks`` (term, chunk, quote_ids integer[]), a term's quote
+  ids a few hundred to a row (inline, no TOAST); a lookup reads about one row per
+  chosen term and PostgreSQL adds up the weights. A row per posting would cost
+  ~60 bytes each in tuple headers; a GIN index over per-quote arrays, tried first,
+  needed a random heap read per candidate (slow when cold at 10^6 quotes).
 
 Neither reads more than the postings of the chosen terms: never every quote.
 """
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ..matching.search import CandidateSearch, IndexedQuote, SearchTerm, index_terms, quote_terms
 from ..matching.text import words
-from ..models import MatchDocument, MatchPosting, MatchTerm
+from ..models import MatchPosting, MatchTerm
 
 __all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "candidate_search",
            "prepare_for_queries"]
@@ -34,6 +36,8 @@ __all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "candidate_search
 _BATCH = 500
 _OFFSET = 1 << 31          # term ids are signed 32-bit; shifted to sort as unsigned
 _BUCKET_SHIFT = 24         # 256 buckets by the top bits of the shifted id
+#: PostgreSQL: quote ids per match_chunks row (400 x 4 bytes stays under the TOAST threshold).
+CHUNK = 400
 
 Progress = Callable[[str, int], None]
 
@@ -51,7 +55,7 @@ def prepare_for_queries(engine: Engine) -> None:
     the visibility map)."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM (ANALYZE) match_documents")
+            connection.exec_driver_sql("VACUUM (ANALYZE) match_chunks")
             connection.exec_driver_sql("VACUUM (ANALYZE) match_terms")
     else:
         with engine.begin() as connection:
@@ -83,6 +87,20 @@ class _Corpus:
             yield quote_id, index_terms(own, self.frequencies)
             if progress and position and position % 50_000 == 0:
                 progress("choosing index terms", position)
+
+
+def _sorted_postings(corpus: _Corpus, progress: Progress | None):
+    """Every (term, quote id) posting, in (term, quote id) order, in bounded memory:
+    packed into 64-bit codes in 256 buckets by term, each sorted when its turn comes."""
+    buckets = [array("Q") for _ in range(1 << (32 - _BUCKET_SHIFT))]
+    for quote_id, indexed in corpus.indexed(progress):
+        for term in indexed:
+            shifted = term + _OFFSET
+            buckets[shifted >> _BUCKET_SHIFT].append((shifted << 32) | quote_id)
+    for number, bucket in enumerate(buckets):
+        buckets[number] = array("Q")  # free as we go
+        for code in sorted(bucket):
+            yield (code >> 32) - _OFFSET, code & 0xFFFFFFFF
 
 
 class SQLiteCandidateSearch:
@@ -154,11 +172,7 @@ class SQLiteCandidateSearch:
         """Read every quote once, count term frequencies, then write the postings in
         primary-key order (appends, not 10^7 random insertions)."""
         corpus = _Corpus(quotes, progress)
-        buckets = [array("Q") for _ in range(1 << (32 - _BUCKET_SHIFT))]
-        for quote_id, indexed in corpus.indexed(progress):
-            for term in indexed:
-                shifted = term + _OFFSET
-                buckets[shifted >> _BUCKET_SHIFT].append((shifted << 32) | quote_id)
+        postings = _sorted_postings(corpus, progress)
         self.connection.execute(MatchPosting.__table__.delete())
         self.connection.execute(MatchTerm.__table__.delete())
         cursor = self.connection.connection.driver_connection.cursor()
@@ -167,26 +181,28 @@ class SQLiteCandidateSearch:
             "INSERT INTO match_terms (term, quotes) VALUES (?, ?)",
             ((term, frequencies[term]) for term in sorted(frequencies)),
         )
-        written = 0
-        for number, bucket in enumerate(buckets):
-            cursor.executemany(
-                "INSERT INTO match_postings (term, quote_id) VALUES (?, ?)", _sorted_rows(bucket)
-            )
-            written += len(bucket)
-            buckets[number] = array("Q")  # free as we go
-            if progress:
-                progress("writing postings", written)
-        return written
+        counted = _Counted(postings, progress)
+        cursor.executemany("INSERT INTO match_postings (term, quote_id) VALUES (?, ?)", counted)
+        return counted.count
 
 
-def _sorted_rows(bucket: array):
-    for code in sorted(bucket):
-        yield (code >> 32) - _OFFSET, code & 0xFFFFFFFF
+class _Counted:
+    """Pass rows through, counting them (and reporting progress now and then)."""
+
+    def __init__(self, rows, progress: Progress | None) -> None:
+        self.rows, self.progress, self.count = rows, progress, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            if self.progress and self.count % 1_000_000 == 0:
+                self.progress("writing postings", self.count)
+            yield row
 
 
 class PostgresCandidateSearch:
-    """PostgreSQL: one term array per quote under GIN; arrays in and out, COPY and a
-    single index build for the rebuild."""
+    """PostgreSQL: a term's quote ids in chunks of :data:`CHUNK` per row; arrays in
+    and out, and COPY for the rebuild."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -205,12 +221,14 @@ class PostgresCandidateSearch:
                    before_id: int | None = None) -> list[int]:
         if not terms:
             return []
-        bound = " AND d.quote_id < %(before)s" if before_id is not None else ""
+        bound = "WHERE c.quote_id < %(before)s " if before_id is not None else ""
         rows = self.connection.exec_driver_sql(
-            "SELECT d.quote_id FROM match_documents AS d "
-            f"WHERE d.terms && %(terms)s::integer[]{bound} "
-            "ORDER BY (SELECT sum(q.weight) FROM unnest(%(terms)s::integer[], %(weights)s::float8[]) "
-            "AS q(term, weight) WHERE q.term = ANY(d.terms)) DESC, d.quote_id DESC LIMIT %(limit)s",
+            "SELECT c.quote_id FROM ("
+            "  SELECT unnest(p.quote_ids) AS quote_id, q.weight"
+            "  FROM unnest(%(terms)s::integer[], %(weights)s::float8[]) AS q(term, weight)"
+            "  JOIN match_chunks AS p ON p.term = q.term"
+            f") AS c {bound}"
+            "GROUP BY c.quote_id ORDER BY sum(c.weight) DESC, c.quote_id DESC LIMIT %(limit)s",
             {"terms": [t.term for t in terms], "weights": [t.weight for t in terms],
              "before": before_id, "limit": limit},
         )
@@ -227,11 +245,27 @@ class PostgresCandidateSearch:
             "ON CONFLICT (term) DO UPDATE SET quotes = match_terms.quotes + EXCLUDED.quotes",
             ([t for t, _ in ordered], [c for _, c in ordered]),
         )
-        cursor = self.connection.connection.driver_connection.cursor()
-        cursor.executemany(
-            "INSERT INTO match_documents (quote_id, terms) VALUES (%s, %s::integer[]) "
-            "ON CONFLICT (quote_id) DO UPDATE SET terms = EXCLUDED.terms",
-            [(quote.quote_id, list(quote.indexed)) for quote in quotes if quote.indexed],
+        postings = sorted((term, quote.quote_id) for quote in quotes for term in quote.indexed)
+        if not postings:
+            return
+        # Append to each term's last chunk while it has room, else start the next one.
+        self.connection.exec_driver_sql(
+            "WITH new AS ("
+            "  SELECT term, array_agg(quote_id ORDER BY quote_id) AS ids"
+            "  FROM unnest(%(terms)s::integer[], %(ids)s::integer[]) AS t(term, quote_id) GROUP BY term"
+            "), last AS ("
+            "  SELECT DISTINCT ON (c.term) c.term, c.chunk, cardinality(c.quote_ids) AS n"
+            "  FROM match_chunks AS c JOIN new USING (term) ORDER BY c.term, c.chunk DESC"
+            "), appended AS ("
+            "  UPDATE match_chunks AS c SET quote_ids = c.quote_ids || new.ids"
+            "  FROM new JOIN last USING (term)"
+            "  WHERE c.term = new.term AND c.chunk = last.chunk AND last.n < %(chunk)s"
+            "  RETURNING c.term"
+            ") INSERT INTO match_chunks (term, chunk, quote_ids)"
+            " SELECT new.term, coalesce(last.chunk + 1, 0), new.ids FROM new LEFT JOIN last USING (term)"
+            " WHERE new.term NOT IN (SELECT term FROM appended)"
+            " ON CONFLICT (term, chunk) DO UPDATE SET quote_ids = match_chunks.quote_ids || EXCLUDED.quote_ids",
+            {"terms": [t for t, _ in postings], "ids": [q for _, q in postings], "chunk": CHUNK},
         )
 
     def remove(self, quotes: Sequence[IndexedQuote]) -> None:
@@ -243,38 +277,44 @@ class PostgresCandidateSearch:
                 "FROM unnest(%s::integer[], %s::integer[]) AS d(term, n) WHERE m.term = d.term",
                 ([t for t, _ in ordered], [c for _, c in ordered]),
             )
-        self.connection.exec_driver_sql(
-            "DELETE FROM match_documents WHERE quote_id = ANY(%s::integer[])",
-            ([quote.quote_id for quote in quotes],),
-        )
+        for quote in quotes:  # one quote per statement: a row is updated once per statement
+            self.connection.exec_driver_sql(
+                "UPDATE match_chunks SET quote_ids = array_remove(quote_ids, %(id)s) "
+                "WHERE term = ANY(%(terms)s::integer[]) AND %(id)s = ANY(quote_ids)",
+                {"id": quote.quote_id, "terms": list(quote.terms)},
+            )
 
     def rebuild(self, quotes: Iterable[tuple[int, str]], *, progress: Progress | None = None) -> int:
-        """COPY every quote's indexed terms in, then build the GIN index once."""
+        """COPY the term frequencies and every term's chunks in, in key order."""
         corpus = _Corpus(quotes, progress)
         raw = self.connection.connection.driver_connection
-        self.connection.exec_driver_sql("TRUNCATE match_documents, match_terms")
+        self.connection.exec_driver_sql("TRUNCATE match_chunks, match_terms")
         written = 0
         with raw.cursor() as cursor:
             with cursor.copy("COPY match_terms (term, quotes) FROM STDIN") as copy:
                 for term, count in corpus.frequencies.items():
                     copy.write_row((term, count))
-            cursor.execute("DROP INDEX IF EXISTS ix_match_documents_terms")
-            with cursor.copy("COPY match_documents (quote_id, terms) FROM STDIN") as copy:
-                lines = []
-                for quote_id, indexed in corpus.indexed(progress):
-                    if not indexed:
-                        continue
-                    lines.append(f"{quote_id}\t{{{','.join(map(str, indexed))}}}\n")
-                    written += len(indexed)
-                    if len(lines) == 20_000:
+            with cursor.copy("COPY match_chunks (term, chunk, quote_ids) FROM STDIN") as copy:
+                lines: list[str] = []
+                current, ids = None, []
+                for term, quote_id in _sorted_postings(corpus, progress):
+                    if term != current:
+                        lines.extend(_chunk_lines(current, ids))
+                        current, ids = term, []
+                    ids.append(quote_id)
+                    written += 1
+                    if len(lines) >= 20_000:
                         copy.write("".join(lines).encode())
                         lines = []
+                        if progress and written % 1_000_000 < 50_000:
+                            progress("writing postings", written)
+                lines.extend(_chunk_lines(current, ids))
                 copy.write("".join(lines).encode())
-            if progress:
-                progress("building the GIN index", written)
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            cursor.execute(
-                "CREATE INDEX ix_match_documents_terms ON match_documents "
-                "USING gin (terms) WITH (fastupdate = off)"
-            )
         return written
+
+
+def _chunk_lines(term: int | None, ids: list[int]) -> list[str]:
+    if term is None or not ids:
+        return []
+    return [f"{term}\t{number}\t{{{','.join(map(str, ids[start:start + CHUNK]))}}}\n"
+            for number, start in enumerate(range(0, len(ids), CHUNK))]

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from factcheck.models import (
-    Article, ArticleSource, MatchDocument, MatchPosting, MatchRelation, MatchTerm, Quote, QuoteMatch, Speaker,
+    Article, ArticleSource, MatchChunk, MatchPosting, MatchRelation, MatchTerm, Quote, QuoteMatch, Speaker,
     SpeakerKind,
 )
 from factcheck.services import matching
@@ -170,8 +170,8 @@ def test_ingestion_matches_across_articles(session):
 def _postings(session) -> int:
     """Index entries, whichever form the database keeps them in."""
     rows = session.scalar(select(func.count()).select_from(MatchPosting))
-    documents = session.scalars(select(MatchDocument.terms)).all()
-    return rows + sum(len(terms) for terms in documents)
+    chunks = session.scalars(select(MatchChunk.quote_ids)).all()
+    return rows + sum(len(ids) for ids in chunks)
 
 
 def _all_matches(session):
