@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..matching.scoring import (
@@ -281,9 +281,3 @@ def _all_quote_texts(session: Session, batch: int = 5_000) -> Iterator[tuple[int
         yield from ((row[0], row[1]) for row in rows)
         last = rows[-1][0]
 
-
-def count_indexed_terms(session: Session) -> int:
-    """How many distinct words the index knows (a quick health figure)."""
-    from ..models import MatchTerm
-
-    return session.scalar(select(func.count()).select_from(MatchTerm)) or 0

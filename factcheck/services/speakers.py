@@ -28,8 +28,8 @@ from ..models import (
     SpeakerKind, SpeakerMergeSuggestion, SuggestionStatus, User, Verdict,
 )
 from ..names import (
-    SUGGEST_MERGE_AT, compare_names, fold, is_plausible_name, name_key, name_skeleton,
-    organisation_key, surname_key,
+    SUGGEST_MERGE_AT, compare_names, fold, is_plausible_name, name_key, organisation_key,
+    surname_key,
 )
 from .matching import refresh_misattribution
 from .pagination import Page, paginate
@@ -610,7 +610,6 @@ class SpeakerProfile:
     periods: tuple[PeriodCount, ...]
     roles: tuple[RoleSeen, ...]
     clusters: tuple[QuoteCluster, ...]
-    confirmed: int
 
 
 _CLUSTER_LIMIT = 12
@@ -621,19 +620,17 @@ def speaker_profile(session: Session, speaker: Speaker, *, internal: bool) -> Sp
     """What the speaker page summarises. Readers (``internal=False``) see only
     published verdicts; every other quote counts as unverified for them."""
     rows = session.execute(
-        select(Quote.verdict, Quote.status, Quote.attribution, _DATE)
+        select(Quote.verdict, Quote.status, _DATE)
         .join(Article, Article.id == Quote.article_id)
         .where(Quote.speaker_id == speaker.id)
     ).all()
     total = len(rows)
     verdict_counts: dict[Verdict, int] = {}
     dates = []
-    confirmed = 0
-    for verdict, status, attribution, said_at in rows:
+    for verdict, status, said_at in rows:
         shown = verdict if (internal or status.is_public) else Verdict.UNVERIFIED
         verdict_counts[shown] = verdict_counts.get(shown, 0) + 1
         dates.append(said_at)
-        confirmed += attribution.value == "confirmed"
     verdicts = tuple(
         VerdictCount(v, verdict_counts[v], verdict_counts[v] / total)
         for v in Verdict if verdict_counts.get(v)
@@ -641,7 +638,6 @@ def speaker_profile(session: Session, speaker: Speaker, *, internal: bool) -> Sp
     return SpeakerProfile(
         speaker=speaker, total=total, verdicts=verdicts, periods=_periods(dates),
         roles=_roles(session, speaker.id), clusters=_clusters(session, speaker.id),
-        confirmed=confirmed,
     )
 
 
