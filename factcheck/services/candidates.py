@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..matching.search import CandidateSearch, IndexedQuote, SearchTerm, index_terms, quote_terms
-from ..matching.text import words
+from ..matching.text import PAIR_BUCKETS, words
 from ..models import MatchPosting, MatchTerm
 
 __all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "candidate_search",
@@ -35,7 +35,11 @@ __all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "candidate_search
 
 _BATCH = 500
 _OFFSET = 1 << 31          # term ids are signed 32-bit; shifted to sort as unsigned
-_BUCKET_SHIFT = 24         # 256 buckets by the top bits of the shifted id
+# Postings are sorted in 512 buckets, in key order: 256 over the word-pair ids
+# (-PAIR_BUCKETS..-1) and 256 over the word ids (0..2^31-1).
+_PAIR_LOW = _OFFSET - PAIR_BUCKETS
+_PAIR_SHIFT = max(0, PAIR_BUCKETS.bit_length() - 1 - 8)
+_WORD_SHIFT = 31 - 8
 #: PostgreSQL: quote ids per match_chunks row (400 x 4 bytes stays under the TOAST threshold).
 CHUNK = 400
 
@@ -63,6 +67,38 @@ def prepare_for_queries(engine: Engine) -> None:
             connection.exec_driver_sql("ANALYZE match_postings")
 
 
+class _Frequencies:
+    """How many quotes hold each term: words in a dict, word pairs (a bounded id range)
+    in a flat array, which at 10^6 quotes saves a dict of two million entries."""
+
+    def __init__(self) -> None:
+        self.words: Counter[int] = Counter()
+        self.pairs = array("i", bytes(4 * PAIR_BUCKETS))
+
+    def update(self, terms: list[int]) -> None:
+        self.words.update(term for term in terms if term >= 0)
+        pairs = self.pairs
+        for term in terms:
+            if term < 0:
+                pairs[-1 - term] += 1
+
+    def get(self, term: int, default: int = 0) -> int:
+        if term < 0:
+            return self.pairs[-1 - term] or default
+        return self.words.get(term, default)
+
+    __getitem__ = get
+
+    def sorted_items(self):
+        """(term, count) for every term held by a quote, in term order."""
+        pairs = self.pairs
+        for index in range(PAIR_BUCKETS - 1, -1, -1):
+            if pairs[index]:
+                yield -1 - index, pairs[index]
+        for term in sorted(self.words):
+            yield term, self.words[term]
+
+
 class _Corpus:
     """Every quote's terms read once, in flat arrays (bounded memory at 10^6 quotes)."""
 
@@ -70,7 +106,7 @@ class _Corpus:
         self.ids = array("l")
         self.offsets = array("q", [0])
         self.terms = array("i")
-        self.frequencies: Counter[int] = Counter()
+        self.frequencies = _Frequencies()
         for count, (quote_id, quote_text) in enumerate(quotes, 1):
             own = quote_terms(words(quote_text))
             self.ids.append(quote_id)
@@ -91,12 +127,16 @@ class _Corpus:
 
 def _sorted_postings(corpus: _Corpus, progress: Progress | None):
     """Every (term, quote id) posting, in (term, quote id) order, in bounded memory:
-    packed into 64-bit codes in 256 buckets by term, each sorted when its turn comes."""
-    buckets = [array("Q") for _ in range(1 << (32 - _BUCKET_SHIFT))]
+    packed into 64-bit codes in 512 buckets by term, each sorted when its turn comes."""
+    buckets = [array("Q") for _ in range(512)]
     for quote_id, indexed in corpus.indexed(progress):
         for term in indexed:
             shifted = term + _OFFSET
-            buckets[shifted >> _BUCKET_SHIFT].append((shifted << 32) | quote_id)
+            if shifted < _OFFSET:
+                bucket = (shifted - _PAIR_LOW) >> _PAIR_SHIFT
+            else:
+                bucket = 256 + ((shifted - _OFFSET) >> _WORD_SHIFT)
+            buckets[bucket].append((shifted << 32) | quote_id)
     for number, bucket in enumerate(buckets):
         buckets[number] = array("Q")  # free as we go
         for code in sorted(bucket):
@@ -176,11 +216,8 @@ class SQLiteCandidateSearch:
         self.connection.execute(MatchPosting.__table__.delete())
         self.connection.execute(MatchTerm.__table__.delete())
         cursor = self.connection.connection.driver_connection.cursor()
-        frequencies = corpus.frequencies
-        cursor.executemany(
-            "INSERT INTO match_terms (term, quotes) VALUES (?, ?)",
-            ((term, frequencies[term]) for term in sorted(frequencies)),
-        )
+        cursor.executemany("INSERT INTO match_terms (term, quotes) VALUES (?, ?)",
+                           corpus.frequencies.sorted_items())
         counted = _Counted(postings, progress)
         cursor.executemany("INSERT INTO match_postings (term, quote_id) VALUES (?, ?)", counted)
         return counted.count
@@ -292,7 +329,7 @@ class PostgresCandidateSearch:
         written = 0
         with raw.cursor() as cursor:
             with cursor.copy("COPY match_terms (term, quotes) FROM STDIN") as copy:
-                for term, count in corpus.frequencies.items():
+                for term, count in corpus.frequencies.sorted_items():
                     copy.write_row((term, count))
             with cursor.copy("COPY match_chunks (term, chunk, quote_ids) FROM STDIN") as copy:
                 lines: list[str] = []
