@@ -66,15 +66,6 @@ def speakers_by_quote_count(session: Session, *, page: int, per_page: int) -> Pa
     return Page(rows, page_, per_page, total)
 
 
-def quotes_by_speaker(session: Session, speaker_id: int) -> list[Quote]:
-    return session.scalars(
-        select(Quote).where(Quote.speaker_id == speaker_id)
-        .options(selectinload(Quote.article))
-        .join(Article)
-        .order_by(func.coalesce(Article.published_at, Article.created_at).desc(), Quote.id.desc())
-    ).all()
-
-
 def matches_of(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[QuoteMatch]]:
     """Matches with earlier quotes, and later quotes that matched this one."""
     earlier = session.scalars(
