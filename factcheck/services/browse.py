@@ -6,11 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
-    Article, MatchRelation, Quote, QuoteMatch, ReviewEvent, ReviewStatus, Speaker, SpeakerAlias, Verdict,
+    Article, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent, ReviewStatus, Speaker,
+    SpeakerAlias, Verdict,
 )
 from .pagination import Page, paginate
 
@@ -37,6 +38,91 @@ def article_with_quotes(session: Session, article_id: int) -> Article | None:
             selectinload(Article.quotes).selectinload(Quote.speaker),
         )
     ).first()
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentView:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    """What the annotated article shows of one quote (read-only; no ORM identity)."""
+
+    id: int
+    text: str
+    start: int
+    role: str | None
+    kind: QuoteKind
+    verdict: Verdict
+    status: ReviewStatus
+    rating: str | None
+    public_note: str
+    speaker: SpeakerRef | None
+    segments: tuple[SegmentView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: int
+    title: str
+    url: str | None
+    outlet: str | None
+    authors: str | None
+    published_at: datetime | None
+    text: str
+    quotes: tuple[QuoteView, ...]
+
+
+# Built once: the annotated article is the page readers open most, so its
+# queries skip the ORM (entities cost several times the SQL) and statement
+# construction. Plain table columns, run on the session's connection.
+_articles, _quotes, _segments, _speakers = (
+    Article.__table__.c, Quote.__table__.c, QuoteSegment.__table__.c, Speaker.__table__.c)
+_ARTICLE_HEAD = select(_articles.title, _articles.url, _articles.outlet, _articles.authors,
+                       _articles.published_at, _articles.text).where(_articles.id == bindparam("article_id"))
+_ARTICLE_SEGMENTS = (
+    select(_segments.quote_id, _segments.start, _segments.end)
+    .join(Quote.__table__, _quotes.id == _segments.quote_id)
+    .where(_quotes.article_id == bindparam("article_id"))
+    .order_by(_segments.quote_id, _segments.start)
+)
+_ARTICLE_QUOTES = (
+    select(_quotes.id, _quotes.text, _quotes.start, _quotes.role, _quotes.kind, _quotes.verdict,
+           _quotes.status, _quotes.rating, _quotes.public_note, _quotes.speaker_id,
+           _speakers.name.label("speaker_name"))
+    .select_from(Quote.__table__.outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id))
+    .where(_quotes.article_id == bindparam("article_id"))
+    .order_by(_quotes.start, _quotes.id)
+)
+
+
+def article_for_page(session: Session, article_id: int) -> ArticleView | None:
+    """The article with its quotes, segments and speakers' names, as plain values."""
+    connection = session.connection()
+    key = {"article_id": article_id}
+    head = connection.execute(_ARTICLE_HEAD, key).first()
+    if head is None:
+        return None
+    segments: dict[int, list[SegmentView]] = {}
+    for quote_id, start, end in connection.execute(_ARTICLE_SEGMENTS, key):
+        segments.setdefault(quote_id, []).append(SegmentView(start, end))
+    quotes = tuple(
+        QuoteView(row.id, row.text, row.start, row.role, row.kind, row.verdict, row.status, row.rating,
+                  row.public_note or "",
+                  SpeakerRef(row.speaker_id, row.speaker_name) if row.speaker_id is not None else None,
+                  tuple(segments.get(row.id, ())))
+        for row in connection.execute(_ARTICLE_QUOTES, key)
+    )
+    return ArticleView(article_id, head.title, head.url, head.outlet, head.authors, head.published_at,
+                       head.text, quotes)
 
 
 def quotes_newest_first(session: Session, *, page: int, per_page: int) -> Page[Quote]:

@@ -31,7 +31,7 @@ def index():
 
 @bp.get("/<int:article_id>")
 def show(article_id: int):
-    article = browse.article_with_quotes(db.session, article_id)
+    article = browse.article_for_page(db.session, article_id)
     if article is None:
         abort(404)
     return render_template("articles/show.html", article=article)
