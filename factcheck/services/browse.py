@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
     Article, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent, ReviewStatus, Speaker,
@@ -156,12 +156,12 @@ def matches_of(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[
     """Matches with earlier quotes, and later quotes that matched this one."""
     earlier = session.scalars(
         select(QuoteMatch).where(QuoteMatch.quote_id == quote_id)
-        .options(selectinload(QuoteMatch.earlier).selectinload(Quote.speaker))
+        .options(joinedload(QuoteMatch.earlier).options(joinedload(Quote.speaker), joinedload(Quote.article)))
         .order_by(QuoteMatch.score.desc())
     ).all()
     later = session.scalars(
         select(QuoteMatch).where(QuoteMatch.earlier_id == quote_id)
-        .options(selectinload(QuoteMatch.quote).selectinload(Quote.speaker))
+        .options(joinedload(QuoteMatch.quote).options(joinedload(Quote.speaker), joinedload(Quote.article)))
         .order_by(QuoteMatch.score.desc())
     ).all()
     return list(earlier), list(later)
@@ -176,10 +176,10 @@ VARIANT_RELATIONS = (MatchRelation.VARIANT, MatchRelation.FRAGMENT, MatchRelatio
 
 
 def quote_for_page(session: Session, quote_id: int) -> Quote | None:
+    # Many-to-one rows joined into the one query; evidence is a list, loaded when shown.
     return session.scalars(
         select(Quote).where(Quote.id == quote_id).options(
-            selectinload(Quote.speaker), selectinload(Quote.article),
-            selectinload(Quote.evidence), selectinload(Quote.misattributed_to),
+            joinedload(Quote.speaker), joinedload(Quote.article), joinedload(Quote.misattributed_to),
         )
     ).first()
 
@@ -252,7 +252,6 @@ def related_quotes(session: Session, quote: Quote) -> Related:
     earlier, later = matches_of(session, quote.id)
     items = [RelatedQuote(m.earlier, m.relation, m.score, True, m.misattribution) for m in earlier]
     items += [RelatedQuote(m.quote, m.relation, m.score, False, m.misattribution) for m in later]
-    _load_articles(session, [item.quote for item in items])
     repeats, variants, misattributions = [], [], []
     for item in items:
         if item.misattribution:
@@ -294,12 +293,6 @@ def live_speaker(session: Session, speaker_id: int) -> Speaker | None:
         seen.add(speaker.id)
         speaker = session.get(Speaker, speaker.merged_into_id)
     return speaker
-
-
-def _load_articles(session: Session, quotes: list[Quote]) -> None:
-    missing = {quote.article_id for quote in quotes}
-    if missing:
-        session.scalars(select(Article).where(Article.id.in_(missing))).all()
 
 
 def verdict_summary(session: Session, speaker_id: int, *, desk: bool) -> dict[Verdict, int]:
