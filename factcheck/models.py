@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -322,6 +323,9 @@ class Quote(db.Model):
     __table_args__ = (
         Index("ix_quotes_status_created", "status", "created_at"),
         UniqueConstraint("article_id", "start", name="uq_quotes_article_start"),
+        # The few quotes readers never see, found and counted without a scan (see services.browse).
+        Index("ix_quotes_not_a_quote", "id", sqlite_where=text("attribution = 'not_a_quote'"),
+              postgresql_where=text("attribution = 'not_a_quote'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -383,6 +387,11 @@ class Quote(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status.is_public
+
+    @property
+    def is_not_a_quote(self) -> bool:
+        """Editors judged these words not a quote (a headline, a title): readers never see it."""
+        return self.attribution is AttributionState.NOT_A_QUOTE
 
     def __repr__(self) -> str:
         return f"<Quote {self.id} {self.text[:40]!r}>"

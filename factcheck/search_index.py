@@ -4,14 +4,15 @@ plus what search filters and sorts on, copied beside it.
 One document per quote: its words, and the speaker's name (so a search for a name
 finds what that person said). Beside it, per quote: the date it was said (its
 article's date), the speaker, the verdict, the verdict readers see (the verdict
-once published, "unverified" before) and the outlet, each with a b-tree index, so
+once published, "unverified" before, NULL when readers do not see the quote at
+all: editors judged it not a quote) and the outlet, each with a b-tree index, so
 filtering and "newest first" never touch the wide quotes and articles tables.
 
 Triggers keep all of it in step with every write, whoever makes it (quote insert,
-change of text, speaker, article, verdict or status, delete; speaker rename;
-article date or outlet change), so no service has to remember to. It is created
-and dropped with the ``quotes`` table, so ``create_all()`` (tests) builds what
-migrations 0002, 0004 and 0007 build. ``include_name`` keeps Alembic's
+change of text, speaker, article, verdict, status or attribution, delete; speaker
+rename; article date or outlet change), so no service has to remember to. It is
+created and dropped with the ``quotes`` table, so ``create_all()`` (tests) builds
+what migrations 0002, 0004, 0007 and 0010 build. ``include_name`` keeps Alembic's
 autogenerate from proposing to drop it; ``rebuild`` repairs it (``flask search
 rebuild``), e.g. after a batch-mode migration on SQLite recreated a table and
 dropped its triggers.
@@ -25,8 +26,11 @@ from sqlalchemy.engine import Connection
 TABLE = "quote_search"
 #: The review statuses whose verdict readers see (ReviewStatus.is_public), as the SQL below has them.
 PUBLIC_STATUSES = ("published", "corrected")
+#: AttributionState.NOT_A_QUOTE: readers never see such a quote (its public verdict is NULL).
+NOT_A_QUOTE = "not_a_quote"
 
-_PUBLIC = "CASE WHEN {q}.status IN ('published', 'corrected') THEN {q}.verdict ELSE 'unverified' END"
+_PUBLIC = ("CASE WHEN {q}.attribution = 'not_a_quote' THEN NULL "
+           "WHEN {q}.status IN ('published', 'corrected') THEN {q}.verdict ELSE 'unverified' END")
 
 SQLITE_WORDS_CREATE = (
     # Porter stemming so "voted" finds "vote"; diacritics folded like speaker keys.
@@ -60,7 +64,7 @@ SQLITE_FILTERS_CREATE = (
         said_at DATETIME NOT NULL,
         speaker_id INTEGER,
         verdict VARCHAR(32) NOT NULL,
-        public_verdict VARCHAR(32) NOT NULL,
+        public_verdict VARCHAR(32),
         outlet VARCHAR(200))""",
     "CREATE INDEX ix_quote_search_filters_said_at ON quote_search_filters (said_at, quote_id)",
     "CREATE INDEX ix_quote_search_filters_speaker ON quote_search_filters (speaker_id, said_at)",
@@ -71,7 +75,7 @@ SQLITE_FILTERS_CREATE = (
         INSERT INTO quote_search_filters {_SQLITE_FILTERS_ROW};
     END""",
     f"""CREATE TRIGGER quote_search_filters_update
-        AFTER UPDATE OF article_id, speaker_id, verdict, status ON quotes BEGIN
+        AFTER UPDATE OF article_id, speaker_id, verdict, status, attribution ON quotes BEGIN
         DELETE FROM quote_search_filters WHERE quote_id = old.id;
         INSERT INTO quote_search_filters {_SQLITE_FILTERS_ROW};
     END""",
@@ -119,7 +123,7 @@ POSTGRESQL_CREATE = (
         said_at timestamp without time zone NOT NULL,
         speaker_id integer,
         verdict varchar(32) NOT NULL,
-        public_verdict varchar(32) NOT NULL,
+        public_verdict varchar(32),
         outlet varchar(200)
     )""",
     "CREATE INDEX ix_quote_search_document ON quote_search USING gin (document)",
@@ -148,7 +152,7 @@ POSTGRESQL_CREATE = (
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER quote_search_quote
-        AFTER INSERT OR UPDATE OF text, speaker_id, article_id, verdict, status ON quotes
+        AFTER INSERT OR UPDATE OF text, speaker_id, article_id, verdict, status, attribution ON quotes
         FOR EACH ROW EXECUTE FUNCTION quote_search_on_quote()""",
     """CREATE FUNCTION quote_search_on_speaker() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from .. import search_index
 from ..db import db
 from ..models import Quote
+from ..services import browse
 from . import needs_schema
 
 
@@ -40,4 +41,10 @@ def check_command() -> None:
         if indexed != quotes:
             raise click.ClickException(f"{table} holds {indexed:,} of {quotes:,} quotes: "
                                        "run `flask --app wsgi search rebuild`.")
-    click.echo(f"All {quotes:,} quotes are in the search index.")
+    # Readers must find no quote judged not a quote, and every other one (a NULL readers' verdict hides it).
+    hidden = browse.hidden_quote_count(db.session)
+    hidden_in_index = db.session.scalar(text(f"SELECT count(*) FROM {tables[-1]} WHERE public_verdict IS NULL")) or 0
+    if hidden_in_index != hidden:
+        raise click.ClickException(f"{tables[-1]} hides {hidden_in_index:,} quotes from readers, but "
+                                   f"{hidden:,} are judged not a quote: run `flask --app wsgi search rebuild`.")
+    click.echo(f"All {quotes:,} quotes are in the search index ({hidden:,} hidden from readers: not a quote).")

@@ -3,6 +3,8 @@
 The index is SQLite FTS5 or a PostgreSQL tsvector (see ``factcheck.search_index``);
 everything else here is the same SQL on both. Readers see only published verdicts:
 for them an unpublished verdict is "Unverified", and the verdict filter agrees.
+Readers never find a quote editors judged not a quote (its readers' verdict in the
+index is NULL); the desk does.
 """
 
 from __future__ import annotations
@@ -181,13 +183,19 @@ class _Filters:
     speakers: tuple[Speaker, ...]
     desk: bool
 
-    def apply(self, query: Select, index, *, plain=lambda column: column) -> Select:
+    def apply(self, query: Select, index, *, plain=lambda column: column,
+              hidden=lambda column: column) -> Select:
         """Add the filters to a query, as conditions on the index table ``index`` alone.
 
         ``plain`` wraps the filtered columns; SQLite's ``+column`` keeps the planner off
-        their indexes when walking the date index is the better plan.
+        their indexes when walking the date index is the better plan. ``hidden`` wraps
+        the column of a condition no index should ever serve.
         """
         search, c = self.search, index.c
+        if not self.desk and search.verdict is None:
+            # Hidden quotes have no readers' verdict. Nearly every quote passes, so no index
+            # is worth using for this (``hidden`` keeps SQLite's planner off them).
+            query = query.where(hidden(c.public_verdict).is_not(None))
         if search.speaker.strip():
             query = query.where(plain(c.speaker_id).in_([speaker.id for speaker in self.speakers]))
         if search.verdict is not None:
@@ -204,9 +212,15 @@ class _Filters:
 
     @property
     def any(self) -> bool:
+        """Is a filter set? (Readers' queries read the filters' table all the same: ``needed``.)"""
         search = self.search
         return bool(search.speaker.strip() or search.verdict is not None or search.outlet.strip()
                     or search.date_from or search.date_to)
+
+    @property
+    def needed(self) -> bool:
+        """Must the query read the filters' table: a filter is set, or readers may not see some quotes."""
+        return self.any or not self.desk
 
 
 class _SQLiteIndex:
@@ -227,21 +241,28 @@ class _SQLiteIndex:
         if terms:
             query = query.where(plain(index.c.quote_id).in_(
                 select(self.words.c.rowid).select_from(self.words).where(self._match(terms))))
-        return filters.apply(query, index, plain=plain)
+        return filters.apply(query, index, plain=plain, hidden=_unindexed)
 
     def counted(self, terms: Terms, filters: _Filters) -> Select:
         """What the count reads: with words and no filter, the FTS5 table alone, which stops at
         the LIMIT (an IN over it would first collect every match: ms per common word at 1M)."""
         if terms and not filters.any:
-            return select(self.words.c.rowid).select_from(self.words).where(self._match(terms))
+            words, index = self.words, self.filters
+            query = select(words.c.rowid).select_from(words).where(self._match(terms))
+            if filters.needed:
+                # Readers: each match looked up by key, still stopping at the LIMIT.
+                query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
+                                      hidden=_unindexed)
+            return query
         return self.matching(terms, filters)
 
     def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         # bm25() only works in the query that holds the MATCH, so this one starts from the words.
         words, index = self.words, self.filters
         query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
-        if filters.any:
-            query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index)
+        if filters.needed:
+            query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
+                                  hidden=_unindexed)
         query = query.where(self._match(terms))
         if window is None:
             return query.order_by(self.rank, words.c.rowid.desc())
