@@ -56,7 +56,7 @@ def create_article():
 
 @bp.get("/articles/<int:article_id>")
 def get_article(article_id: int):
-    """An article with its quotes; verdicts as the caller may see them."""
+    """An article with its quotes; verdicts (and quotes judged not a quote) as the caller may see them."""
     desk = caller_is_desk()
     if desk is None:
         return bad_token()
@@ -76,7 +76,7 @@ def _article_response(article_id: int, *, desk: bool):
         "quotes": [quote_to_json(quote, desk=desk) | {
             "start": quote.start, "end": quote.end,
             "segments": [[segment.start, segment.end] for segment in quote.segments],
-        } for quote in article.quotes],
+        } for quote in article.quotes if desk or not quote.is_not_a_quote],
     })
     return jsonify(data)
 

@@ -69,8 +69,14 @@ def patch_quote(quote_id: int):
 
 
 def _detail(quote_id: int, *, desk: bool) -> dict:
+    """The quote as the caller may see it: readers get no quote (nor match) judged not a quote."""
     quote = _quote_or_404(quote_id)
+    if not desk and quote.is_not_a_quote:
+        abort(404, description=f"No quote {quote_id}.")
     earlier, later = browse.matches_of(db.session, quote.id)
+    if not desk:
+        earlier = [match for match in earlier if not match.earlier.is_not_a_quote]
+        later = [match for match in later if not match.quote.is_not_a_quote]
     return quote_detail_to_json(quote, desk=desk, earlier=earlier, later=later)
 
 

@@ -1,4 +1,11 @@
-"""Read-only questions the public pages ask. Named after the question."""
+"""Read-only questions the public pages ask. Named after the question.
+
+Readers never see a quote editors judged not a quote (a headline, a film title, a
+scare quote: ``AttributionState.NOT_A_QUOTE``); the desk sees it, marked. Nothing is
+deleted: another decision in the attribution check brings it back everywhere.
+Such a quote has no speaker (the decision takes it off, see services.attribution),
+so speaker pages and speaker counts leave it out for everyone without a condition.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,21 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
-    Article, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent, ReviewStatus, Speaker,
-    SpeakerAlias, Verdict,
+    Article, AttributionState, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent,
+    ReviewStatus, Speaker, SpeakerAlias, Verdict,
 )
 from .pagination import Page, paginate
+
+
+def shown_to_readers(quote=Quote):
+    """SQL condition: readers may see ``quote`` (the Quote entity, an alias or its table's columns)."""
+    return quote.attribution != AttributionState.NOT_A_QUOTE
+
+
+def hidden_quote_count(session: Session) -> int:
+    """How many quotes readers never see (read from a partial index of those few)."""
+    return session.scalar(select(func.count()).select_from(Quote).where(
+        Quote.attribution == AttributionState.NOT_A_QUOTE)) or 0
 
 
 def articles_newest_first(session: Session, *, page: int, per_page: int) -> Page[Article]:
@@ -23,12 +41,12 @@ def articles_newest_first(session: Session, *, page: int, per_page: int) -> Page
     return paginate(session, query, page=page, per_page=per_page)
 
 
-def quote_counts_for(session: Session, article_ids: list[int]) -> dict[int, int]:
-    rows = session.execute(
-        select(Quote.article_id, func.count()).where(Quote.article_id.in_(article_ids))
-        .group_by(Quote.article_id)
-    )
-    return dict(rows.all())
+def quote_counts_for(session: Session, article_ids: list[int], *, desk: bool) -> dict[int, int]:
+    """How many quotes each article has, as this viewer may see them."""
+    query = select(Quote.article_id, func.count()).where(Quote.article_id.in_(article_ids))
+    if not desk:
+        query = query.where(shown_to_readers())
+    return dict(session.execute(query.group_by(Quote.article_id)).all())
 
 
 def article_with_quotes(session: Session, article_id: int) -> Article | None:
@@ -67,6 +85,7 @@ class QuoteView:
     public_note: str
     speaker: SpeakerRef | None
     segments: tuple[SegmentView, ...]
+    is_not_a_quote: bool = False   # only ever True for the desk
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +98,11 @@ class ArticleView:
     published_at: datetime | None
     text: str
     quotes: tuple[QuoteView, ...]
+
+    @property
+    def marked(self) -> tuple[QuoteView, ...]:
+        """The quotes shown as quotes (the desk also gets those judged not a quote)."""
+        return tuple(quote for quote in self.quotes if not quote.is_not_a_quote)
 
 
 # Built once: the annotated article is the page readers open most, so its
@@ -97,15 +121,18 @@ _ARTICLE_SEGMENTS = (
 _ARTICLE_QUOTES = (
     select(_quotes.id, _quotes.text, _quotes.start, _quotes.role, _quotes.kind, _quotes.verdict,
            _quotes.status, _quotes.rating, _quotes.public_note, _quotes.speaker_id,
-           _speakers.name.label("speaker_name"))
+           _quotes.attribution, _speakers.name.label("speaker_name"))
     .select_from(Quote.__table__.outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id))
     .where(_quotes.article_id == bindparam("article_id"))
     .order_by(_quotes.start, _quotes.id)
 )
 
 
-def article_for_page(session: Session, article_id: int) -> ArticleView | None:
-    """The article with its quotes, segments and speakers' names, as plain values."""
+def article_for_page(session: Session, article_id: int, *, desk: bool) -> ArticleView | None:
+    """The article with its quotes, segments and speakers' names, as plain values.
+
+    Readers get no quote judged not a quote; the desk gets them with ``is_not_a_quote``.
+    """
     connection = session.connection()
     key = {"article_id": article_id}
     head = connection.execute(_ARTICLE_HEAD, key).first()
@@ -118,20 +145,26 @@ def article_for_page(session: Session, article_id: int) -> ArticleView | None:
         QuoteView(row.id, row.text, row.start, row.role, row.kind, row.verdict, row.status, row.rating,
                   row.public_note or "",
                   SpeakerRef(row.speaker_id, row.speaker_name) if row.speaker_id is not None else None,
-                  tuple(segments.get(row.id, ())))
+                  tuple(segments.get(row.id, ())), row.attribution is AttributionState.NOT_A_QUOTE)
         for row in connection.execute(_ARTICLE_QUOTES, key)
+        if desk or row.attribution is not AttributionState.NOT_A_QUOTE
     )
     return ArticleView(article_id, head.title, head.url, head.outlet, head.authors, head.published_at,
                        head.text, quotes)
 
 
-def quotes_newest_first(session: Session, *, page: int, per_page: int) -> Page[Quote]:
+def quotes_newest_first(session: Session, *, desk: bool, page: int, per_page: int) -> Page[Quote]:
+    """Every quote this viewer may see, most recently recorded first."""
     query = (
         select(Quote)
         .options(selectinload(Quote.speaker), selectinload(Quote.article))
         .order_by(Quote.created_at.desc(), Quote.id.desc())
     )
-    return paginate(session, query, page=page, per_page=per_page)
+    if desk:
+        return paginate(session, query, page=page, per_page=per_page)
+    # All quotes less the few hidden: two index counts, where counting the shown ones scans the table.
+    total = (session.scalar(select(func.count()).select_from(Quote)) or 0) - hidden_quote_count(session)
+    return paginate(session, query.where(shown_to_readers()), page=page, per_page=per_page, total=total)
 
 
 def speakers_by_quote_count(session: Session, *, page: int, per_page: int) -> Page:
@@ -175,13 +208,15 @@ PUBLIC_STATUS_VALUES = tuple(status.value for status in PUBLIC_STATUSES)
 VARIANT_RELATIONS = (MatchRelation.VARIANT, MatchRelation.FRAGMENT, MatchRelation.EXTENSION)
 
 
-def quote_for_page(session: Session, quote_id: int) -> Quote | None:
+def quote_for_page(session: Session, quote_id: int, *, desk: bool) -> Quote | None:
+    """The quote with its speaker and article; None for a reader when it is judged not a quote."""
     # Many-to-one rows joined into the one query; evidence is a list, loaded when shown.
-    return session.scalars(
-        select(Quote).where(Quote.id == quote_id).options(
-            joinedload(Quote.speaker), joinedload(Quote.article), joinedload(Quote.misattributed_to),
-        )
-    ).first()
+    query = select(Quote).where(Quote.id == quote_id).options(
+        joinedload(Quote.speaker), joinedload(Quote.article), joinedload(Quote.misattributed_to),
+    )
+    if not desk:
+        query = query.where(shown_to_readers())
+    return session.scalars(query).first()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +282,14 @@ class Related:
         return bool(self.repeats or self.variants or self.misattributions)
 
 
-def related_quotes(session: Session, quote: Quote) -> Related:
-    """Repeats, variants (with their word-level diff) and possible misattributions of ``quote``."""
+def related_quotes(session: Session, quote: Quote, *, desk: bool) -> Related:
+    """Repeats, variants (with their word-level diff) and possible misattributions of ``quote``,
+    as this viewer may see them (readers: none judged not a quote)."""
     earlier, later = matches_of(session, quote.id)
     items = [RelatedQuote(m.earlier, m.relation, m.score, True, m.misattribution) for m in earlier]
     items += [RelatedQuote(m.quote, m.relation, m.score, False, m.misattribution) for m in later]
+    if not desk:
+        items = [item for item in items if not item.quote.is_not_a_quote]
     repeats, variants, misattributions = [], [], []
     for item in items:
         if item.misattribution:
@@ -274,9 +312,10 @@ def word_diff_or_none(earlier: str, later: str) -> tuple[Any, ...] | None:
 
 
 def published_verdicts(session: Session, *, speaker_id: int | None = None, limit: int = 50) -> list[Quote]:
-    """Quotes with a published (or corrected) verdict, most recently published first."""
+    """Quotes with a published (or corrected) verdict readers may see, most recently published first."""
     query = (
-        select(Quote).where(Quote.status.in_(PUBLIC_STATUSES), Quote.published_at.is_not(None))
+        select(Quote).where(Quote.status.in_(PUBLIC_STATUSES), Quote.published_at.is_not(None),
+                            shown_to_readers())
         .options(selectinload(Quote.speaker), selectinload(Quote.article))
         .order_by(Quote.published_at.desc(), Quote.id.desc()).limit(limit)
     )
@@ -297,10 +336,10 @@ def live_speaker(session: Session, speaker_id: int) -> Speaker | None:
 
 def verdict_summary(session: Session, speaker_id: int, *, desk: bool) -> dict[Verdict, int]:
     """How many of the speaker's quotes carry each verdict, as this viewer may see them."""
-    rows = session.execute(
-        select(Quote.verdict, Quote.status, func.count()).where(Quote.speaker_id == speaker_id)
-        .group_by(Quote.verdict, Quote.status)
-    )
+    query = select(Quote.verdict, Quote.status, func.count()).where(Quote.speaker_id == speaker_id)
+    if not desk:
+        query = query.where(shown_to_readers())  # none has a speaker today; this keeps it so
+    rows = session.execute(query.group_by(Quote.verdict, Quote.status))
     counts: dict[Verdict, int] = {}
     for verdict, status, count in rows:
         shown = verdict if (desk or status.is_public) else Verdict.UNVERIFIED

@@ -35,12 +35,13 @@ class Organization:
 
 def claim_review(quote: Quote, *, url: str, article_url: str, organization: Organization,
                  rating_scale: Sequence[tuple[str, str, int]] = ()) -> dict[str, Any] | None:
-    """The ClaimReview object for ``quote``, or None while its verdict is not published.
+    """The ClaimReview object for ``quote``, or None while its verdict is not published
+    (and for words editors judged not a quote: no claim was made).
 
     ``url`` is the quote page; ``article_url`` where the words appeared (the
     original article when known, else its page here).
     """
-    if not quote.status.is_public:
+    if not quote.status.is_public or quote.is_not_a_quote:
         return None
     article = quote.article
     claim: dict[str, Any] = {

@@ -18,6 +18,7 @@ from ..services.jobs import submit_job
 from ..worker import dispatch
 from .auth import role_required
 from .helpers import page_arg, per_page
+from .search import is_desk
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -25,13 +26,13 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 @bp.get("")
 def index():
     page = browse.articles_newest_first(db.session, page=page_arg(), per_page=per_page())
-    counts = browse.quote_counts_for(db.session, [a.id for a in page.items])
+    counts = browse.quote_counts_for(db.session, [a.id for a in page.items], desk=is_desk())
     return render_template("articles/index.html", page=page, counts=counts)
 
 
 @bp.get("/<int:article_id>")
 def show(article_id: int):
-    article = browse.article_for_page(db.session, article_id)
+    article = browse.article_for_page(db.session, article_id, desk=is_desk())
     if article is None:
         abort(404)
     return render_template("articles/show.html", article=article)

@@ -23,7 +23,8 @@ MIN_WIDTH, MIN_HEIGHT = 200, 120
 
 @bp.get("/quotes/<int:quote_id>/embed")
 def card(quote_id: int):
-    quote = browse.quote_for_page(db.session, quote_id)
+    # Framed on other sites and cached publicly: always the readers' view, whoever asks.
+    quote = browse.quote_for_page(db.session, quote_id, desk=False)
     if quote is None:
         abort(404)
     response = current_app.make_response(render_template("embed/card.html", quote=quote))
@@ -38,7 +39,7 @@ def oembed():
     if request.args.get("format", "json") != "json":
         return problem(501, "Not Implemented", "Only the json format is offered.")
     quote_id = _quote_id_from(request.args.get("url", ""))
-    quote = browse.quote_for_page(db.session, quote_id) if quote_id else None
+    quote = browse.quote_for_page(db.session, quote_id, desk=False) if quote_id else None
     if quote is None or not quote.status.is_public:
         return problem(404, "Not Found", "No published verdict at that address.")
     width = _bounded(request.args.get("maxwidth"), CARD_WIDTH, MIN_WIDTH)

@@ -15,20 +15,21 @@ bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
 @bp.get("")
 def index():
-    page = browse.quotes_newest_first(db.session, page=page_arg(), per_page=per_page())
+    page = browse.quotes_newest_first(db.session, desk=is_desk(), page=page_arg(), per_page=per_page())
     return render_template("quotes/index.html", page=page)
 
 
 @bp.get("/<int:quote_id>")
 def show(quote_id: int):
-    quote = browse.quote_for_page(db.session, quote_id)
+    desk = is_desk()
+    quote = browse.quote_for_page(db.session, quote_id, desk=desk)
     if quote is None:
         abort(404)
     return render_template(
         "quotes/show.html",
         quote=quote,
-        desk=is_desk(),
-        related=browse.related_quotes(db.session, quote),
+        desk=desk,
+        related=browse.related_quotes(db.session, quote, desk=desk),
         history=browse.public_history(db.session, quote),
         claim_review=claim_review(
             quote,
