@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from factcheck.app import create_app
 from factcheck.db import db
@@ -47,3 +47,41 @@ def test_downgrade_to_empty_and_back(empty_app):
     assert names == set()
     upgrade()
     assert "quotes" in inspect(db.engine).get_table_names()
+
+
+def test_0010_hides_from_readers_what_editors_judged_not_a_quote_and_back_down(empty_app):
+    """On a database with quotes: the index learns which ones readers may not find, both ways."""
+    from factcheck.models import AttributionState, ReviewStatus, Verdict
+    from factcheck.services.search import QuoteSearch, search_quotes
+    from tests.web import reader_data as data
+
+    def found(*, desk: bool) -> list[str]:
+        results = search_quotes(db.session, QuoteSearch(text="ferry"), desk=desk)
+        return sorted(quote.text for quote in results.items)
+
+    def hidden_in_index() -> int:
+        table = "quote_search_filters" if db.engine.dialect.name == "sqlite" else "quote_search"
+        return db.session.scalar(text(f"SELECT count(*) FROM {table} WHERE public_verdict IS NULL"))
+
+    upgrade(revision="0009")
+    article = data.article(db.session, 'Ferry "fares" rise. "The ferry is full," said a deckhand.')
+    data.quote(db.session, article, '"fares"', verdict=Verdict.ACCURATE, status=ReviewStatus.PUBLISHED)
+    data.quote(db.session, article, "The ferry is full,")
+    db.session.flush()
+    for quote in article.quotes:
+        if quote.text == '"fares"':
+            quote.text = "Ferry fares"   # so both quotes hold the searched word
+            quote.attribution = AttributionState.NOT_A_QUOTE
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+    assert (found(desk=False), found(desk=True)) == (["The ferry is full,"], ["Ferry fares", "The ferry is full,"])
+    assert hidden_in_index() == 1
+    db.session.remove()
+    downgrade(revision="0009")
+    assert hidden_in_index() == 0
+    assert found(desk=False) == ["Ferry fares", "The ferry is full,"]   # 0009 knew nothing of it
+    db.session.remove()
+    upgrade()
+    assert found(desk=False) == ["The ferry is full,"]
+    db.session.remove()

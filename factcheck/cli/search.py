@@ -43,7 +43,8 @@ def check_command() -> None:
                                        "run `flask --app wsgi search rebuild`.")
     # Readers must find no quote judged not a quote, and every other one (a NULL readers' verdict hides it).
     hidden = browse.hidden_quote_count(db.session)
-    hidden_in_index = db.session.scalar(text(f"SELECT count(*) FROM {tables[-1]} WHERE public_verdict IS NULL")) or 0
+    hidden_in_index = db.session.scalar(
+        text(f"SELECT count(*) FROM {tables[-1]} WHERE public_verdict IS NULL")) or 0
     if hidden_in_index != hidden:
         raise click.ClickException(f"{tables[-1]} hides {hidden_in_index:,} quotes from readers, but "
                                    f"{hidden:,} are judged not a quote: run `flask --app wsgi search rebuild`.")
