@@ -696,28 +696,29 @@ def _ingest(url, args, procs, log, deadline, source: Path, nonce: str) -> dict:
                     env=flask_env(url, **extra), stdout=workers_log, stderr=subprocess.STDOUT)
     time.sleep(2)
     started = time.perf_counter()
-    flask(["ingest", "--background", str(source)], url, timeout=max(30, deadline - time.monotonic()),
-          **extra)
+    flask(["ingest", "--background", "--batch-size", str(args.batch_size), str(source)], url,
+          timeout=max(30, deadline - time.monotonic()), **extra)
     queued_at = time.perf_counter() - started
     states: dict[str, int] = {}
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline:  # every job exists once the queueing command is back
         with engine.connect() as connection:
             states = dict(connection.execute(text(
                 "SELECT state, count(*) FROM jobs WHERE id >= :first GROUP BY state"),
                 {"first": first_job}).all())
-        if states.get("queued", 0) + states.get("running", 0) == 0 and sum(states.values()) >= args.ingest:
+        if states.get("queued", 0) + states.get("running", 0) == 0:
             break
         time.sleep(0.2)
     elapsed = time.perf_counter() - started
     with engine.connect() as connection:
-        quotes, matches = connection.execute(text(
-            "SELECT count(*), (SELECT count(*) FROM quote_matches m JOIN quotes q2 ON q2.id = m.quote_id "
-            " JOIN articles a2 ON a2.id = q2.article_id WHERE a2.title LIKE :t) "
+        done, quotes, matches = connection.execute(text(
+            "SELECT (SELECT count(*) FROM articles WHERE title LIKE :t), count(*),"
+            " (SELECT count(*) FROM quote_matches m JOIN quotes q2 ON q2.id = m.quote_id "
+            "  JOIN articles a2 ON a2.id = q2.article_id WHERE a2.title LIKE :t) "
             "FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.title LIKE :t"),
             {"t": f"Bulk {nonce} %"}).one()
     engine.dispose()
-    done = states.get("done", 0)
-    return {"articles": args.ingest, "done": done, "failed": states.get("failed", 0),
+    return {"articles": args.ingest, "done": done, "jobs": sum(states.values()),
+            "failed": states.get("failed", 0),
             "unfinished": states.get("queued", 0) + states.get("running", 0),
             "seconds": elapsed, "queued_seconds": queued_at, "quotes": quotes, "matches": matches}
 
@@ -730,10 +731,12 @@ def print_ingestion(figures: dict | None, args) -> bool:
     rate = figures["done"] / figures["seconds"] if figures["seconds"] else 0.0
     met = rate >= TARGET_INGEST_PER_S and not figures["failed"] and not figures["unfinished"]
     mode = "--fork" if args.fork else "--no-fork"
-    print(f"Bulk ingestion — 2 x `flask worker {mode}` on {args.redis_url}, `flask ingest --background` "
-          f"of {figures['articles']:,} generated articles ({args.quotes_per_article} quotes each)")
-    print(f"  done {figures['done']:,}, failed {figures['failed']}, unfinished {figures['unfinished']} "
-          f"in {figures['seconds']:.1f} s (queueing took {figures['queued_seconds']:.1f} s of it)")
+    print(f"Bulk ingestion — 2 x `flask worker {mode}` on {args.redis_url}, `flask ingest --background "
+          f"--batch-size {args.batch_size}` of {figures['articles']:,} generated articles "
+          f"({args.quotes_per_article} quotes each)")
+    print(f"  {figures['done']:,} articles stored by {figures['jobs']} jobs (failed {figures['failed']}, "
+          f"unfinished {figures['unfinished']}) in {figures['seconds']:.1f} s (queueing took "
+          f"{figures['queued_seconds']:.1f} s of it)")
     print(f"  {figures['quotes']:,} quotes extracted, {figures['matches']:,} matches found")
     print(f"  {rate:.1f} articles/s including extraction and matching — target >= "
           f"{TARGET_INGEST_PER_S:.0f}: {'met' if met else 'MISSED'}")
@@ -754,6 +757,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: its config)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--ingest", type=int, default=2000, help="articles for the ingestion run (0: skip)")
+    parser.add_argument("--batch-size", type=int, default=50,
+                        help="articles per ingestion job (flask ingest --batch-size)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--fork", action="store_true",
                         help="workers fork a process per job (flask worker's default) instead of --no-fork")

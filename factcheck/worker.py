@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from .content import IngestError
 from .content.fetch import FetchOptions
 from .db import db
-from .models import Job
+from .models import Job, JobState
 from .services import jobs
 
 log = logging.getLogger("factcheck.jobs")
@@ -81,7 +81,11 @@ def run(job_id: int) -> Job | None:
         log.exception("job failed", extra={"fields": {"job_id": job_id}})
         _record_failure(job_id, f"{error.__class__.__name__}: {error}")
     else:
-        log.info("job done", extra={"fields": {"job_id": job.id, "result": job.result}})
+        if job.state is JobState.FAILED:  # a batch with failed articles: the rest is stored
+            log.warning("job failed", extra={"fields": {"job_id": job.id, "reason": job.error}})
+        else:
+            result = {k: v for k, v in (job.result or {}).items() if k != "articles"}
+            log.info("job done", extra={"fields": {"job_id": job.id, "result": result}})
     return session.get(Job, job_id)
 
 

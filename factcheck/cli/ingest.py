@@ -18,7 +18,7 @@ from ..content.html import parse_date
 from ..db import db
 from ..models import ArticleSource, Job, Role
 from ..services import accounts
-from ..services.ingestion import ArticleInput, ingest_article
+from ..services.ingestion import ArticleInput, IngestFailure, ingest_articles
 from ..services.jobs import submit_job
 from ..worker import dispatch
 from . import needs_schema
@@ -31,6 +31,7 @@ INGESTIBLE = (".txt", ".html", ".htm", ".jsonl")
 class IngestSummary:
     ingested: int = 0
     present: int = 0
+    jobs: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def record(self, created: bool) -> None:
@@ -43,21 +44,30 @@ class IngestSummary:
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--background", is_flag=True,
-              help="Queue one job per article for `flask worker` instead of ingesting here.")
+              help="Queue the articles as jobs for `flask worker` instead of ingesting here.")
+@click.option("--batch-size", default=50, show_default=True, type=click.IntRange(1, 1000),
+              help="Articles stored per transaction (and per job with --background).")
 @needs_schema
-def ingest_command(paths: tuple[Path, ...], background: bool) -> None:
+def ingest_command(paths: tuple[Path, ...], background: bool, batch_size: int) -> None:
     """Ingest .txt, .html and .jsonl files, and folders of them (recursively)."""
     files = list(_expand(paths))
     summary = IngestSummary()
-    one = _queue_one if background else _ingest_one
+    store = _queue_batch if background else _ingest_batch
+    batch: list[tuple[str, ArticleInput]] = []
     with click.progressbar(files, label="Queueing" if background else "Ingesting", file=sys.stderr,
                            item_show_func=lambda p: p.name if p else "") as bar:
         for path in bar:
             for label, data in _inputs_from(path, summary):
-                one(label, data, summary)
+                batch.append((label, data))
+                if len(batch) >= batch_size:
+                    store(batch, summary)
+                    batch = []
+        if batch:
+            store(batch, summary)
     if background:
-        click.echo(f"queued: {summary.ingested}, already queued: {summary.present}, "
-                   f"failed: {len(summary.failures)} (see `flask --app wsgi jobs list`)")
+        click.echo(f"queued: {summary.ingested} in {summary.jobs} jobs, already queued: "
+                   f"{summary.present}, failed: {len(summary.failures)} "
+                   "(see `flask --app wsgi jobs list`)")
         for label, reason in summary.failures:
             click.echo(f"  failed: {label}: {reason}")
         sys.exit(1 if summary.failures else 0)
@@ -127,37 +137,49 @@ def _str_or_none(value) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _ingest_one(label: str, data: ArticleInput, summary: IngestSummary) -> None:
+def _ingest_batch(batch: list[tuple[str, ArticleInput]], summary: IngestSummary) -> None:
+    """Store a batch in one transaction; a bad article fails alone."""
     try:
-        result = ingest_article(db.session, data, max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
+        outcomes = ingest_articles(db.session, [data for _, data in batch],
+                                   max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
         db.session.commit()
-    except IngestError as error:
+    except Exception as error:  # the batch could not be committed: none of it is stored
         db.session.rollback()
-        summary.failures.append((label, str(error)))
+        summary.failures.extend((label, f"unexpected error: {error.__class__.__name__}: {error}")
+                                for label, _ in batch)
         return
-    except Exception as error:  # one broken file never stops the others
-        db.session.rollback()
-        summary.failures.append((label, f"unexpected error: {error.__class__.__name__}: {error}"))
-        return
-    summary.record(result.created)
+    for (label, _), outcome in zip(batch, outcomes):
+        if isinstance(outcome, IngestFailure):
+            reason = outcome.reason if isinstance(outcome.error, IngestError) \
+                else f"unexpected error: {outcome.reason}"
+            summary.failures.append((label, reason))
+        else:
+            summary.record(outcome.created)
 
 
-def _queue_one(label: str, data: ArticleInput, summary: IngestSummary) -> None:
-    """One job per article; the same input twice maps to the same job."""
-    payload = {key: value for key, value in {
+def _queue_batch(batch: list[tuple[str, ArticleInput]], summary: IngestSummary) -> None:
+    """One job per batch; the same batch twice maps to the same job."""
+    articles = [_payload(data) for _, data in batch]
+    key = "ingest:" + hashlib.sha256(json.dumps(articles, sort_keys=True).encode()).hexdigest()
+    known = db.session.scalar(select(Job.id).where(Job.idempotency_key == key))
+    payload = {"articles": [{**article, "label": label}
+                            for (label, _), article in zip(batch, articles)]}
+    job = submit_job(db.session, "ingest_articles", payload, idempotency_key=key)
+    db.session.commit()
+    if known is not None:
+        summary.present += len(batch)
+        return
+    dispatch(job)
+    summary.ingested += len(batch)
+    summary.jobs += 1
+
+
+def _payload(data: ArticleInput) -> dict:
+    return {key: value for key, value in {
         "source": data.source.value, "text": data.text, "html": data.html, "title": data.title,
         "url": data.url, "outlet": data.outlet,
         "published_at": data.published_at.isoformat() if data.published_at else None,
     }.items() if value is not None}
-    key = "ingest:" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    known = db.session.scalar(select(Job.id).where(Job.idempotency_key == key))
-    job = submit_job(db.session, "ingest_article", payload, idempotency_key=key)
-    db.session.commit()
-    if known is not None:
-        summary.record(False)
-        return
-    dispatch(job)
-    summary.record(True)
 
 
 @click.command("seed")
@@ -165,9 +187,9 @@ def _queue_one(label: str, data: ArticleInput, summary: IngestSummary) -> None:
 def seed_command() -> None:
     """Load the demo articles (made up for this project) and demo accounts."""
     summary = IngestSummary()
-    for path in sorted(DEMO_DIR.glob("*.txt")):
-        for label, data in _inputs_from(path, summary):
-            _ingest_one(label, _demo(data, path), summary)
+    demos = [(label, _demo(data, path)) for path in sorted(DEMO_DIR.glob("*.txt"))
+             for label, data in _inputs_from(path, summary)]
+    _ingest_batch(demos, summary)
     created = []
     for name, role in (("reviewer", Role.REVIEWER), ("editor", Role.EDITOR), ("admin", Role.ADMIN)):
         if accounts.user_named(db.session, name) is None:

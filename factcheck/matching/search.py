@@ -23,8 +23,8 @@ from typing import Iterable, Mapping, Protocol, Sequence
 from .text import content_terms, pair_term, term_hash
 
 __all__ = [
-    "CANDIDATES", "INDEX_TERMS", "CandidateSearch", "IndexedQuote", "SearchTerm",
-    "index_terms", "plan_query",
+    "CANDIDATES", "INDEX_TERMS", "CandidateSearch", "IndexedQuote", "MemoryIndex", "SearchTerm",
+    "best_candidates", "index_terms", "plan_query",
 ]
 
 #: How many of a quote's rarest content words it is indexed under.
@@ -74,6 +74,11 @@ class CandidateSearch(Protocol):
         ``before_id`` keeps only quotes with a smaller id (earlier ones).
         """
 
+    def candidates_for_each(self, plans: Sequence[Sequence[SearchTerm]], *,
+                            limit: int) -> list[list[tuple[int, float]]]:
+        """:meth:`candidates` for many queries at once, each answer with the weight
+        its quotes share: ``[(quote id, weight), ...]`` per plan, best first."""
+
     def add(self, quotes: Sequence[IndexedQuote]) -> None:
         """Index new quotes (their frequencies count from now on)."""
 
@@ -82,6 +87,38 @@ class CandidateSearch(Protocol):
 
     def rebuild(self, quotes: Iterable[tuple[int, str]], *, progress=None) -> int:
         """Replace the whole index with these (id, text) pairs; returns postings written."""
+
+
+class MemoryIndex:
+    """Quotes indexed in memory and searched like the stored index: the earlier
+    articles of a batch, whose postings are written when the whole batch is.
+
+    >>> index = MemoryIndex()
+    >>> index.add(IndexedQuote(7, (1, 2, 3), (1, 2)))
+    >>> index.candidates([SearchTerm(2, 1.5), SearchTerm(3, 9.0)], limit=5)
+    [(7, 1.5)]
+    """
+
+    def __init__(self) -> None:
+        self._postings: dict[int, list[int]] = {}
+
+    def add(self, quote: IndexedQuote) -> None:
+        for term in quote.indexed:
+            self._postings.setdefault(term, []).append(quote.quote_id)
+
+    def candidates(self, terms: Sequence[SearchTerm], *, limit: int) -> list[tuple[int, float]]:
+        """(quote id, shared weight), best first, as the stored index orders them."""
+        shared: dict[int, float] = {}
+        for term in terms:
+            for quote_id in self._postings.get(term.term, ()):
+                shared[quote_id] = shared.get(quote_id, 0.0) + term.weight
+        return best_candidates(shared.items(), limit=limit)
+
+
+def best_candidates(scored: Iterable[tuple[int, float]], *, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (quote id, shared weight) pairs: most weight first, then the
+    newest quote (the stored index's order)."""
+    return sorted(scored, key=lambda item: (-item[1], -item[0]))[:limit]
 
 
 def quote_terms(tokens: list[str]) -> list[int]:

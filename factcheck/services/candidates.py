@@ -163,6 +163,15 @@ class SQLiteCandidateSearch:
 
     def candidates(self, terms: Sequence[SearchTerm], *, limit: int,
                    before_id: int | None = None) -> list[int]:
+        return [quote_id for quote_id, _ in self._scored(terms, limit=limit, before_id=before_id)]
+
+    def candidates_for_each(self, plans: Sequence[Sequence[SearchTerm]], *,
+                            limit: int) -> list[list[tuple[int, float]]]:
+        # One query per plan: SQLite runs in this process, a query costs no round trip.
+        return [self._scored(plan, limit=limit) for plan in plans]
+
+    def _scored(self, terms: Sequence[SearchTerm], *, limit: int,
+                before_id: int | None = None) -> list[tuple[int, float]]:
         if not terms:
             return []
         values = ",".join("(?, ?)" for _ in terms)
@@ -175,11 +184,11 @@ class SQLiteCandidateSearch:
         # CROSS JOIN fixes the loop order: each query term, then its postings range.
         rows = self.connection.exec_driver_sql(
             f"WITH q(term, weight) AS (VALUES {values}) "
-            "SELECT p.quote_id FROM q CROSS JOIN match_postings AS p ON p.term = q.term "
+            "SELECT p.quote_id, sum(q.weight) FROM q CROSS JOIN match_postings AS p ON p.term = q.term "
             f"{where} GROUP BY p.quote_id ORDER BY sum(q.weight) DESC, p.quote_id DESC LIMIT ?",
             tuple(params),
         )
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     def add(self, quotes: Sequence[IndexedQuote]) -> None:
         counts = Counter(term for quote in quotes for term in quote.terms)
@@ -271,6 +280,43 @@ class PostgresCandidateSearch:
         )
         return [row[0] for row in rows]
 
+    def candidates_for_each(self, plans: Sequence[Sequence[SearchTerm]], *,
+                            limit: int) -> list[list[tuple[int, float]]]:
+        """One statement for every plan: each plan is a slice of two flat arrays,
+        answered by its own top-``limit`` query (a LATERAL subquery)."""
+        answers: list[list[tuple[int, float]]] = [[] for _ in plans]
+        numbers, lows, highs, terms, weights = [], [], [], [], []
+        for number, plan in enumerate(plans):
+            if not plan:
+                continue
+            numbers.append(number)
+            lows.append(len(terms) + 1)
+            terms.extend(t.term for t in plan)
+            weights.extend(t.weight for t in plan)
+            highs.append(len(terms))
+        if not numbers:
+            return answers
+        rows = self.connection.exec_driver_sql(
+            "SELECT q.number, c.quote_id, c.weight"
+            " FROM unnest(%(numbers)s::integer[], %(lows)s::integer[], %(highs)s::integer[])"
+            "  AS q(number, low, high)"
+            " CROSS JOIN LATERAL ("
+            "  SELECT x.quote_id, sum(x.weight) AS weight FROM ("
+            "   SELECT unnest(p.quote_ids) AS quote_id, t.weight"
+            "   FROM unnest((%(terms)s::integer[])[q.low:q.high], (%(weights)s::float8[])[q.low:q.high])"
+            "    AS t(term, weight)"
+            "   JOIN match_chunks AS p ON p.term = t.term"
+            "  ) AS x GROUP BY x.quote_id ORDER BY sum(x.weight) DESC, x.quote_id DESC LIMIT %(limit)s"
+            " ) AS c",
+            {"numbers": numbers, "lows": lows, "highs": highs, "terms": terms, "weights": weights,
+             "limit": limit},
+        )
+        for number, quote_id, weight in rows:
+            answers[number].append((quote_id, weight))
+        for answer in answers:
+            answer.sort(key=lambda item: (-item[1], -item[0]))
+        return answers
+
     def add(self, quotes: Sequence[IndexedQuote]) -> None:
         counts = Counter(term for quote in quotes for term in quote.terms)
         if not counts:
@@ -285,24 +331,31 @@ class PostgresCandidateSearch:
         postings = sorted((term, quote.quote_id) for quote in quotes for term in quote.indexed)
         if not postings:
             return
-        # Append to each term's last chunk while it has room, else start the next one.
+        # Fill each term's last chunk up to CHUNK ids, then start new chunks (a batch
+        # may bring hundreds of ids for one term: appended whole, they would outgrow
+        # the inline size and be TOASTed).
         self.connection.exec_driver_sql(
             "WITH new AS ("
-            "  SELECT term, array_agg(quote_id ORDER BY quote_id) AS ids"
-            "  FROM unnest(%(terms)s::integer[], %(ids)s::integer[]) AS t(term, quote_id) GROUP BY term"
+            "  SELECT term, quote_id, row_number() OVER (PARTITION BY term ORDER BY quote_id) AS n"
+            "  FROM unnest(%(terms)s::integer[], %(ids)s::integer[]) AS t(term, quote_id)"
             "), last AS ("
-            "  SELECT DISTINCT ON (c.term) c.term, c.chunk, cardinality(c.quote_ids) AS n"
-            "  FROM match_chunks AS c JOIN new USING (term) ORDER BY c.term, c.chunk DESC"
-            "), appended AS ("
-            "  UPDATE match_chunks AS c SET quote_ids = c.quote_ids || new.ids"
-            "  FROM new JOIN last USING (term)"
-            "  WHERE c.term = new.term AND c.chunk = last.chunk AND last.n < %(chunk)s"
-            "  RETURNING c.term"
+            "  SELECT t.term, c.chunk, cardinality(c.quote_ids) AS held"
+            "  FROM unnest(%(distinct)s::integer[]) AS t(term) CROSS JOIN LATERAL ("
+            "    SELECT chunk, quote_ids FROM match_chunks WHERE term = t.term ORDER BY chunk DESC LIMIT 1"
+            "  ) AS c"
+            "), placed AS ("
+            "  SELECT new.term, new.quote_id, CASE"
+            "    WHEN last.chunk IS NULL THEN (new.n - 1) / %(chunk)s"
+            "    WHEN new.n <= %(chunk)s - last.held THEN last.chunk"
+            "    ELSE last.chunk + 1 + (new.n - 1 - greatest(%(chunk)s - last.held, 0)) / %(chunk)s"
+            "  END AS chunk"
+            "  FROM new LEFT JOIN last USING (term)"
             ") INSERT INTO match_chunks (term, chunk, quote_ids)"
-            " SELECT new.term, coalesce(last.chunk + 1, 0), new.ids FROM new LEFT JOIN last USING (term)"
-            " WHERE new.term NOT IN (SELECT term FROM appended)"
+            " SELECT term, chunk, array_agg(quote_id ORDER BY quote_id) FROM placed"
+            " GROUP BY term, chunk ORDER BY term, chunk"
             " ON CONFLICT (term, chunk) DO UPDATE SET quote_ids = match_chunks.quote_ids || EXCLUDED.quote_ids",
-            {"terms": [t for t, _ in postings], "ids": [q for _, q in postings], "chunk": CHUNK},
+            {"terms": [t for t, _ in postings], "ids": [q for _, q in postings],
+             "distinct": sorted({t for t, _ in postings}), "chunk": CHUNK},
         )
 
     def remove(self, quotes: Sequence[IndexedQuote]) -> None:

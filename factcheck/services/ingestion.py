@@ -2,20 +2,22 @@
 
 The article, its quotes and their speakers are written in one savepoint: a
 failure anywhere leaves nothing behind, and a duplicate (same canonical URL or
-same text) returns the article already stored.
+same text) returns the article already stored. Bulk ingestion hands over many
+articles at once (``ingest_articles``): the same work, set-based, one savepoint
+for the batch; a single article is a batch of one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ..content import EmptyArticle
+from ..content import EmptyArticle, IngestError
 from ..content.clean import (
     canonical_url,
     check_size,
@@ -30,7 +32,7 @@ from ..content.html import extract_html
 from ..extraction import ExtractedQuote, extract_quotes
 from ..models import Article, ArticleSource, Quote, QuoteKind, QuoteSegment
 from . import matching
-from .speakers import speaker_for_quote
+from .speakers import SpeakerLookup, speaker_for_quote
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -56,6 +58,29 @@ class IngestResult:
     created: bool
 
 
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    """An article of a batch that was not stored (nothing of it was written), and why."""
+
+    error: Exception
+
+    @property
+    def reason(self) -> str:
+        if isinstance(self.error, IngestError):
+            return str(self.error)
+        return f"{self.error.__class__.__name__}: {self.error}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """An input cleaned and checked, with the keys it is deduplicated by."""
+
+    position: int
+    data: ArticleInput
+    url: str | None
+    digest: str
+
+
 def ingest_article(
     session: Session, data: ArticleInput, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
@@ -63,35 +88,139 @@ def ingest_article(
 
     Raises an :class:`~factcheck.content.IngestError` subclass for bad input.
     """
-    data = _prepare(data, max_bytes=max_bytes)
-    url = canonical_url(data.url)
-    digest = content_hash(data.text)
-    existing = _existing_article(session, url, digest)
-    if existing is not None:
-        return IngestResult(existing, False)
-    try:
-        with session.begin_nested():
-            article = Article(
-                title=(data.title or "Untitled article")[:500],
-                url=url,
-                outlet=(data.outlet or None) and data.outlet[:200],
-                authors=(data.authors or None) and data.authors[:500],
-                published_at=data.published_at,
-                fetched_at=data.fetched_at,
-                text=data.text,
-                content_hash=digest,
-                source=data.source,
+    (outcome,) = _ingest(session, [data], max_bytes=max_bytes, one_at_a_time=False)
+    return outcome
+
+
+def ingest_articles(
+    session: Session, inputs: Sequence[ArticleInput], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[IngestResult | IngestFailure]:
+    """Store many articles as :func:`ingest_article` would one after the other (the
+    same records, speakers and matches: each article is matched against the ones
+    before it), in a few set-based queries for the whole batch.
+
+    One outcome per input, in order. A bad article is an :class:`IngestFailure` and
+    does not stop the others: the batch is written in one savepoint, tried again
+    when it collides with another writer, and should it still fail, each article is
+    written again in a savepoint of its own.
+    """
+    return _ingest(session, inputs, max_bytes=max_bytes, one_at_a_time=True)
+
+
+def _ingest(session: Session, inputs: Sequence[ArticleInput], *, max_bytes: int,
+            one_at_a_time: bool) -> list[IngestResult | IngestFailure]:
+    """``one_at_a_time``: on an error, fall back to one savepoint per article and
+    report failures as outcomes; otherwise the error is raised."""
+    outcomes: list[IngestResult | IngestFailure | None] = [None] * len(inputs)
+    ready: list[_Ready] = []
+    for position, data in enumerate(inputs):
+        try:
+            data = _prepare(data, max_bytes=max_bytes)
+        except IngestError as error:
+            if not one_at_a_time:
+                raise
+            outcomes[position] = IngestFailure(error)
+            continue
+        ready.append(_Ready(position, data, canonical_url(data.url), content_hash(data.text)))
+    retries = _RETRIES
+    while True:
+        try:
+            _store_new(session, outcomes, ready)
+            return outcomes
+        except Exception as error:
+            if _conflict(error) and retries:
+                retries -= 1  # another writer's transaction was in the way, and has ended
+                continue
+            if not one_at_a_time:
+                raise
+            return _one_at_a_time(session, outcomes, ready)
+
+
+# A batch that collides with another writer's (a deadlock, or the same article or
+# alias stored meanwhile) is tried again, from the check for stored articles on.
+_RETRIES = 2
+_CONCURRENCY_STATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+def _conflict(error: Exception) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    return isinstance(error, DBAPIError) and \
+        getattr(error.orig, "sqlstate", None) in _CONCURRENCY_STATES
+
+
+def _store_new(session: Session, outcomes: list, ready: list[_Ready]) -> None:
+    """Store the inputs not stored yet, in one savepoint; an input repeating a stored
+    article, or an earlier one of the batch, gets that article."""
+    stored = _existing_articles(session, ready)
+    fresh: list[_Ready] = []
+    first_with: dict[str, _Ready] = {}
+    copies: list[tuple[_Ready, _Ready]] = []  # (a later input, the earlier one it repeats)
+    for item in ready:
+        existing = _lookup(stored, item)
+        if existing is not None:
+            outcomes[item.position] = IngestResult(existing, False)
+            continue
+        earlier = _lookup(first_with, item)
+        if earlier is not None:
+            copies.append((item, earlier))
+            continue
+        fresh.append(item)
+        for key in _keys(item):
+            first_with.setdefault(key, item)
+    articles = _store(session, fresh)
+    for item, article in zip(fresh, articles):
+        outcomes[item.position] = IngestResult(article, True)
+    for item, earlier in copies:
+        outcomes[item.position] = IngestResult(outcomes[earlier.position].article, False)
+
+
+def _one_at_a_time(session: Session, outcomes: list, ready: list[_Ready]) -> list:
+    """The batch failed as a whole: each article on its own, so one bad article
+    fails alone (its error is its outcome)."""
+    for item in ready:
+        if outcomes[item.position] is not None:
+            continue
+        try:
+            existing = _existing_article(session, item.url, item.digest)
+            if existing is None:
+                (article,) = _store(session, [item])
+                outcomes[item.position] = IngestResult(article, True)
+            else:
+                outcomes[item.position] = IngestResult(existing, False)
+        except IntegrityError as error:
+            existing = _existing_article(session, item.url, item.digest)
+            outcomes[item.position] = IngestResult(existing, False) if existing is not None \
+                else IngestFailure(error)
+        except Exception as error:  # this article only: kept as its outcome
+            outcomes[item.position] = IngestFailure(error)
+    return outcomes
+
+
+def _store(session: Session, items: Sequence[_Ready]) -> list[Article]:
+    """Write new articles with their quotes, speakers and matches in one savepoint:
+    a failure anywhere leaves none of them behind."""
+    if not items:
+        return []
+    with session.begin_nested():
+        articles = [
+            Article(
+                title=(item.data.title or "Untitled article")[:500],
+                url=item.url,
+                outlet=(item.data.outlet or None) and item.data.outlet[:200],
+                authors=(item.data.authors or None) and item.data.authors[:500],
+                published_at=item.data.published_at,
+                fetched_at=item.data.fetched_at,
+                text=item.data.text,
+                content_hash=item.digest,
+                source=item.data.source,
             )
-            session.add(article)
-            session.flush()
-            store_quotes(session, article)
-    except IntegrityError:
-        # Another writer stored the same article between our check and insert.
-        existing = _existing_article(session, url, digest)
-        if existing is None:
-            raise
-        return IngestResult(existing, False)
-    return IngestResult(article, True)
+            for item in items
+        ]
+        session.add_all(articles)
+        session.flush()
+        store_quotes(session, articles)
+    return articles
 
 
 def ingest_url(
@@ -113,29 +242,35 @@ def ingest_url(
     return ingest_article(session, data, max_bytes=options.max_bytes)
 
 
-def store_quotes(session: Session, article: Article) -> list[Quote]:
-    """Run the extractor over the article text and store what it finds."""
+def store_quotes(session: Session, articles: Sequence[Article]) -> list[Quote]:
+    """Run the extractor over the articles' texts and store what it finds, matched
+    article by article against everything stored before."""
+    found = [(article, extract_quotes(article.text)) for article in articles]
+    lookup = SpeakerLookup(session, [quote for _, quotes in found for quote in quotes],
+                           new_articles=articles)
     stored = []
-    for extracted in extract_quotes(article.text):
-        quote = Quote(
-            article=article,
-            **extracted_values(session, extracted, article),
-            segments=[QuoteSegment(start=s, end=e) for s, e in extracted.segments],
-        )
-        session.add(quote)
-        stored.append(quote)
+    for article, quotes in found:
+        for extracted in quotes:
+            quote = Quote(
+                article=article,
+                **extracted_values(session, extracted, article, lookup=lookup),
+                segments=[QuoteSegment(start=s, end=e) for s, e in extracted.segments],
+            )
+            session.add(quote)
+            stored.append(quote)
     session.flush()
-    matching.match_new_quotes(session, stored)
+    matching.match_and_index(session, stored)
     return stored
 
 
-def extracted_values(session: Session, extracted: ExtractedQuote, article: Article) -> dict[str, Any]:
+def extracted_values(session: Session, extracted: ExtractedQuote, article: Article, *,
+                     lookup: SpeakerLookup | None = None) -> dict[str, Any]:
     """The quote columns the extractor decides (speaker found or created), segments aside.
 
     Shared by ingestion and re-extraction (``services.reextraction``).
     """
     return dict(
-        speaker=speaker_for_quote(session, extracted, article),
+        speaker=speaker_for_quote(session, extracted, article, lookup=lookup),
         text=extracted.text,
         start=extracted.start,
         end=extracted.end,
@@ -176,6 +311,35 @@ def _prepare(data: ArticleInput, *, max_bytes: int) -> ArticleInput:
             text = body
     title = " ".join(title.split())
     return replace(data, text=text, title=title or None)
+
+
+def _keys(item: _Ready) -> list[str]:
+    return [f"url:{item.url}", f"hash:{item.digest}"] if item.url else [f"hash:{item.digest}"]
+
+
+def _lookup(found: dict, item: _Ready):
+    for key in _keys(item):
+        if key in found:
+            return found[key]
+    return None
+
+
+def _existing_articles(session: Session, ready: Sequence[_Ready]) -> dict[str, Article]:
+    """The stored articles a batch repeats, by "url:..." and "hash:..." (one query)."""
+    urls = {item.url for item in ready if item.url}
+    digests = {item.digest for item in ready}
+    if not ready:
+        return {}
+    condition = Article.content_hash.in_(digests)
+    if urls:
+        condition = or_(Article.url.in_(urls), condition)
+    found: dict[str, Article] = {}
+    for article in session.scalars(select(Article).where(condition).order_by(Article.id)):
+        if article.url in urls:
+            found.setdefault(f"url:{article.url}", article)
+        if article.content_hash in digests:
+            found.setdefault(f"hash:{article.content_hash}", article)
+    return found
 
 
 def _existing_article(session: Session, url: str | None, digest: str | None) -> Article | None:

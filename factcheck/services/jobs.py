@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..content.fetch import FetchOptions
 from ..db import utcnow
 from ..models import ArticleSource, Job, JobState, User
-from .ingestion import ArticleInput, ingest_article, ingest_url
+from .ingestion import ArticleInput, IngestFailure, ingest_article, ingest_articles, ingest_url
 from .pagination import Page, paginate
 
 # A job still "running" after this long lost its worker (killed, machine gone).
@@ -66,10 +66,20 @@ def mark_running(job: Job) -> None:
 
 
 def perform(session: Session, job: Job, context: JobContext) -> None:
-    """Run the job's handler and record its result (flushes; the caller commits)."""
+    """Run the job's handler and record its result (flushes; the caller commits).
+
+    A batch whose articles partly failed keeps what succeeded: the job is recorded
+    as failed, its error naming each failed article and why, so it can be retried
+    (the articles stored already are found, not stored twice).
+    """
     job.result = HANDLERS[job.kind](session, dict(job.payload or {}), context)
-    job.state = JobState.DONE
-    job.finished_at = utcnow()
+    failures = job.result.get("failures") if isinstance(job.result, dict) else None
+    if failures:
+        mark_failed(job, f"{len(failures)} of {len(job.result['articles'])} articles failed: "
+                         + "; ".join(f"{f['label']}: {f['error']}" for f in failures))
+    else:
+        job.state = JobState.DONE
+        job.finished_at = utcnow()
     session.flush()
 
 
@@ -106,8 +116,32 @@ def _fetch_url(session: Session, payload: dict[str, Any], context: JobContext) -
 
 
 def _ingest_article(session: Session, payload: dict[str, Any], context: JobContext) -> dict[str, Any]:
-    """One article given as text or HTML (bulk ingestion sends one job per article)."""
-    data = ArticleInput(
+    """One article given as text or HTML."""
+    result = ingest_article(session, _article_input(payload), max_bytes=context.max_bytes)
+    return {"article_id": result.article.id, "created": result.created}
+
+
+def _ingest_articles(session: Session, payload: dict[str, Any], context: JobContext) -> dict[str, Any]:
+    """A batch of articles (``flask ingest --background``), stored in one transaction;
+    each article's outcome is in the result, a failed one with its label and reason."""
+    records = payload.get("articles") or []
+    outcomes = ingest_articles(session, [_article_input(record) for record in records],
+                               max_bytes=context.max_bytes)
+    articles, failures = [], []
+    for number, (record, outcome) in enumerate(zip(records, outcomes), 1):
+        if isinstance(outcome, IngestFailure):
+            failure = {"label": record.get("label") or f"article {number}", "error": outcome.reason}
+            failures.append(failure)
+            articles.append(failure)
+        else:
+            articles.append({"article_id": outcome.article.id, "created": outcome.created})
+    created = sum(1 for a in articles if a.get("created"))
+    return {"articles": articles, "created": created,
+            "present": len(articles) - created - len(failures), "failures": failures}
+
+
+def _article_input(payload: dict[str, Any]) -> ArticleInput:
+    return ArticleInput(
         source=ArticleSource(payload.get("source", "cli")),
         text=payload.get("text"),
         html=payload.get("html"),
@@ -116,8 +150,6 @@ def _ingest_article(session: Session, payload: dict[str, Any], context: JobConte
         outlet=payload.get("outlet"),
         published_at=_parse(payload.get("published_at")),
     )
-    result = ingest_article(session, data, max_bytes=context.max_bytes)
-    return {"article_id": result.article.id, "created": result.created}
 
 
 def _rematch(session: Session, payload: dict[str, Any], context: JobContext) -> dict[str, Any]:
@@ -139,5 +171,6 @@ def _parse(value):
 HANDLERS: dict[str, Handler] = {
     "fetch_url": _fetch_url,
     "ingest_article": _ingest_article,
+    "ingest_articles": _ingest_articles,
     "rematch": _rematch,
 }

@@ -9,21 +9,26 @@ index for the quotes that come after them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import Integer, any_, bindparam, delete, insert, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from ..matching.scoring import (
     FRAGMENT, MIN_WORDS, REPEAT, VARIANT, PairScore, Prepared, compare, is_common_phrase,
     possible_misattribution, rank,
 )
-from ..matching.search import CANDIDATES, IndexedQuote, index_terms, plan_query, quote_terms
+from ..matching.search import (
+    CANDIDATES, IndexedQuote, MemoryIndex, SearchTerm, best_candidates, index_terms, plan_query,
+    quote_terms,
+)
 from ..models import MatchRelation, Quote, QuoteMatch, Speaker, SpeakerKind
 from .candidates import candidate_search
 
 __all__ = [
-    "FoundMatch", "MAX_MATCHES", "find_matches", "index_quotes", "match_new_quotes",
+    "FoundMatch", "MAX_MATCHES", "NewQuote", "find_matches", "index_quotes", "match_and_index",
+    "match_new_quotes",
     "quote_ids_in_order", "rebuild_index", "refresh_misattribution", "rematch_quotes",
     "unindex_quotes",
 ]
@@ -55,6 +60,15 @@ class FoundMatch:
         return data
 
 
+class NewQuote(Protocol):
+    """What matching reads of a just-stored quote (a Quote row has all of it)."""
+
+    id: int | None
+    text: str
+    article_id: int
+    speaker: Speaker | None
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     id: int
@@ -63,6 +77,12 @@ class _Candidate:
     speaker_id: int | None
     speaker_name: str | None
     speaker_kind: SpeakerKind | None
+
+    @classmethod
+    def of(cls, quote: NewQuote) -> "_Candidate":
+        speaker = quote.speaker
+        return cls(quote.id, quote.text, quote.article_id, speaker.id if speaker else None,
+                   speaker.name if speaker else None, speaker.kind if speaker else None)
 
 
 def find_matches(
@@ -88,35 +108,109 @@ def find_matches(
                         before_id=before_id, exclude_article_id=exclude_article_id, limit=limit)
 
 
-def match_new_quotes(session: Session, quotes: Sequence[Quote]) -> list[QuoteMatch]:
-    """Store the relations of just-stored quotes to earlier ones, then index them.
+class _Frequencies(dict):
+    """Stored frequencies plus the terms of the batch's quotes indexed so far."""
 
-    Quotes of the same article are never matched with each other.
+    def __init__(self, stored: Mapping[int, int]) -> None:
+        super().__init__(stored)
+
+    def count(self, terms: Iterable[int]) -> None:
+        for term in terms:
+            self[term] = self.get(term, 0) + 1
+
+
+def match_new_quotes(session: Session, quotes: Sequence[NewQuote]) -> list[QuoteMatch]:
+    """Store the relations of just-stored quotes to earlier ones, then index them;
+    returns the stored matches (see :func:`match_and_index`)."""
+    quotes = [quote for quote in quotes if quote.id is not None]
+    if not match_and_index(session, quotes):
+        return []
+    return list(session.scalars(
+        select(QuoteMatch).where(QuoteMatch.quote_id.in_([quote.id for quote in quotes]))
+        .order_by(QuoteMatch.id)
+    ))
+
+
+def match_and_index(session: Session, quotes: Sequence[NewQuote]) -> int:
+    """Store the relations of just-stored quotes to earlier ones, then index them;
+    returns how many matches were stored.
+
+    The quotes are taken article by article, in the order given: each article's
+    quotes are matched against every quote stored before it, the earlier articles
+    of this call included, as if the articles had come one after the other
+    (quotes of the same article are never matched with each other). The earlier
+    articles' postings are searched in memory until the whole call's are written.
     """
     quotes = [quote for quote in quotes if quote.id is not None]
     if not quotes:
-        return []
+        return 0
     search = candidate_search(session)
     prepared = {quote.id: Prepared.of(quote.text) for quote in quotes}
     terms = {quote.id: quote_terms(list(prepared[quote.id].words)) for quote in quotes}
-    frequencies = search.frequencies(t for own in terms.values() for t in own)
-    stored: list[QuoteMatch] = []
+    frequencies = _Frequencies(search.frequencies(t for own in terms.values() for t in own))
+    pending = MemoryIndex()
+    indexed: list[IndexedQuote] = []
+    plans: dict[int, list[SearchTerm]] = {}
+    from_batch: dict[int, list[tuple[int, float]]] = {}
+    for article in _by_article(quotes):
+        for quote in article:
+            if len(prepared[quote.id].words) >= MIN_WORDS:
+                plan = plan_query(list(prepared[quote.id].words), frequencies)
+                plans[quote.id] = plan
+                from_batch[quote.id] = pending.candidates(plan, limit=CANDIDATES)
+        for quote in article:  # indexed under its rarest terms as known before its article
+            entry = IndexedQuote(quote.id, tuple(terms[quote.id]),
+                                 index_terms(terms[quote.id], frequencies))
+            indexed.append(entry)
+            pending.add(entry)
+        for quote in article:
+            frequencies.count(terms[quote.id])
+    asked = list(plans)
+    from_store = search.candidates_for_each([plans[i] for i in asked], limit=CANDIDATES)
+    chosen = {
+        quote_id: [i for i, _ in best_candidates([*stored, *from_batch[quote_id]], limit=CANDIDATES)]
+        for quote_id, stored in zip(asked, from_store)
+    }
+    batch = {quote.id: quote for quote in quotes}
+    rows = {c.id: c for c in _candidates(
+        session, sorted({i for ids in chosen.values() for i in ids if i not in batch}))}
+    rows.update((quote.id, _Candidate.of(quote)) for quote in quotes)
+    texts = _PreparedTexts(prepared)
+    found = []
     for quote in quotes:
-        if len(prepared[quote.id].words) < MIN_WORDS:
+        if quote.id not in chosen:
             continue
-        found = _matches_for(session, search, prepared[quote.id], frequencies,
-                             speaker=quote.speaker, exclude_article_id=quote.article_id)
-        for match in found:
-            row = QuoteMatch(quote_id=quote.id, earlier_id=match.quote_id, relation=match.relation,
-                             score=match.score, misattribution=match.misattribution)
-            session.add(row)
-            stored.append(row)
-    search.add([
-        IndexedQuote(quote.id, tuple(terms[quote.id]), index_terms(terms[quote.id], frequencies))
-        for quote in quotes
-    ])
-    session.flush()
-    return stored
+        candidates = [rows[i] for i in chosen[quote.id] if i in rows]
+        for match in _found(prepared[quote.id], candidates, speaker=quote.speaker,
+                            exclude_article_id=quote.article_id, texts=texts):
+            found.append({"quote_id": quote.id, "earlier_id": match.quote_id,
+                          "relation": match.relation, "score": match.score,
+                          "misattribution": match.misattribution})
+    if found:  # executemany: one statement text, however many rows
+        session.connection().execute(insert(QuoteMatch.__table__), found)
+    search.add(indexed)
+    return len(found)
+
+
+class _PreparedTexts(dict):
+    """Candidate texts prepared once per call (a quote often comes back many times)."""
+
+    def __init__(self, known: Mapping[int, Prepared]) -> None:
+        super().__init__((p.text, p) for p in known.values())
+
+    def of(self, text: str) -> Prepared:
+        prepared = self.get(text)
+        if prepared is None:
+            prepared = self[text] = Prepared.of(text)
+        return prepared
+
+
+def _by_article(quotes: Sequence[NewQuote]) -> list[list[NewQuote]]:
+    """The quotes grouped by article, articles in order of their first quote."""
+    groups: dict[int | None, list[NewQuote]] = {}
+    for quote in quotes:
+        groups.setdefault(quote.article_id, []).append(quote)
+    return list(groups.values())
 
 
 def index_quotes(session: Session, quotes: Sequence[Quote]) -> None:
@@ -229,9 +323,18 @@ def _matches_for(session, search, prepared: Prepared, frequencies, *, speaker: S
                  limit: int = MAX_MATCHES) -> list[FoundMatch]:
     plan = plan_query(list(prepared.words), frequencies)
     ids = search.candidates(plan, limit=CANDIDATES, before_id=before_id)
-    candidates = [c for c in _candidates(session, ids) if c.article_id != exclude_article_id]
+    return _found(prepared, _candidates(session, ids), speaker=speaker,
+                  exclude_article_id=exclude_article_id, limit=limit)
+
+
+def _found(prepared: Prepared, candidates: list[_Candidate], *, speaker: Speaker | None,
+           exclude_article_id: int | None, limit: int = MAX_MATCHES,
+           texts: _PreparedTexts | None = None) -> list[FoundMatch]:
+    """The candidates related to ``prepared``, scored and labelled, best first."""
+    candidates = [c for c in candidates if c.article_id != exclude_article_id]
     by_id = {c.id: c for c in candidates}
-    ranked = rank(prepared, [(c.id, Prepared.of(c.text)) for c in candidates])[:limit]
+    prepare = texts.of if texts is not None else Prepared.of
+    ranked = rank(prepared, [(c.id, prepare(c.text)) for c in candidates])[:limit]
     saying = {by_id[i].speaker_id for i, s in ranked
               if s.relation in _SAYING and by_id[i].speaker_id is not None}
     common = is_common_phrase(prepared, speakers_saying_it=len(saying))
@@ -256,17 +359,20 @@ def _different(a: Speaker | None, b: Speaker | None) -> bool:
             and a.kind in _ATTRIBUTABLE and b.kind in _ATTRIBUTABLE)
 
 
-_CANDIDATE_ROWS = (
+_CANDIDATE_COLUMNS = (
     select(Quote.id, Quote.text, Quote.article_id, Quote.speaker_id, Speaker.name, Speaker.kind)
     .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
-    .where(Quote.id.in_(bindparam("ids", expanding=True)))
 )
+_CANDIDATE_ROWS = _CANDIDATE_COLUMNS.where(Quote.id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL: the ids as one array parameter (an IN list of thousands is slow to send).
+_CANDIDATE_ROWS_PG = _CANDIDATE_COLUMNS.where(Quote.id == any_(bindparam("ids", type_=ARRAY(Integer))))
 
 
 def _candidates(session: Session, ids: list[int]) -> list[_Candidate]:
     if not ids:
         return []
-    return [_Candidate(*row) for row in session.execute(_CANDIDATE_ROWS, {"ids": ids})]
+    query = _CANDIDATE_ROWS_PG if session.get_bind().dialect.name == "postgresql" else _CANDIDATE_ROWS
+    return [_Candidate(*row) for row in session.execute(query, {"ids": ids})]
 
 
 def _all_quote_texts(session: Session, batch: int = 5_000) -> Iterator[tuple[int, str]]:

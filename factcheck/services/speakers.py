@@ -17,7 +17,7 @@ import re
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -36,7 +36,7 @@ from .pagination import Page, paginate
 
 __all__ = [
     "AmbiguousSpeaker", "InvalidName", "MergeNotAllowed", "NameTaken", "SpeakerError",
-    "SpeakerNotFound", "SpeakerProfile", "UndoNotPossible", "accept_suggestion", "add_alias",
+    "SpeakerLookup", "SpeakerNotFound", "SpeakerProfile", "UndoNotPossible", "accept_suggestion", "add_alias",
     "find_speaker", "merge_speakers", "move_quote", "open_suggestions", "remove_alias",
     "rename_speaker", "reject_suggestion", "resolve_speaker", "speaker_for_quote",
     "speaker_history", "speaker_profile", "undo_merge",
@@ -87,11 +87,91 @@ class UndoNotPossible(SpeakerError):
 
 # -- ingestion ---------------------------------------------------------------------------
 
-def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article) -> Speaker | None:
+class SpeakerLookup:
+    """The answers :func:`find_speaker` would give for every name of a batch of
+    articles, read in two queries and kept current as the batch adds speakers and
+    aliases; and the anonymous sources of the batch's new articles.
+
+    It lives for one batch in one transaction: changes made by others meanwhile
+    (an editor's merge) are not seen, so it is never kept beyond the batch.
+    """
+
+    def __init__(self, session: Session, quotes: Iterable[ExtractedQuote], *,
+                 new_articles: Iterable[Article] = ()) -> None:
+        self.session = session
+        self._new_articles = {article.id for article in new_articles}
+        self._per_article: dict[tuple[int, str], Speaker] = {}
+        keys = {key for key in map(_lookup_key, quotes) if key}
+        self._found: dict[str, Speaker | None] = dict.fromkeys(keys)
+        if not keys:
+            return
+        aliases = session.execute(
+            select(SpeakerAlias.key, SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))
+        ).all()
+        holders = {speaker_id for _, speaker_id in aliases}
+        live = {speaker.id: speaker for speaker in session.scalars(
+            select(Speaker)
+            .where(or_(Speaker.key.in_(keys), Speaker.id.in_(holders)) if holders
+                   else Speaker.key.in_(keys),
+                   Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None))
+            .options(selectinload(Speaker.aliases))  # new aliases are checked against them
+            .order_by(Speaker.id)
+        )}
+        for speaker in live.values():  # a key match wins over an alias, the oldest record first
+            if speaker.key in keys and self._found[speaker.key] is None:
+                self._found[speaker.key] = speaker
+        for key, speaker_id in sorted(aliases, key=lambda row: row[1]):
+            if self._found[key] is None and speaker_id in live:
+                self._found[key] = live[speaker_id]
+
+    def find(self, key: str) -> Speaker | None:
+        """Like :func:`find_speaker`, from memory for the batch's names."""
+        if key not in self._found:
+            self.session.flush()  # what the batch added so far must be seen
+            self._found[key] = find_speaker(self.session, key)
+        return self._found[key]
+
+    def created(self, speaker: Speaker) -> None:
+        self._found[speaker.key] = speaker  # created because nobody had the key
+
+    def aliased(self, speaker: Speaker, key: str) -> None:
+        if key not in self._found:
+            return  # never asked for: looked up (after a flush) if it ever is
+        current = self._found[key]
+        if current is None or (current.key != key and speaker.id < current.id):
+            self._found[key] = speaker
+
+    def is_new(self, article: Article) -> bool:
+        """An article of this batch, which has no anonymous sources stored yet."""
+        return article.id in self._new_articles
+
+    def per_article(self, article: Article, key: str) -> Speaker | None:
+        return self._per_article.get((article.id, key))
+
+    def per_article_created(self, article: Article, speaker: Speaker) -> None:
+        self._per_article[(article.id, speaker.key)] = speaker
+
+
+def _lookup_key(quote: ExtractedQuote) -> str | None:
+    """The key :func:`speaker_for_quote` looks a named speaker up by (None: no lookup)."""
+    name = (quote.speaker or "").strip()
+    if not is_plausible_name(name):
+        return None
+    kind = _KINDS.get(quote.speaker_kind, SpeakerKind.UNKNOWN)
+    if kind is SpeakerKind.ANONYMOUS or (kind is SpeakerKind.GROUP and _is_description(name)):
+        return None
+    key = organisation_key(name) if kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP) \
+        else name_key(name)
+    return key if is_plausible_name(key) else None
+
+
+def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article, *,
+                      lookup: SpeakerLookup | None = None) -> Speaker | None:
     """The speaker record for an extracted quote, created when it is new.
 
     Returns None (an unattributed quote) for no name, a pronoun, or a "name" made
-    of punctuation, digits or emoji, rather than a junk record.
+    of punctuation, digits or emoji, rather than a junk record. ``lookup`` answers
+    the name lookups of a batch of articles from memory.
     """
     name = (quote.speaker or "").strip()
     if not is_plausible_name(name):
@@ -105,11 +185,11 @@ def speaker_for_quote(session: Session, quote: ExtractedQuote, article: Article)
         return cached
     with session.no_autoflush:  # the article's pending quotes are written once, at the end
         if kind is SpeakerKind.ANONYMOUS or (kind is SpeakerKind.GROUP and _is_description(name)):
-            speaker = _per_article_speaker(session, name, kind, article)
+            speaker = _per_article_speaker(session, name, kind, article, lookup)
         elif kind in (SpeakerKind.ORGANIZATION, SpeakerKind.GROUP):
-            speaker = _named_body(session, name, kind)
+            speaker = _named_body(session, name, kind, lookup)
         else:
-            speaker = _person(session, name, kind, quote)
+            speaker = _person(session, name, kind, quote, lookup)
     seen[cache_key] = speaker
     return speaker
 
@@ -140,25 +220,28 @@ def find_speaker(session: Session, key: str) -> Speaker | None:
     ).first()
 
 
-def _person(session: Session, name: str, kind: SpeakerKind, quote: ExtractedQuote) -> Speaker | None:
+def _person(session: Session, name: str, kind: SpeakerKind, quote: ExtractedQuote,
+            lookup: SpeakerLookup | None) -> Speaker | None:
     key = name_key(name)
     if not is_plausible_name(key):
         return None
-    speaker = find_speaker(session, key)
+    speaker = lookup.find(key) if lookup is not None else find_speaker(session, key)
     suggestions: list[tuple[Speaker, float]] = []
     if speaker is None:
         speaker, suggestions = _fuzzy_person(session, key)
         if speaker is not None:
-            _remember_alias(session, speaker, name)
+            _remember_alias(session, speaker, name, lookup)
     if speaker is None:
         speaker = Speaker(name=_display(name), key=key, kind=kind)
         session.add(speaker)
         session.flush()
+        if lookup is not None:
+            lookup.created(speaker)
         for candidate, score in suggestions:
             session.add(SpeakerMergeSuggestion(speaker_id=speaker.id, candidate_id=candidate.id,
                                                score=score))
     if quote.resolution == "direct" and quote.speaker_as_written:
-        _remember_alias(session, speaker, quote.speaker_as_written)
+        _remember_alias(session, speaker, quote.speaker_as_written, lookup)
     return speaker
 
 
@@ -194,32 +277,40 @@ def _fuzzy_person(session: Session, key: str) -> tuple[Speaker | None, list[tupl
     return None, scored[:_SUGGESTIONS_PER_NAME]
 
 
-def _named_body(session: Session, name: str, kind: SpeakerKind) -> Speaker | None:
+def _named_body(session: Session, name: str, kind: SpeakerKind,
+                lookup: SpeakerLookup | None) -> Speaker | None:
     key = organisation_key(name)
     if not is_plausible_name(key):
         return None
-    speaker = find_speaker(session, key)
+    speaker = lookup.find(key) if lookup is not None else find_speaker(session, key)
     if speaker is None:
         speaker = Speaker(name=_display(name), key=key, kind=kind)
         session.add(speaker)
         session.flush()
+        if lookup is not None:
+            lookup.created(speaker)
     return speaker
 
 
 def _per_article_speaker(session: Session, description: str, kind: SpeakerKind,
-                         article: Article) -> Speaker | None:
+                         article: Article, lookup: SpeakerLookup | None) -> Speaker | None:
     key = organisation_key(description)[:300]
     if not key:
         return None
     if article.id is None:
         session.flush()
-    speaker = session.scalars(
-        select(Speaker).where(Speaker.key == key, Speaker.article_id == article.id)
-    ).first()
+    if lookup is not None and lookup.is_new(article):
+        speaker = lookup.per_article(article, key)
+    else:
+        speaker = session.scalars(
+            select(Speaker).where(Speaker.key == key, Speaker.article_id == article.id)
+        ).first()
     if speaker is None:
         speaker = Speaker(name=_display(description), key=key, kind=kind, article_id=article.id)
         session.add(speaker)
         session.flush()
+        if lookup is not None:
+            lookup.per_article_created(article, speaker)
     return speaker
 
 
@@ -230,7 +321,8 @@ def _is_description(name: str) -> bool:
     return not words or words[0][:1].islower() or fold(words[0]) in _QUANTIFIERS
 
 
-def _remember_alias(session: Session, speaker: Speaker, written: str | None) -> None:
+def _remember_alias(session: Session, speaker: Speaker, written: str | None,
+                    lookup: SpeakerLookup | None = None) -> None:
     """Keep a new full way of writing the name ("Hillary Rodham Clinton").
 
     A bare surname is never remembered: "Clinton" in the next article may be
@@ -244,6 +336,8 @@ def _remember_alias(session: Session, speaker: Speaker, written: str | None) -> 
     if any(alias.key == key for alias in speaker.aliases):
         return
     speaker.aliases.append(SpeakerAlias(alias=_display(written), key=key))
+    if lookup is not None:
+        lookup.aliased(speaker, key)
 
 
 def _display(name: str) -> str:

@@ -3,7 +3,7 @@ import json
 from sqlalchemy import func, select
 
 from factcheck.db import db
-from factcheck.models import Article
+from factcheck.models import Article, Job, JobState
 
 STORY = """Smiley face
 Weather     Live Markets
@@ -90,3 +90,19 @@ def test_commands_refuse_a_database_without_schema(tmp_path):
     result = app.test_cli_runner().invoke(args=["ingest", str(tmp_path)])
     assert result.exit_code != 0
     assert "flask --app wsgi db upgrade" in result.output
+
+
+def test_background_queues_one_job_per_batch(app, runner, tmp_path):
+    path = tmp_path / "feed.jsonl"
+    lines = [{"text": STORY.replace("Mayor", f"Mayor {n}"), "title": f"Story {n}"} for n in range(5)]
+    lines.insert(2, {"title": "no text", "text": " "})
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    result = runner.invoke(args=["ingest", "--background", "--batch-size", "2", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "queued: 6 in 3 jobs, already queued: 0" in result.output
+    with app.app_context():  # no queue configured: each job ran at once
+        states = db.session.scalars(select(Job.state).order_by(Job.id)).all()
+        assert states == [JobState.DONE, JobState.FAILED, JobState.DONE]
+        assert db.session.scalar(select(func.count()).select_from(Article)) == 5
+    again = runner.invoke(args=["ingest", "--background", "--batch-size", "2", str(path)])
+    assert "queued: 0 in 0 jobs, already queued: 6" in again.output

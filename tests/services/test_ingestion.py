@@ -136,7 +136,7 @@ def test_failure_inside_the_savepoint_leaves_nothing(session, monkeypatch):
     def explode(session, quotes):
         raise RuntimeError("matching failed")
 
-    monkeypatch.setattr(ingestion.matching, "match_new_quotes", explode)
+    monkeypatch.setattr(ingestion.matching, "match_and_index", explode)
     with pytest.raises(RuntimeError):
         ingest_article(session, ArticleInput(source=ArticleSource.PASTE, text=ARTICLE))
     session.rollback()

@@ -90,3 +90,27 @@ def test_which_jobs_can_be_retried(session, state, started_ago, retry):
 def test_unknown_kind_refused(session):
     with pytest.raises(jobs.JobError):
         jobs.submit_job(session, "mine_bitcoin", {})
+
+
+def test_a_batch_job_keeps_the_good_articles_and_names_the_bad_one(session):
+    payload = {"articles": [
+        {"text": TEXT, "title": "Bridge", "label": "feed.jsonl:1"},
+        {"text": "   ", "label": "feed.jsonl:2"},
+        {"text": TEXT.replace("Tuesday", "Friday"), "label": "feed.jsonl:3"},
+    ]}
+    job = jobs.submit_job(session, "ingest_articles", payload)
+    session.commit()
+    dispatch(job)
+    session.refresh(job)
+    assert job.state is JobState.FAILED and jobs.can_retry(job)
+    assert job.error.startswith("1 of 3 articles failed: feed.jsonl:2: ")
+    assert (job.result["created"], job.result["present"]) == (2, 0)
+    assert articles(session) == 2
+
+    jobs.requeue(job)
+    session.commit()
+    dispatch(job)
+    session.refresh(job)
+    assert job.state is JobState.FAILED and job.attempts == 2
+    assert (job.result["created"], job.result["present"]) == (0, 2), "a retry stores nothing twice"
+    assert articles(session) == 2

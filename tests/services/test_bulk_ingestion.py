@@ -1,0 +1,169 @@
+"""Bulk ingestion: a batch stores exactly what one-by-one ingestion stores, and a bad
+article fails alone."""
+
+import pytest
+from sqlalchemy import func, select, text
+
+from factcheck.content import EmptyArticle
+from factcheck.db import db
+from factcheck.models import (
+    Article, ArticleSource, Quote, QuoteMatch, QuoteSegment, Speaker, SpeakerAlias,
+    SpeakerMergeSuggestion,
+)
+from factcheck.services import ingestion
+from factcheck.services.ingestion import ArticleInput, IngestFailure, ingest_article, ingest_articles
+
+# Made-up stories: speakers who come back (by key, by a fuller name, by a near spelling),
+# anonymous sources, a body, and quotes repeated, varied, cut and reassigned across articles.
+STORED_FIRST = """Harbour wall plan approved
+
+"We will rebuild the harbour wall before the winter storms reach the northern quay," said Mayor Ingrid Halvorsen.
+"""
+BATCH = [
+    """Port money runs short
+
+"Freight volumes through the eastern terminal fell by almost a third this year," said Tomas Brekke, an economist at the maritime institute.
+
+A senior official at the port authority, speaking on condition of anonymity, said: "The money for the wall is simply not there."
+""",
+    """Council split on harbour
+
+"We will rebuild the harbour wall before the winter storms reach the northern quay," said councillor Petra Lindqvist on Monday.
+
+"Freight volumes through the eastern terminal fell by almost a third this year," said Tomas Andreas Brekke.
+
+A senior official at the port authority said: "Nobody has signed anything about the northern quay yet."
+""",
+    "",
+    """Storm season begins
+
+"rebuild the harbour wall before the winter storms reach the northern quay," Halvorsen told the Courier, repeating a pledge.
+
+"Freight volumes through the eastern terminal fell by nearly a third in the past year," said Tomas Breke.
+
+The Maritime Workers Union said in a statement: "Our members will not work on an unsafe quay."
+""",
+    """Port money runs short
+
+"Freight volumes through the eastern terminal fell by almost a third this year," said Tomas Brekke, an economist at the maritime institute.
+
+A senior official at the port authority, speaking on condition of anonymity, said: "The money for the wall is simply not there."
+""",
+    """Quay inspection
+
+"Our members will not work on an unsafe quay," said Ines Moreau of the Maritime Workers Union.
+
+"We will rebuild the harbour wall before the winter storms reach the northern quay," said Mayor Ingrid Halvorsen.
+
+"The terminal will need new cranes within two years," said Tomas Andreas Brekke.
+""",
+]
+TABLES = [
+    (Article, ("id", "title", "url", "content_hash", "source")),
+    (Speaker, ("id", "name", "key", "kind", "article_id", "merged_into_id", "surname_key")),
+    (SpeakerAlias, ("speaker_id", "alias", "key")),
+    (SpeakerMergeSuggestion, ("speaker_id", "candidate_id", "score", "status")),
+    (Quote, ("id", "article_id", "speaker_id", "text", "start", "end", "speaker_as_written",
+             "kind", "confidence", "resolution")),
+    (QuoteSegment, ("quote_id", "start", "end")),
+    (QuoteMatch, ("quote_id", "earlier_id", "relation", "score", "misattribution")),
+]
+
+
+def inputs() -> list[ArticleInput]:
+    return [ArticleInput(source=ArticleSource.CLI, text=body) for body in BATCH]
+
+
+def stored(session) -> dict:
+    """Everything ingestion decides, comparable across two databases."""
+    snapshot = {}
+    for model, columns in TABLES:
+        rows = session.execute(select(*(getattr(model, c) for c in columns))).all()
+        snapshot[model.__tablename__] = sorted(tuple(row) for row in rows)
+    snapshot["match_terms"] = sorted(session.execute(text("SELECT term, quotes FROM match_terms")).all())
+    if session.get_bind().dialect.name == "postgresql":
+        postings = "SELECT term, unnest(quote_ids) FROM match_chunks"
+    else:
+        postings = "SELECT term, quote_id FROM match_postings"
+    snapshot["postings"] = sorted(session.execute(text(postings)).all())
+    return snapshot
+
+
+def fresh_database(session) -> None:
+    session.remove()
+    db.drop_all()
+    db.create_all()
+    ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, text=STORED_FIRST))
+    db.session.commit()
+
+
+def one_by_one(session) -> list[str]:
+    outcomes = []
+    for data in inputs():
+        try:
+            result = ingest_article(session, data)
+        except EmptyArticle:
+            outcomes.append("failed")
+            continue
+        session.commit()
+        outcomes.append(f"{result.article.id} {'created' if result.created else 'present'}")
+    return outcomes
+
+
+def as_batch(session, **options) -> list[str]:
+    outcomes = ingest_articles(session, inputs(), **options)
+    session.commit()
+    return ["failed" if isinstance(o, IngestFailure)
+            else f"{o.article.id} {'created' if o.created else 'present'}" for o in outcomes]
+
+
+def test_a_batch_stores_what_one_by_one_ingestion_stores(session):
+    fresh_database(session)
+    expected_outcomes = one_by_one(db.session)
+    expected = stored(db.session)
+    fresh_database(session)
+    assert as_batch(db.session) == expected_outcomes
+    assert stored(db.session) == expected
+    # The articles met each other: later ones matched earlier ones of the same batch.
+    first_batch_article = expected["articles"][1][0]
+    quotes = {row[0]: row[1] for row in expected["quotes"]}
+    assert any(quotes[earlier] >= first_batch_article and quotes[later] != quotes[earlier]
+               for later, earlier, *_ in expected["quote_matches"])
+    assert expected_outcomes[2] == "failed" and expected_outcomes[4].endswith("present")
+
+
+def test_a_failure_inside_a_batch_sinks_only_its_article(session, monkeypatch):
+    fresh_database(session)
+    real = ingestion.matching.match_and_index
+
+    def fail_on_the_union(session, quotes):
+        if any("Our members" in quote.text for quote in quotes):
+            raise RuntimeError("matching failed")
+        return real(session, quotes)
+
+    monkeypatch.setattr(ingestion.matching, "match_and_index", fail_on_the_union)
+    outcomes = ingest_articles(db.session, inputs())
+    db.session.commit()
+    failed = [n for n, o in enumerate(outcomes) if isinstance(o, IngestFailure)]
+    assert failed == [2, 3, 5]
+    assert "RuntimeError: matching failed" in outcomes[3].reason
+    assert isinstance(outcomes[2].error, EmptyArticle)
+    titles = db.session.scalars(select(Article.title).order_by(Article.id)).all()
+    assert titles == ["Harbour wall plan approved", "Port money runs short", "Council split on harbour"]
+    # Nothing of the failed articles was written (no orphan quote, speaker or segment).
+    assert db.session.scalar(select(func.count()).select_from(Quote).where(
+        Quote.article_id.not_in(select(Article.id)))) == 0
+    assert db.session.scalar(select(func.count()).select_from(Speaker).where(
+        Speaker.name.like("%Union%"))) == 0
+
+
+@pytest.mark.parametrize("size", [1, 2, 50])
+def test_the_batch_size_does_not_change_what_is_stored(session, size):
+    fresh_database(session)
+    for start in range(0, len(BATCH), size):
+        ingest_articles(db.session, inputs()[start:start + size])
+        db.session.commit()
+    by_size = stored(db.session)
+    fresh_database(session)
+    one_by_one(db.session)
+    assert by_size == stored(db.session)
