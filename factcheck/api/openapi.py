@@ -246,7 +246,9 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("/quotes/{quote_id}", "get"): {
         "summary": "A quote with its verdict, evidence, matches and history", "operationId": "getQuote",
         "security": READ_SECURITY, "parameters": [_id_parameter("quote_id", "quote")],
-        "responses": {"200": _json("The quote.", _ref("QuoteDetail")), "401": BAD_TOKEN, "404": NOT_FOUND},
+        "responses": {"200": _json("The quote.", _ref("QuoteDetail")), "401": BAD_TOKEN,
+                      "404": _problem("No such quote; for readers (no token), also one editors judged "
+                                      "not a quote, which no reader-facing answer includes.")},
     },
     ("/quotes/{quote_id}", "patch"): {
         "summary": "Change a quote's review", "operationId": "patchQuote", "security": [{"bearerAuth": []}],

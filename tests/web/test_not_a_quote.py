@@ -140,6 +140,10 @@ def test_the_desk_sees_it_marked_and_readers_see_plain_words(app, client, scene)
     assert 'id="not-a-quote"' in quote_page and "readers do not see this page" in quote_page
     assert "Share this verdict" not in quote_page and "oembed" not in quote_page
     assert "An editor can change the decision" in quote_page       # rita is a reviewer
+    for listing in ("/quotes", "/search?q=patching", f"/quotes/{scene['mayor']}"):
+        body = client.get(listing).get_data(as_text=True)
+        row = body[body.index(f'href="/quotes/{headline}"'):]
+        assert 'class="tag not-a-quote"' in row[:row.index("</li>")], listing
     editor = FormClient(app.test_client())
     editor.login("ed")
     assert f'href="/check/quotes/{headline}"' in editor.get(f"/quotes/{headline}").get_data(as_text=True)
@@ -151,6 +155,8 @@ def test_the_desk_sees_it_marked_and_readers_see_plain_words(app, client, scene)
 
 @pytest.mark.parametrize("address, seen", [
     ("/speakers/{brennick}", None),
+    ("/speakers", lambda response, scene: "Tomas Brennick</a></td><td>person</td><td>2</td>"
+     in response.get_data(as_text=True)),
     ("/feeds/speakers/{brennick}.atom", None),
     ("/api/v1/speakers/{brennick}", lambda response, scene: response.get_json()["quote_count"] == 2),
     ("/api/v1/speakers", lambda response, scene: [item["quotes"] for item in response.get_json()["items"]
