@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
@@ -68,10 +69,32 @@ def _sqlite_connect(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        _use_wal(cursor)
         cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Write-ahead logging, so the app's readers never wait for a writer (the mode is
+    kept in the file; in-memory databases ignore it). Another connection switching
+    the mode at the same moment is harmless: the next connection tries again."""
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        pass
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
+    """BEGIN IMMEDIATE for any unit that may write, plain BEGIN for reads.
+
+    A deferred transaction that reads and then writes cannot wait for another
+    writer: SQLite answers "database is locked" at once, whatever the busy
+    timeout. Taking the write lock up front makes writers queue for it (the
+    timeout applies), while GET requests, which only read, never take it.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
+
+
+def _reading_only() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")

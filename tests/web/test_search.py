@@ -268,6 +268,7 @@ def test_migrations_build_the_same_search_index(migrated):
     assert not {name for name in names if name.startswith("quote_search")}
     upgrade()
     assert found(db.session, text="berg patching") == [patching.id]   # filled from what was stored
+    db.session.rollback()  # a second connection below: SQLite takes one writer at a time
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM quotes")).scalar() == 1
 
