@@ -80,13 +80,15 @@ def wait_for(predicate, seconds: float = 30.0) -> None:
 
 
 def job_state(app, job_id: int) -> JobState:
-    with app.app_context():
+    # Read as a GET request would: on SQLite a unit outside one takes the write lock,
+    # which the worker holds while it sits at the failpoint.
+    with app.test_request_context():
         db.session.remove()
         return db.session.get(Job, job_id).state
 
 
 def counts(app) -> tuple[int, int]:
-    with app.app_context():
+    with app.test_request_context():
         db.session.remove()
         return (db.session.scalar(select(func.count()).select_from(Article)),
                 db.session.scalar(select(func.count()).select_from(Quote)))
