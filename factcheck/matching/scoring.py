@@ -19,13 +19,12 @@ PairScore(relation='repeat', score=100.0, shared_words=8)
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .text import content_terms, words
+from .text import content_set, words
 
 __all__ = [
     "CONTAINED_MIN", "EXTENSION", "FRAGMENT", "MIN_WORDS", "MISATTRIBUTION_MIN_WORDS",
@@ -62,18 +61,26 @@ _MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 class Prepared:
     """A text normalised once for many comparisons (words, joined and sorted forms)."""
 
-    __slots__ = ("words", "text", "sorted_text", "content", "_positions")
+    __slots__ = ("words", "text", "content", "_sorted_text", "_positions", "_anchors")
 
     def __init__(self, tokens: list[str]) -> None:
         self.words = tuple(tokens)
         self.text = " ".join(tokens)
-        self.sorted_text = " ".join(sorted(tokens))
-        self.content = frozenset(content_terms(tokens))
+        self.content = content_set(tokens)
+        self._sorted_text: str | None = None
         self._positions: dict[str, list[int]] | None = None
+        self._anchors: list[tuple[int, str]] | None = None
 
     @classmethod
     def of(cls, text: str) -> "Prepared":
         return cls(words(text))
+
+    @property
+    def sorted_text(self) -> str:
+        """The words in sorted order (built on first use: most pairs never need it)."""
+        if self._sorted_text is None:
+            self._sorted_text = " ".join(sorted(self.words))
+        return self._sorted_text
 
     @property
     def positions(self) -> dict[str, list[int]]:
@@ -81,9 +88,21 @@ class Prepared:
         if self._positions is None:
             positions: dict[str, list[int]] = {}
             for index, word in enumerate(self.words):
-                positions.setdefault(word, []).append(index)
+                if word in positions:
+                    positions[word].append(index)
+                else:
+                    positions[word] = [index]
             self._positions = positions
         return self._positions
+
+    @property
+    def anchors(self) -> list[tuple[int, str]]:
+        """(position, word) of the content words that place this text inside a longer
+        one; every word when fewer than two are content words."""
+        if self._anchors is None:
+            anchors = [(j, w) for j, w in enumerate(self.words) if w in self.content]
+            self._anchors = anchors if len(anchors) >= 2 else list(enumerate(self.words))
+        return self._anchors
 
     def __repr__(self) -> str:
         return f"Prepared({self.text[:60]!r})"
@@ -147,31 +166,34 @@ def containment(short: Prepared, long: Prepared, *, score_cutoff: float = 0.0) -
     >>> containment(Prepared.of("not raise taxes"), Prepared.of("we will not raise taxes now"))
     100.0
     """
-    anchors = [(j, w) for j, w in enumerate(short.words) if w in short.content]
-    if len(anchors) < 2:
-        anchors = list(enumerate(short.words))
+    anchors = short.anchors
     positions = long.positions
-    votes: Counter[int] = Counter()
+    votes: dict[int, int] = {}
     for j, word in anchors:
         for p in positions.get(word, ()):
-            votes[p - j] += 1
+            votes[p - j] = votes.get(p - j, 0) + 1
     if not votes:
         return 0.0
-    offset, support = max(
-        ((d, n + votes.get(d - 1, 0) + votes.get(d + 1, 0)) for d, n in votes.items()),
-        key=lambda item: (item[1], votes[item[0]]),
-    )
+    # The offset with the most support (its votes and its neighbours'), then the most
+    # votes of its own; the first such offset on a tie.
+    offset, support, own = 0, -1, -1
+    for d, n in votes.items():
+        around = n + votes.get(d - 1, 0) + votes.get(d + 1, 0)
+        if around > support or (around == support and n > own):
+            offset, support, own = d, around, n
     if support * 2 < len(anchors):
         return 0.0
     n, total = len(short.words), len(long.words)
     best = 0.0
     cutoff = min(score_cutoff, 99.0)
+    text, long_words, ratio = short.text, long.words, fuzz.ratio
     for start in (offset - 1, offset, offset + 1):
+        lo = start if start > 0 else 0
         for end in (start + n - 1, start + n, start + n + 1):
-            lo, hi = max(0, start), min(total, end)
+            hi = end if end < total else total
             if hi - lo < n - 2:
                 continue
-            score = fuzz.ratio(short.text, " ".join(long.words[lo:hi]), score_cutoff=cutoff)
+            score = ratio(text, " ".join(long_words[lo:hi]), score_cutoff=cutoff)
             if score > best:
                 best = score
                 cutoff = max(cutoff, score)

@@ -10,8 +10,8 @@ import re
 import unicodedata
 import zlib
 
-__all__ = ["PAIR_BUCKETS", "STOPWORDS", "content_terms", "normalise", "pair_term", "term_hash",
-           "words"]
+__all__ = ["PAIR_BUCKETS", "STOPWORDS", "content_set", "content_terms", "normalise", "pair_term",
+           "term_hash", "words"]
 
 _APOSTROPHES = str.maketrans({"'": "’", "‘": "’", "`": "’", "´": "’", "ʼ": "’", "′": "’"})
 # A word: letters or digits, with inner apostrophes, decimal points or thousands commas.
@@ -70,6 +70,11 @@ def content_terms(tokens: list[str]) -> list[str]:
         if token not in STOPWORDS and (len(token) > 1 or token.isdigit()):
             seen.setdefault(token, None)
     return list(seen)
+
+
+def content_set(tokens: list[str]) -> frozenset[str]:
+    """The words of :func:`content_terms`, as a set (what scoring compares)."""
+    return frozenset([t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())])
 
 
 def term_hash(term: str) -> int:
