@@ -15,6 +15,7 @@ from sqlalchemy import Integer, any_, bindparam, delete, insert, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
+from ..db import utcnow
 from ..matching.scoring import (
     FRAGMENT, MIN_WORDS, REPEAT, VARIANT, PairScore, Prepared, compare, is_common_phrase,
     possible_misattribution, rank,
@@ -186,10 +187,29 @@ def match_and_index(session: Session, quotes: Sequence[NewQuote]) -> int:
             found.append({"quote_id": quote.id, "earlier_id": match.quote_id,
                           "relation": match.relation, "score": match.score,
                           "misattribution": match.misattribution})
-    if found:  # executemany: one statement text, however many rows
-        session.connection().execute(insert(QuoteMatch.__table__), found)
+    _store_matches(session, found)
     search.add(indexed)
     return len(found)
+
+
+def _store_matches(session: Session, rows: list[dict]) -> None:
+    """Insert match rows: on PostgreSQL as one statement over arrays, elsewhere by
+    executemany (one statement text, however many rows)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(QuoteMatch.__table__), rows)
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO quote_matches (quote_id, earlier_id, relation, score, misattribution, created_at)"
+        " SELECT q, e, r, s, m, %(at)s FROM unnest(%(q)s::integer[], %(e)s::integer[],"
+        " %(r)s::varchar[], %(s)s::float8[], %(m)s::boolean[]) AS t(q, e, r, s, m)",
+        {"q": [r["quote_id"] for r in rows], "e": [r["earlier_id"] for r in rows],
+         "r": [r["relation"].value for r in rows], "s": [r["score"] for r in rows],
+         "m": [r["misattribution"] for r in rows],
+         "at": utcnow().replace(tzinfo=None)},  # stored as naive UTC, as UTCDateTime does
+    )
 
 
 class _PreparedTexts(dict):
