@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask import has_request_context, request
@@ -96,5 +99,19 @@ def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
 
 
+_read_only: ContextVar[bool] = ContextVar("factcheck_read_only", default=False)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Units started inside only read: on SQLite they never wait for the write lock
+    (commands that list or check, run while a worker holds it)."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
 def _reading_only() -> bool:
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    return _read_only.get() or (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"))

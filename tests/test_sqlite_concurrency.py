@@ -28,6 +28,8 @@ def sqlite_app(tmp_path):
         "TESTING": True,
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        # Short, so a unit that wrongly queues for the write lock fails fast.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 2}},
         "SCHEMA_CHECK": False,
     })
     with app.app_context():
@@ -82,3 +84,38 @@ def test_a_reader_is_not_blocked_by_an_open_write_transaction(sqlite_app, tmp_pa
             db.session.rollback()
         connection.rollback()
     holder.dispose()
+
+
+@pytest.mark.parametrize("command", [
+    ["jobs", "list"],
+    ["users", "list"],
+    ["search", "check"],
+])
+def test_commands_that_only_read_answer_while_a_writer_holds_the_lock(sqlite_app, tmp_path, command):
+    holder = create_engine(f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    with holder.begin() as connection:  # outside a request: BEGIN IMMEDIATE, the write lock
+        connection.execute(text("UPDATE articles SET title = 'being written' WHERE id = 1"))
+        result = sqlite_app.test_cli_runner().invoke(args=command)
+        connection.rollback()
+    holder.dispose()
+    assert "locked" not in result.output
+    assert result.exit_code == 0, result.output
+
+
+def test_a_command_that_writes_waits_for_the_lock_instead_of_failing(sqlite_app, tmp_path):
+    """The lock is released while the command waits: it then commits."""
+    holder = create_engine(f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    connection = holder.connect()
+    transaction = connection.begin()
+    connection.execute(text("UPDATE articles SET title = 'being written' WHERE id = 1"))
+    releaser = threading.Timer(0.5, transaction.rollback)
+    releaser.start()
+    result = sqlite_app.test_cli_runner().invoke(
+        args=["users", "create", "newcomer", "--role", "reviewer", "--password-stdin"],
+        input="a-long-enough-password\n")
+    releaser.join()
+    connection.close()
+    holder.dispose()
+    assert result.exit_code == 0, result.output
+    with sqlite_app.app_context():
+        assert "newcomer" in sqlite_app.test_cli_runner().invoke(args=["users", "list"]).output

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from ..db import db
+from ..db import db, reading_only
 from ..schema import SchemaNotCurrent, check_schema
 
 
@@ -26,6 +26,16 @@ def needs_schema(command):
 
     return with_appcontext(wrapped)
 
+
+def reads_only(command):
+    """For a command that only reads: on SQLite it does not queue for the write lock."""
+
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        with reading_only():
+            return command(*args, **kwargs)
+
+    return wrapped
 
 
 def register_commands(app: Flask) -> None:

@@ -11,7 +11,7 @@ import click
 from ..db import db
 from ..models import Article
 from ..services import corrections, reextraction
-from . import needs_schema
+from . import needs_schema, reads_only
 
 
 @click.command("reextract")
@@ -56,6 +56,7 @@ def reextract_command(article_ids: tuple[int, ...]) -> None:
               help="Also write the current extractor's output on the same articles here, "
                    "to score it against the corrections.")
 @click.option("--no-text", is_flag=True, help="Leave the article texts out.")
+@reads_only
 @needs_schema
 def export_corrections_command(file: Path, predictions: Path | None, no_text: bool) -> None:
     """Write every editor's attribution decision to FILE as JSONL, one article a line.

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from ..db import db
 from ..services import jobs
 from ..worker import dispatch, start_worker
-from . import needs_schema
+from . import needs_schema, reads_only
 
 
 @click.command("worker")
@@ -29,6 +29,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 
 @jobs_cli.command("list")
 @click.option("--limit", default=20, show_default=True)
+@reads_only
 @needs_schema
 def jobs_list(limit: int) -> None:
     for job in jobs.recent_jobs(db.session, page=1, per_page=limit).items:

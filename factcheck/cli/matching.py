@@ -14,7 +14,7 @@ from ..names import is_plausible_name, name_key
 from ..services import matching
 from ..services.candidates import prepare_for_queries
 from ..services.speakers import AmbiguousSpeaker, SpeakerNotFound, resolve_speaker
-from . import needs_schema
+from . import needs_schema, reads_only
 
 REMATCH_BATCH = 500
 
@@ -25,6 +25,7 @@ REMATCH_BATCH = 500
               help="Who said the text: matches credited to someone else are flagged.")
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), metavar="FILE",
               help='Match every line {"id", "text", "speaker"?} of FILE ("-": standard input).')
+@reads_only
 @needs_schema
 def match_command(text: str | None, speaker_name: str | None, jsonl) -> None:
     """Print the earlier quotes that match TEXT, best first, as JSON.

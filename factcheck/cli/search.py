@@ -11,7 +11,7 @@ from .. import search_index
 from ..db import db
 from ..models import Quote
 from ..services import browse
-from . import needs_schema
+from . import needs_schema, reads_only
 
 
 @click.group("search", help="The search index over quotes (full text, filters, dates).")
@@ -31,6 +31,7 @@ def rebuild_command() -> None:
 
 
 @search_cli.command("check")
+@reads_only
 @needs_schema
 def check_command() -> None:
     """Say whether every quote is in the index; exit 1 when not (run `flask search rebuild`)."""

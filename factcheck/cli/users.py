@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from ..db import db
 from ..models import Role
 from ..services import accounts
-from . import needs_schema
+from . import needs_schema, reads_only
 
 users_cli = AppGroup("users", help="Manage desk accounts.")
 
@@ -38,6 +38,7 @@ def users_create(username: str, role: str, password_stdin: bool) -> None:
 
 
 @users_cli.command("list")
+@reads_only
 @needs_schema
 def users_list() -> None:
     for user in accounts.all_users(db.session):
