@@ -177,3 +177,31 @@ def _postings(session) -> int:
 def _all_matches(session):
     return sorted(session.execute(select(QuoteMatch.quote_id, QuoteMatch.earlier_id,
                                          QuoteMatch.relation, QuoteMatch.misattribution)).all())
+
+
+@pytest.mark.parametrize("held, added, expected", [
+    (0, 3, [3]),
+    (398, 5, [400, 3]),
+    (400, 1, [400, 1]),
+    (10, 795, [400, 400, 5]),
+])
+def test_postgres_chunks_fill_up_to_the_limit_then_start_anew(session, held, added, expected):
+    """A batch bringing many ids for one term fills the term's last chunk, then new
+    ones of at most CHUNK ids (whole, they would outgrow the inline size)."""
+    from factcheck.matching.search import IndexedQuote
+    from factcheck.services.candidates import CHUNK, PostgresCandidateSearch, candidate_search
+
+    search = candidate_search(session)
+    if not isinstance(search, PostgresCandidateSearch):
+        pytest.skip("match_chunks is PostgreSQL's form of the index")
+    assert CHUNK == 400
+    term = 424242
+    if held:
+        session.add(MatchChunk(term=term, chunk=0, quote_ids=list(range(1, held + 1))))
+        session.flush()
+    search.add([IndexedQuote(10_000 + n, (term,), (term,)) for n in range(added)])
+    rows = session.execute(select(MatchChunk.chunk, MatchChunk.quote_ids)
+                           .where(MatchChunk.term == term).order_by(MatchChunk.chunk)).all()
+    assert [len(ids) for _, ids in rows] == expected
+    assert [chunk for chunk, _ in rows] == list(range(len(expected)))
+    assert [i for _, ids in rows for i in ids] == [*range(1, held + 1), *range(10_000, 10_000 + added)]
