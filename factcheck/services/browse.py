@@ -189,12 +189,14 @@ def matches_of(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[
     """Matches with earlier quotes, and later quotes that matched this one."""
     earlier = session.scalars(
         select(QuoteMatch).where(QuoteMatch.quote_id == quote_id)
-        .options(joinedload(QuoteMatch.earlier).options(joinedload(Quote.speaker), joinedload(Quote.article)))
+        .options(joinedload(QuoteMatch.earlier).options(joinedload(Quote.speaker),
+                                                        joinedload(Quote.article).defer(Article.text)))
         .order_by(QuoteMatch.score.desc())
     ).all()
     later = session.scalars(
         select(QuoteMatch).where(QuoteMatch.earlier_id == quote_id)
-        .options(joinedload(QuoteMatch.quote).options(joinedload(Quote.speaker), joinedload(Quote.article)))
+        .options(joinedload(QuoteMatch.quote).options(joinedload(Quote.speaker),
+                                                      joinedload(Quote.article).defer(Article.text)))
         .order_by(QuoteMatch.score.desc())
     ).all()
     return list(earlier), list(later)
@@ -211,8 +213,10 @@ VARIANT_RELATIONS = (MatchRelation.VARIANT, MatchRelation.FRAGMENT, MatchRelatio
 def quote_for_page(session: Session, quote_id: int, *, desk: bool) -> Quote | None:
     """The quote with its speaker and article; None for a reader when it is judged not a quote."""
     # Many-to-one rows joined into the one query; evidence is a list, loaded when shown.
+    # The article's text is not on the page (a quote page is small); it loads if asked for.
     query = select(Quote).where(Quote.id == quote_id).options(
-        joinedload(Quote.speaker), joinedload(Quote.article), joinedload(Quote.misattributed_to),
+        joinedload(Quote.speaker), joinedload(Quote.article).defer(Article.text),
+        joinedload(Quote.misattributed_to),
     )
     if not desk:
         query = query.where(shown_to_readers())
