@@ -280,7 +280,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             and (starts_sentence or not lead) else "partial"
         if not lead and _words(art.masked[first.close_end:limit]) > 10 and cue is None:
             kind = "partial"
-        if len(group) == 1 and _is_work_title(art, first, p_start, p_end):
+        if len(group) == 1 and _is_work_title(
+                art, first, p_start, p_end, spans[group[0] - 1] if group[0] else None):
             continue
         if len(group) == 1 and first.single and not text[p_start:first.open_at].strip() and \
                 not text[first.close_end:p_end].strip(" .\t") and n_words <= 10:
@@ -467,22 +468,42 @@ _SMALL_WORDS = frozenset(
     "a an the of and or in on at to for with by from vs but as is it’s its into over not no"
     .split())
 _TITLE_LEAD_RE = re.compile(
-    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|told|tells|telling|podcast|show|"
-    r"program|programme|film|movie|novel|book|series|season|episode|trailer|album|song|"
-    r"memoir|documentary|column|editorial|article|op-ed|play|musical|sitcom|segment))\s*$",
+    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:(?:on|of|in|with|for|at|(?:according|speaking|"
+    r"talking|listen(?:s|ed|ing)?)\s+to)(?:\s+the)?|told|tells|telling|(?:podcast|show|program|programme|film|movie|novel|book|series|season|episode|"
+    r"trailer|album|song|memoir|autobiography|biography|documentary|column|editorial|article|"
+    r"op-ed|play|musical|sitcom|segment),?|(?:re)?stream(?:s|ed|ing)?|cancel(?:l?ed|s)|"
+    r"renew(?:s|ed)|(?:self-)?publish(?:es|ed)?|perform(?:s|ed|ing)?|edit(?:s|ed)|"
+    r"host(?:s|ed|ing)|star(?:s|red|ring)|watch(?:es|ed|ing)?|air(?:s|ed)))\s*$",
     re.IGNORECASE)
+# A media noun or an author right after the name ("“Eclipse” star Ana Ruiz",
+# "“Low Tide,” a thriller", "“Low Tide” by Ana Ruiz").
+_TITLE_TAIL_RE = re.compile(
+    r"[,\u201d\"']*\s+(?:(?:star|host|actor|actress|reboot|remake|sequel|prequel|episode|"
+    r"broadcasts?|franchise|series|show|film|movie|album|premiere|finale|season)\b|"
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:thriller|biography|book|novel|film|movie|memoir|"
+    r"show|series|collection|comedy|drama|documentary|play|musical|song|album|procedural|"
+    r"sitcom)\b|by\s+(?:the\s+)?[A-Z])")
+# "in “Low Tide” and “High Water”": the second name in a list of titles.
+_TITLE_LIST_RE = re.compile(r"[\u201d\"'],?\s+(?:and|or)\s+$|[\u201d\"'],\s+$")
 
 
-def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int) -> bool:
-    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”": a title-case name
-    of a show, book or film after a possessive, a preposition or a media noun."""
+def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
+                   previous: QuoteSpan | None = None) -> bool:
+    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "“Eclipse” star Ana
+    Ruiz": a title-case name of a show, book or film after a possessive, a
+    preposition, a media noun or verb, or before a media noun or its author."""
     words = _WORDS_RE.findall(art.text, span.start, span.end)
     if not words or len(words) > 9:
         return False
     significant = [w for w in words if w.lower() not in _SMALL_WORDS]
     if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
         return False
-    if not _TITLE_LEAD_RE.search(art.masked, max(p_start, span.open_at - 30), span.open_at):
+    lead_from = max(p_start, span.open_at - 30)
+    if not (_TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)
+            or _TITLE_TAIL_RE.match(art.masked, span.close_end, p_end)
+            or previous is not None and previous.close_end > lead_from
+            and _TITLE_LIST_RE.search(art.masked, previous.close_end - 1, span.open_at)
+            and _is_work_title(art, previous, p_start, p_end)):
         return False
     return not art.title_case(p_start, p_end)
 

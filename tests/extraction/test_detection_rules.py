@@ -1,0 +1,43 @@
+"""Which quoted spans are speech: detection rules from issue 3, as a table.
+
+Each row: (rule, text, expected), where expected lists (quote text, speaker as
+displayed) in document order; [] means nothing in the text is speech. The
+sentences are made up.
+"""
+
+import pytest
+
+from factcheck.extraction import extract_quotes
+
+ROWS = [
+    # Names of shows, books, films and songs are not speech.
+    ("title after a media noun and a comma",
+     "Ana Ruiz spoke about the port on her podcast, “Harbour Talk.”", []),
+    ("title after a media verb",
+     "The network canceled “Tide Pool” after one season.", []),
+    ("title after a preposition and 'the'",
+     "Tomas Varga held a party at the “Blue Anchor Club” on Friday.", []),
+    ("title after 'according to'",
+     "According to “The Harbour Years,” the port closed in 1990.", []),
+    ("title before a media noun",
+     "“Low Tide” star Ana Ruiz said she was tired.", []),
+    ("title before a media noun inside a sentence",
+     "Critics loved the “Low Tide” reboot, Ana Ruiz said.", []),
+    ("title before a description of the work",
+     "Ana Ruiz bought the rights to “Low Tide,” a thriller about a ferry captain.", []),
+    ("title before its author",
+     "Her favourite read, “The Long Harbour,” by Tomas Varga, is about ferries.", []),
+    ("second title of a list",
+     "Tomas Varga starred in “Low Tide” and “High Water” last year.", []),
+    ("a slogan after 'to' is still quoted",
+     "Ana Ruiz repeated her promise to “Build The Bridge Again.”",
+     [("Build The Bridge Again.", "Ana Ruiz")]),
+    ("title-case words in a headline are still speech",
+     "Ruiz Says Ferry Plan Is ‘Dead In The Water’\n\nThe council met on Monday.",
+     [("Dead In The Water", "Ruiz")]),
+]
+
+
+@pytest.mark.parametrize("rule,text,expected", ROWS, ids=[r[0] for r in ROWS])
+def test_detection_rule(rule, text, expected):
+    assert [(q.text, q.speaker) for q in extract_quotes(text)] == expected
