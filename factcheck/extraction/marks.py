@@ -104,12 +104,31 @@ class _Closers:
 
 _CURLY_CLOSE_RE = re.compile("\u201d")
 
+# How far to look for the two closings of a nested quotation (keeps it linear).
+_NEST_LOOKAHEAD = 6
+
+
+def _closes_twice(text: str, at: int, p_end: int) -> bool:
+    """Whether the marks after a second opening close it and then the first
+    one (balanced nesting), rather than leaving the first one stray."""
+    depth = 2
+    for n, m in enumerate(_DOUBLE_MARK_RE.finditer(text, at, p_end)):
+        if n >= _NEST_LOOKAHEAD:
+            return False
+        if _direction(text, m.start(), m.end() - m.start()) == _OPEN:
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
 
 def _pair_paragraph(text: str, p_start: int, p_end: int,
                     next_opens: bool, out: list[QuoteSpan]) -> None:
     open_at = -1
     open_width = 0
-    nested = open_curly = False
+    nested = open_curly = same_nested = False
     closers: _Closers | None = None
     markup = _markup_spans(text, p_start, p_end)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
@@ -124,7 +143,7 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
             continue
         curly = text[at] in _CURLY
         if nested:
-            if curly != open_curly and way != _OPEN:
+            if way != _OPEN and (curly != open_curly or same_nested):
                 nested = False  # the inner quotation closes
             continue
         if way == _OPEN:
@@ -134,7 +153,11 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
                 # "He said “no” twice," / "“WALLACE: As "The Journal" wrote, …":
                 # a quotation inside a quotation marked with the other kind
                 # of marks (when the outer one closes, or is a transcript).
-                nested = True
+                nested, same_nested = True, False
+                continue
+            if curly == open_curly and _closes_twice(text, at + width, p_end):
+                # "He called it “a “fair” deal” twice": the same marks nest.
+                nested = same_nested = True
                 continue
             # Unclosed mark followed by a fresh opening: the first one was
             # stray, so start again rather than derail the paragraph.
