@@ -135,6 +135,8 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         at, width = m.start(), m.end() - m.start()
         if markup and any(a <= at < b for a, b in markup):
             continue  # tweet-id="…": an attribute value, not speech
+        if open_at >= 0 and width == 2 and text.startswith("'''", at):
+            at += 1  # "word 'old-school,''' he said": the inner mark closes first
         way = _direction(text, at, width)
         if open_at < 0:
             if way != _CLOSE:

@@ -42,6 +42,13 @@ ROWS = [
     ("a stray opening mark before a quote is still dropped",
      "Ana Ruiz posted a sign: “Closed for repairs. “We will reopen in May,” she said.",
      [("We will reopen in May", "Ana Ruiz")]),
+    # Wire style: two apostrophes for double marks, one for single ones.
+    ("three apostrophes close the inner quote, then the outer one",
+     "''She told me, 'You are late,''' Ana Ruiz said.",
+     [("She told me, 'You are late,'", "Ana Ruiz")]),
+    ("three apostrophes after a quoted word",
+     "''I would call it 'brave,''' said Tomas Varga, the harbour master.",
+     [("I would call it 'brave,'", "Tomas Varga")]),
     ("title-case words in a headline are still speech",
      "Ruiz Says Ferry Plan Is ‘Dead In The Water’\n\nThe council met on Monday.",
      [("Dead In The Water", "Ruiz")]),
