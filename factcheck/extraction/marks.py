@@ -58,12 +58,15 @@ def _direction(text: str, at: int, width: int) -> int:
     after = text[at + width] if at + width < len(text) else "\n"
     opens = before in _OPEN_BEFORE and not after.isspace()
     closes = not before.isspace() and (after in _CLOSE_AFTER)
+    if after == "\n":
+        return _CLOSE  # "They agree. “⏎": a mark ending a paragraph opens nothing
     if mark in _ALWAYS_OPEN:
         # A left mark glued to the end of a word and followed by a space is
         # a misused closing mark ("victory,“ he said").
         return _CLOSE if closes and not opens else _OPEN
     if mark in _ALWAYS_CLOSE:
-        return _OPEN if opens and not closes else _CLOSE
+        # "⏎” … we are ready,” she said": a paragraph opens with a misused mark.
+        return _OPEN if (opens or before == "\n") and not closes else _CLOSE
     if opens and not closes:
         return _OPEN
     if closes and not opens:

@@ -42,6 +42,13 @@ ROWS = [
     ("a stray opening mark before a quote is still dropped",
      "Ana Ruiz posted a sign: “Closed for repairs. “We will reopen in May,” she said.",
      [("We will reopen in May", "Ana Ruiz")]),
+    # Misused or unbalanced marks.
+    ("a right mark opening a paragraph opens the quote",
+     "The vote was close.\n\n” … the ferry will run all winter,” Ana Ruiz said.",
+     [("… the ferry will run all winter", "Ana Ruiz")]),
+    ("a left mark ending a paragraph closes the quote",
+     "“The ferry will run all winter,” Ana Ruiz said. “Every day of it. “\n\nShe left.",
+     [("The ferry will run all winter Every day of it.", "Ana Ruiz")]),
     # Wire style: two apostrophes for double marks, one for single ones.
     ("three apostrophes close the inner quote, then the outer one",
      "''She told me, 'You are late,''' Ana Ruiz said.",
