@@ -26,6 +26,8 @@ _LABEL_STRONG = frozenset(
     "dubbed dub titled entitled nicknamed named branded labeled labelled so-called "
     "as film movie book song album show series novel documentary episode hashtag "
     "slogan motto".split())
+_MEDIA_NOUNS = frozenset(
+    "film movie book song album show series novel documentary episode".split())
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"]*\baccording to\b")
 _LINE_RE = re.compile(r"[^\n]+")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
@@ -145,7 +147,8 @@ def _group_spans(art: _Article) -> list[list[int]]:
             if (between.rstrip().endswith(",") and between.count(",") <= 3
                     and sentence_end(masked, s.close_end, n.open_at) >= n.open_at - 2
                     and art.text[s.start:s.end].rstrip().endswith((",", "\u2014", "-"))
-                    and cue_after(masked, s.close_end, n.open_at) is not None):
+                    and cue_after(masked, s.close_end, n.open_at) is not None
+                    and _label_kind(art, s) != 2):  # "titled “…,” adding, “…”": a name first
                 group.append(j + 1)
                 continue
             # "…,” Smith said. “And …”: the same attribution goes on in a new
@@ -180,14 +183,19 @@ def _label_kind(art: _Article, span: QuoteSpan) -> int:
     tail = art.masked[max(0, span.open_at - 40):span.open_at].rsplit(None, 2)
     if not tail:
         return 0
-    word = tail[-1].lower().lstrip("([{<\"'\u201c\u2018\u2014\u2013-")
+    raw = tail[-1].lstrip("([{<\"'\u201c\u2018\u2014\u2013-")
+    word = raw.lower()
     prev = tail[-2].lower() if len(tail) > 1 else ""
     if not (word in _LABEL_WORDS or word == "as" and prev == "known"
             or word == "it" and prev == "called"):
         return 0
-    if word in _LABEL_STRONG:
-        return 2
+    if raw[:1].isupper() and prev and not prev.endswith((".", "!", "?", ":")):
+        return 0  # "the comment by Dr. Paul Song “was …”": a name, not a label
     content = art.text[span.start:span.end]
+    if word in _LABEL_STRONG:
+        if word in _MEDIA_NOUNS and content.lstrip()[:1].islower():
+            return 0  # "called the show “the best on air”": words about it
+        return 2
     # "the “reform” bill": a short quote after an article is a label.
     return 1 if _words(content) <= 3 and not _SENTENCE_END_RE.search(content) else 0
 

@@ -32,6 +32,18 @@ ROWS = [
     ("a slogan after 'to' is still quoted",
      "Ana Ruiz repeated her promise to “Build The Bridge Again.”",
      [("Build The Bridge Again.", "Ana Ruiz")]),
+    # Label words ("dubbed", "film", "show") before a quote, and what is not one.
+    ("a name that is also a label word is not a label",
+     "Ana Ruiz said the remark by Dr. Tomas Song “was rude and unfair.”",
+     [("was rude and unfair.", "Ana Ruiz")]),
+    ("words about a show after 'called the show' are speech",
+     "Ana Ruiz called the show “the finest thing on the radio.”",
+     [("the finest thing on the radio.", "Ana Ruiz")]),
+    ("a dubbed name is still a label",
+     "Ana Ruiz called the plan, dubbed “Harbour First,” a mistake.", []),
+    ("a title is not the first piece of a split quote",
+     "Ana Ruiz cited a report titled “Ports in Decline,” adding, “we must act now.”",
+     [("we must act now.", "Ana Ruiz")]),
     # A quotation inside a quotation marked with the same kind of marks.
     ("same curly marks nest",
      "“He called it a “fair” deal and left,” Ana Ruiz said.",
