@@ -462,6 +462,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         np_words.pop()  # "the resolution, which said" / "a group that said"
     k = len(np_words)
     last = masked[np_words[-1][0]:np_words[-1][1]].strip(",").lower()
+    coordinated = False
     if last in _PRONOUN_SUBJECTS:
         k = len(np_words) - 1
     else:
@@ -470,7 +471,15 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             if word.lower() == "that" and k < len(np_words) and masked[
                     np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
                 break  # "a trend that the foundation [predicts]"
-            if _word_ok(word):
+            if _word_ok(word) and not (coordinated and _verbish(word, False)):
+                k -= 1
+                continue
+            if (word == "and" and not coordinated and 2 <= k < len(np_words)
+                    and _name_word(masked[np_words[k][0]:np_words[k][1]])
+                    and _name_word(masked[np_words[k - 2][0]:np_words[k - 2][1]])):
+                # "Ana Ruiz and Tomas Varga [wrote]": both speak; past the
+                # "and" only noun-phrase words, not "Police met Ana Ruiz and …".
+                coordinated = True
                 k -= 1
                 continue
             if (word.lower() == "to" and k >= 2 and k < len(np_words) and masked[
@@ -496,7 +505,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
-    if not np_words or len(np_words) > 9:
+    if not np_words or len(np_words) > (12 if coordinated else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
@@ -522,12 +531,31 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         m = _OF_PLACE_BEFORE_RE.search(masked, max(a, start - 80), start)
         if m and m.end() == start:
             na = m.start(1)
+    if coordinated and masked[na - 2:na] == ", " and masked[na:na + 1].isupper():
+        # "Ana Ruiz, Tomas Varga and Ilona Berki [wrote]": a list of names
+        # opening the clause.
+        m = _NAME_LIST_BEFORE_RE.search(masked, max(a, na - 120), na)
+        if m and not masked[a:m.start()].strip() and all(
+                _name_word(item.split()[0]) and item.split()[0].lower() not in _SUBORDINATORS
+                for item in m.group().split(",")[:-1]):
+            na = m.start()
     d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na)
     if d and d.end() == na and MASK not in d.group():
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
         na = d.start(1)
     return (na, nb), role
+
+
+_NAME_LIST_BEFORE_RE = re.compile(
+    r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word that can be part of a name ("Ruiz", "Democrats")."""
+    low = word.lower()
+    return word[:1].isupper() and low not in _LEADERS and low not in _PRONOUN_SUBJECTS \
+        and low not in _DETERMINERS and not word.endswith((",", "."))
 
 
 # Documents and media that speak for their authors in news copy.
