@@ -579,7 +579,7 @@ _OF_PLACE_BEFORE_RE = re.compile(
 
 _OWN_SUBJECT_RE = re.compile(
     r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+"
-    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+$")
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+(?:[a-z]+ly\s+)?$")
 _CARRIER_ING_RE = re.compile(
     r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:signs?|banners?|placards?|posters?|(?:t-)?shirts?|hats?|caps?|stickers?|captions?|"
@@ -598,7 +598,8 @@ def _group_head(phrase: str) -> bool:
 
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
-_WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
+_WHO_BEFORE_RE = re.compile(
+    r",\s+who\s+(?:(?:also|later|then|has|have|had|once|long|[a-z]+ly|in\s+the\s+past)\s+)*$")
 _NAME_BEFORE_COMMA_RE = re.compile(
     r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}),\s+")
 
@@ -673,6 +674,8 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
             continue
         if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
             continue
+        if masked.endswith(" of ", 0, m.start()) and not w.endswith("ing"):
+            continue  # "the secretary of state said": a noun after "of"
         if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
                 and _SG_DET_WORD_BEFORE_RE.search(
                 masked, max(0, m.start() - 30), m.start()):
@@ -837,7 +840,15 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if not _verbish(w(k), True):
         return None
-    a, b = _trim(masked, words[i][0], words[k - 1][1])
+    end = k
+    for j in range(i + 1, k):
+        # "Gov. Ana Ruiz on Monday [signed]", "Roe earlier [vowed]": when, not who.
+        low = w(j).strip(",.").lower()
+        if low in _WHEN_WORDS or low in ("earlier", "later") or low in ("on", "last", "this") \
+                and j + 1 < k and w(j + 1).strip(",.").lower() in _WHEN_WORDS:
+            end = j
+            break
+    a, b = _trim(masked, words[i][0], words[end - 1][1])
     if b <= a:
         return None
     return (a, b), words[k]
@@ -874,6 +885,7 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
         starts.reverse()
         if subordinate and len(words) > 1:
             starts.append(1)
+    fallback = None
     for k in starts:
         if (k == 0 and subordinate) or words[k][0] < after:
             continue
@@ -890,8 +902,12 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
         hit = _subject_at(masked, words, k, end)
         if hit is not None:
             (a, b), v = hit
-            return Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
-    return None
+            cue = Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
+            if plausible_speaker(masked[a:b]):
+                return cue
+            # "Hours later, Roe returned …": the next clause may hold who.
+            fallback = fallback or cue
+    return fallback
 
 
 def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
@@ -1182,7 +1198,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
         sp, role = _np_backward(masked, start, v.start())
-        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 12), v.start())
+        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 40), v.start())
         if who:
             # "backed by Tomas Varga, who added that …": the antecedent.
             ante, _ = _np_backward(masked, start, who.start())

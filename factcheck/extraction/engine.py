@@ -304,6 +304,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 cue = dataclasses.replace(cue, speaker=poll, role=None)
             elif not plausible_speaker(phrase) and lead:
                 weak, cue = cue, None  # "Tuesday", "the past": not who spoke
+                # The subject of the sentence is then a better guess than the
+                # phrase ("Ruiz, citing “…”, said the port could close").
+                s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
+                subj = sentence_subject(art.masked, lead_start, s_end)
+                if subj is not None and subj.speaker is not None and plausible_speaker(
+                        art.masked[subj.speaker[0]:subj.speaker[1]]):
+                    weak, cue = None, subj
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
             # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
@@ -592,7 +599,7 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    if role and parsed.kind != "person" and parsed.pronoun is None:
+    if role and (parsed.kind != "person" or as_written[:1].islower()) and parsed.pronoun is None:
         appos = parse_speaker(role)
         if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
                 and all(w[:1].isupper() for w in role.split()):

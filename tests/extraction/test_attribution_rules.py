@@ -31,6 +31,39 @@ ROWS = [
      "concluded that the nets were “not suited to the work of the boats.”",
      [("not suited to the work of the boats.",
        "the Science and Culture Office of the Department of Fisheries", "organization")]),
+    # A phrase that cannot be who spoke ("Hours", "the past", "the port could
+    # be closed") gives way to the subject of the sentence or of a later clause.
+    ("a time phrase opening the sentence is not the speaker",
+     "Hours later, Tomas Varga returned the favour, telling the Courier, "
+     "“The mayor is a fine man.”",
+     [("The mayor is a fine man.", "Tomas Varga", "person")]),
+    ("an adverb between a named subject and its participle",
+     "At a rally, some of his fans shoved a heckler, with Varga reportedly yelling: "
+     "“Get him out!”",
+     [("Get him out!", "Varga", "person")]),
+    ("'who has in the past described': the antecedent of 'who'",
+     "Varga, who has in the past described the plan as “a fraud,” voted for it.",
+     [("a fraud", "Varga", "person")]),
+    ("a clause after 'said' is not the speaker; the sentence subject is",
+     "Ilona Berki, a city planner who once drew the harbour, said the new plan "
+     "was “a mess.”",
+     [("a mess.", "Ilona Berki", "person")]),
+    ("'on Friday' after a subject is when, not who",
+     "Ana Ruiz on Friday pummeled the mayor as “a coward.”",
+     [("a coward.", "Ana Ruiz", "person")]),
+    ("'earlier' after a subject is when, not who",
+     "Varga earlier blasted the “rigged” vote.",
+     [("rigged", "Varga", "person")]),
+    # Nouns and names inside descriptions.
+    ("'state' after 'of' is a noun ('the secretary of state said')",
+     "“It is a mess,” the former secretary of state said.",
+     [("It is a mess", "the former secretary of state", "person")]),
+    ("a description with a name in apposition shows the name",
+     "“It is a mess,” said the former secretary of state, Ana Ruiz.",
+     [("It is a mess", "Ana Ruiz", "person")]),
+    ("'her lawyer, Ana Ruiz' shows the name",
+     "“It is a mess,” said her lawyer, Ana Ruiz.",
+     [("It is a mess", "Ana Ruiz", "person")]),
 ]
 
 
