@@ -58,6 +58,7 @@ recommend rejoin remark retort sigh stammer surmise taunt tease underscore
 implore inform insist instruct lecture mourn murmur nod praise quote relate
 reply swear tweet toast wail worry begin agree disagree echo concur recount start
 remember confess chide scold sum offer
+vent bark press riff retweet wonder boom grouse beam gloat react blare ponder jeer
 """.split()
 
 
@@ -81,7 +82,14 @@ def _forms() -> dict[str, str]:
         forms[lemma] = lemma
         for f in _inflect(lemma):
             forms.setdefault(f, lemma)
+    for f in _NOUN_FORMS:
+        del forms[f]
     return forms
+
+
+# Forms of speaking verbs that are nouns or adjectives in news copy ("press
+# secretary", "a pressing issue"): never cues.
+_NOUN_FORMS = frozenset("press presses pressing beam beams".split())
 
 
 #: every reporting-verb form -> its lemma ("told" -> "tell")
@@ -98,7 +106,8 @@ _WEAK = frozenset({
     "read", "reading", "speaking", "writing", "written", "continue", "begin",
     "protest", "mock", "sigh", "rail", "reflect", "estimate", "joke", "tease",
     "question", "relate", "message", "hint", "plead", "swear", "start", "starts", "started",
-    "starting",
+    "starting", "wonder", "wonders", "boom", "booms", "vent", "vents", "bark", "barks",
+    "jeer", "jeers",
 })
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}

@@ -117,7 +117,8 @@ def _kind_of_description(words: list[str]) -> str:
     if head in _GROUP_WORDS or (head.endswith("s") and not head.endswith(("ss", "us"))
                                 and head not in _ORG_WORDS and head != "news"):
         return "group"
-    if head in _ORG_WORDS or (lw & _ORG_WORDS and head not in (
+    if head in _ORG_WORDS or head in DOCUMENT_NOUNS or head == "page" or (
+            lw & _ORG_WORDS and head not in (
             "spokesman", "spokeswoman", "spokesperson", "official", "aide", "adviser")):
         return "organization"
     if first in ("a", "an", "one", "another") or _ANON_RE.search(" ".join(words)):

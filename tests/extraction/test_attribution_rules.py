@@ -64,6 +64,25 @@ ROWS = [
     ("'her lawyer, Ana Ruiz' shows the name",
      "“It is a mess,” said her lawyer, Ana Ruiz.",
      [("It is a mess", "Ana Ruiz", "person")]),
+    # More verbs of speaking.
+    ("'beamed' after the quote",
+     "“This is fantastic!” beamed Tomas Varga of Springfield, who came to cheer.",
+     [("This is fantastic!", "Tomas Varga", "person")]),
+    ("'pressed' after the quote",
+     "“Does that not speak to your judgment?” Ana Ruiz pressed.",
+     [("Does that not speak to your judgment?", "Ana Ruiz", "person")]),
+    ("'gloated' before a colon",
+     "The mayor spoke on Monday. And Ana Ruiz gloated: “I told you so.”",
+     [("I told you so.", "Ana Ruiz", "person")]),
+    ("'reacted', inverted",
+     "“Is the mayor profiling?” reacted Tomas Varga.",
+     [("Is the mayor profiling?", "Tomas Varga", "person")]),
+    ("a front page 'blared'",
+     "“Choke!” blared the front page of the Courier.",
+     [("Choke!", "the front page of the Courier", "organization")]),
+    ("'press' in 'press secretary' is a noun",
+     "“Fine,” city press secretary Ana Ruiz said.",
+     [("Fine", "Ana Ruiz", "person")]),
 ]
 
 
