@@ -1025,7 +1025,8 @@ def _source_record(phrase: str) -> bool:
     words = phrase.lower().split()
     if words and words[0] in ("a", "an", "the"):
         words = words[1:]
-    return 1 <= len(words) <= 12 and words[0] in _RECORD_NOUNS
+    # "a Courier poll conducted in May": the record noun may follow a modifier.
+    return 1 <= len(words) <= 12 and any(w in _RECORD_NOUNS for w in words[:3])
 
 
 def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
@@ -1044,6 +1045,9 @@ def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
         e = _PARTICIPLE_TAIL_RE.match(masked, sp[1], min(ceiling, sp[1] + 60))
         if e and MASK not in e.group():
             sp = _trim(masked, sp[0], e.end())
+        elif " " in masked[sp[0]:sp[1]]:
+            # "a poll conducted [in May]": the record without its dangling participle.
+            sp = (sp[0], masked.rindex(" ", sp[0], sp[1]))
     word = 1 if m.group(1) else 2
     return Cue("according to", m.span(word), sp, role, False, True)
 

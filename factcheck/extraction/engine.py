@@ -369,6 +369,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             v_end = cue.verb_span[1]
             s_end = sentence_end(art.masked, v_end, art.para_ends[art.paragraph(v_end)])
             cue = according_after(art.masked, cue, s_end) or cue
+        if cue.verb != "according to" and not cue.after and last.closed and \
+                cue.verb_span[1] <= first.open_at:
+            # "Roe said the port was “…”, according to the Courier": the
+            # reporter's source for the words, as when it follows the verb.
+            s_end = sentence_end(art.masked, last.close_end, lp_end)
+            at_quote = dataclasses.replace(cue, verb_span=(last.close_end, last.close_end))
+            cue = according_after(art.masked, at_quote, s_end) or cue
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)

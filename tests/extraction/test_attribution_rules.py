@@ -83,6 +83,25 @@ ROWS = [
     ("'press' in 'press secretary' is a noun",
      "“Fine,” city press secretary Ana Ruiz said.",
      [("Fine", "Ana Ruiz", "person")]),
+    # The reporter's source named after the quote is who the words are
+    # attributed to, whether the verb comes before or after the quote.
+    ("'according to' after a quote carried by a verb before it",
+     "On Monday, Varga said he was “happy to see” that Ruiz won, according to the Courier.",
+     [("happy to see", "the Courier", "organization")]),
+    ("'according to' a record after the quote",
+     "Varga wrote to the firm, threatening “a major lawsuit,” according to a copy of the "
+     "letter reviewed by the Courier.",
+     [("a major lawsuit", "a copy of the letter reviewed by the Courier", "organization")]),
+    ("', reported X' after the quote",
+     "Ruiz noted that the port is “central” to the plan, reported the Courier.",
+     [("central", "the Courier", "organization")]),
+    ("'according to' in the next sentence is not this quote's source",
+     "Ruiz said the port is “central” to the plan. According to the Courier, it will close.",
+     [("central", "Ruiz", "person")]),
+    ("a record noun after a modifier, its dangling participle dropped",
+     "Some 55 percent of voters said Ruiz “cares about people like me,” according to a "
+     "Courier poll conducted in May.",
+     [("cares about people like me", "a Courier poll", "organization")]),
 ]
 
 
