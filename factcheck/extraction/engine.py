@@ -298,7 +298,9 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         weak_guess = False
         if cue is not None and cue.speaker is not None:
             phrase = art.masked[cue.speaker[0]:cue.speaker[1]]
-            poll = _POLL_SHARE_RE.match(phrase) and _poll_source(art, cue.speaker[0], p_start)
+            share = _POLL_SHARE_RE.match(phrase) or _SHARE_OF_BEFORE_RE.search(
+                art.masked, max(p_start, cue.speaker[0] - 60), cue.speaker[0])
+            poll = _poll_source(art, cue.speaker[0], p_start) if share else None
             if poll is not None:
                 # "In a May poll, 75 percent of voters said …": the poll speaks.
                 cue = dataclasses.replace(cue, speaker=poll, role=None)
@@ -512,11 +514,14 @@ _ADVERB_LEAD_RE = re.compile(
     r"(?:(?:and|but|so|yet|still|instead|however|also|later|then|now|again|indeed|"
     r"meanwhile|moreover|besides|otherwise|finally|plus|or)\s*,?\s*){1,2}",
     re.IGNORECASE)
-_POLL_SHARE_RE = re.compile(
+_SHARE = (
     r"(?:(?:about|nearly|almost|more\s+than|fewer\s+than|less\s+than|just|only|some|over)\s+)?"
-    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|\d+\s+(?:in|out\s+of)\s+\d+|half|"
-    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))\b",
-    re.IGNORECASE)
+    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:\d+|ten)|half|"
+    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))(?!\w)")
+_POLL_SHARE_RE = re.compile(_SHARE, re.IGNORECASE)
+# "25 percent of likely voters [say]": the share before the speaker phrase.
+_SHARE_OF_BEFORE_RE = re.compile(_SHARE + r"\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _POLL_RE = re.compile(
     r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:[\w.'\u2019/-]+\s+){0,6}"
     r"(?:poll|survey|study)s?)\b")

@@ -102,6 +102,18 @@ ROWS = [
      "Some 55 percent of voters said Ruiz “cares about people like me,” according to a "
      "Courier poll conducted in May.",
      [("cares about people like me", "a Courier poll", "organization")]),
+    # A share of respondents speaking is the poll's finding.
+    ("'25 percent of likely voters say': the poll named before",
+     "The poll has bad news for Varga: 25 percent of likely voters say they would "
+     "“definitely not support” him.",
+     [("definitely not support", "The poll", "organization")]),
+    ("'Six in 10 voters said': the poll named before",
+     "A fresh Courier poll shows it: Six in 10 voters said the council “should resign now.”",
+     [("should resign now.", "A fresh Courier poll", "organization")]),
+    ("'31% of farmers said': the poll named before",
+     "In a new Courier poll released Monday, 31% of farmers said they were “extremely "
+     "worried” about prices.",
+     [("extremely worried", "a new Courier poll", "organization")]),
 ]
 
 
