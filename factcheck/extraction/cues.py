@@ -352,8 +352,10 @@ def plausible_speaker(phrase: str) -> bool:
             and not (len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()):
         return False  # but "campaign manager Robby Mook" is fine
     for i, w in enumerate(low[1:], 1):
-        if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
-                not (w == "by" and low[i - 1].rstrip("s") in DOCUMENT_NOUNS):
+        if w in _NOT_NP and words[i][0].islower() and \
+                w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
+                not (w == "by" and (low[i - 1].rstrip("s") in DOCUMENT_NOUNS
+                                    or low[i - 1] in _RECORD_PARTICIPLES)):
             return False  # but "a study by two economists" speaks
         if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
             # "an engineer working on the project" is a speaker; "his
@@ -433,6 +435,11 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     b = words[-1][1]
     role = None
     text = masked[a:b]
+    if text.endswith((",\u201d", ",\"")) and MASK in text[-3:]:
+        # "Roe, star of the show “Harbour,” [said]": the comma inside the
+        # closing mark ends the appositive.
+        b -= 1
+        text = masked[a:b]
     if text.endswith(","):
         # Appositive: "X, the mayor of Y, said" / "X, who ..., said": the
         # subject is the first comma-delimited piece that is not an intro.
@@ -471,7 +478,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         np_words.pop()  # "the resolution, which said" / "a group that said"
     k = len(np_words)
     last = masked[np_words[-1][0]:np_words[-1][1]].strip(",").lower()
-    coordinated = False
+    coordinated = long_np = False
     if last in _PRONOUN_SUBJECTS:
         k = len(np_words) - 1
     else:
@@ -495,6 +502,11 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                     np_words[k - 2][0]:np_words[k - 2][1]].lower() in ("speaking", "talking")):
                 k -= 1  # "another source speaking to Fox News [said]"
                 continue
+            if (word == "by" and k >= 3 and k < len(np_words) and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]].lower() in _RECORD_PARTICIPLES):
+                k -= 1  # "a letter from the union obtained by the Courier [warns]"
+                long_np = True
+                continue
             # "the senator from Vermont", "a reporter for Agence France-Presse"
             if (word.lower() in _NP_PREPOSITIONS and k >= 2 and k < len(np_words)
                     and _word_ok(masked[np_words[k - 2][0]:np_words[k - 2][1]])
@@ -514,7 +526,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
-    if not np_words or len(np_words) > (12 if coordinated else 9):
+    if not np_words or len(np_words) > (12 if coordinated or long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
@@ -565,6 +577,13 @@ def _name_word(word: str) -> bool:
     low = word.lower()
     return word[:1].isupper() and low not in _LEADERS and low not in _PRONOUN_SUBJECTS \
         and low not in _DETERMINERS and not word.endswith((",", "."))
+
+
+# Participles that hang a record on who obtained or made it.
+_RECORD_PARTICIPLES = frozenset("""
+obtained seen reviewed released published issued written signed sent provided filed
+drafted posted shared prepared commissioned conducted produced compiled
+""".split())
 
 
 # Documents and media that speak for their authors in news copy.

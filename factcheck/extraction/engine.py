@@ -61,9 +61,11 @@ def _mask(text: str, spans: list[QuoteSpan]) -> str:
         if s.start < cur:
             continue
         parts.append(text[cur:s.start])
-        # Keep a final . ? ! so the quote can still end the sentence.
+        # Keep a final . ? ! so the quote can still end the sentence, and a
+        # final comma so it can still close an appositive ("Roe, star of
+        # “Harbour,” said").
         end = s.end
-        if end > s.start and text[end - 1] in ".?!":
+        if end > s.start and text[end - 1] in ".?!,":
             end -= 1
         parts.append(MASK * (end - s.start))
         cur = end

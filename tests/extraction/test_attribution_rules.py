@@ -114,6 +114,16 @@ ROWS = [
      "In a new Courier poll released Monday, 31% of farmers said they were “extremely "
      "worried” about prices.",
      [("extremely worried", "a new Courier poll", "organization")]),
+    # Noun phrases that run past a quoted title, a participle or a month.
+    ("a quoted title inside an appositive: its comma still closes it",
+     "Ana Ruiz, star of the show “Harbour,” wrote that the city was “taking these steps "
+     "to make us all safer.”",
+     [("taking these steps to make us all safer.", "Ana Ruiz", "person")]),
+    ("a record 'obtained by' someone is the speaker, 'May' is a month",
+     "A May 1 letter from the Harbour Union obtained by the Courier warns that “any "
+     "further talks will be held through our lawyer.”",
+     [("any further talks will be held through our lawyer.",
+       "A May 1 letter from the Harbour Union obtained by the Courier", "organization")]),
 ]
 
 
