@@ -366,6 +366,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                               "unknown", None, kind,
                                               _CONFIDENCE[("none", False)], "none"))
                 continue
+            words = art.masked[weak.speaker[0]:weak.speaker[1]].split()
+            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words):
+                # "divisive", "arranging", "two weeks ago": no name and no noun
+                # phrase, so nobody to show; the quote stays, unattributed.
+                out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
+                                          "unknown", None, kind,
+                                          _CONFIDENCE[("none", False)], "none"))
+                continue
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
             weak_guess = True
@@ -394,6 +402,10 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
 
 
 _CONTEXT_CONFIDENCE = 0.84
+_NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
+                                 "their its our".split())
+_QUOTE_MARKS = "\"\u201c\u201d\u201e"
+_QUOTE_MARK_RE = re.compile(f"[{_QUOTE_MARKS}]")
 _PLAIN_VERBS = frozenset(("say", "tell", "add", "write"))
 _DASHES = ("\u2014", "\u2013", "\u2015", "-")
 
@@ -605,7 +617,16 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
                 cue: Cue, kind: str) -> ExtractedQuote | None:
     text = art.text
     sp_a, sp_b = cue.speaker  # type: ignore[misc]
+    while sp_a < sp_b and text[sp_a] in _QUOTE_MARKS:
+        sp_a += 1  # a stray mark opening the paragraph
+    while sp_b > sp_a and text[sp_b - 1] in _QUOTE_MARKS:
+        sp_b -= 1
     as_written = text[sp_a:sp_b]
+    if not as_written or _QUOTE_MARK_RE.search(as_written):
+        # A phrase running across quotation marks is a misread of the marks,
+        # never a name: keep the quote, unattributed.
+        return ExtractedQuote(joined, segments, None, None, None, None, None, "unknown", None,
+                              kind, _CONFIDENCE[("none", False)], "none")
     parsed = parse_speaker(as_written)
     role = text[cue.role[0]:cue.role[1]] if cue.role else None
     if role and (role.split()[0].lower() in ("who", "which", "that", "whose", "speaking")

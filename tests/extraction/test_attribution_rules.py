@@ -124,6 +124,14 @@ ROWS = [
      "further talks will be held through our lawyer.”",
      [("any further talks will be held through our lawyer.",
        "A May 1 letter from the Harbour Union obtained by the Courier", "organization")]),
+    # What is shown as the speaker must read as one.
+    ("a stray mark opening the paragraph is not part of the name",
+     "\"Ana Ruiz said the plan was “dead.”",
+     [("dead.", "Ana Ruiz", "person")]),
+    ("a bare adjective found where the speaker should be: unattributed",
+     "It has not helped that her campaign has cycled through slogans, from “everyday "
+     "people” to “fighting for us,” playing on Mr. Varga's more divisive remarks.",
+     [("everyday people", None, "unknown")]),
 ]
 
 
