@@ -1024,8 +1024,11 @@ def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, not speaking)
 
 
+# (Callers stop the match at the sentence end, so a period inside it is an
+# abbreviation: "he told Sen. Ruiz (R-Ore.), according to aides".)
 _ACCORDING_AFTER_RE = re.compile(
-    r"[^.\n\u201c\"\x00]*?(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
+    r"(?:[^.\n\u201c\"\x00]|\.(?=[\s),]))*?"
+    r"(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
     re.IGNORECASE)
 
 

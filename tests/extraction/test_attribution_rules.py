@@ -95,6 +95,10 @@ ROWS = [
     ("', reported X' after the quote",
      "Ruiz noted that the port is “central” to the plan, reported the Courier.",
      [("central", "the Courier", "organization")]),
+    ("'according to' after an abbreviated title in the same sentence",
+     "“You have been very critical of me,” he told Sen. Ana Ruiz (R-Ore.), according to "
+     "officials with knowledge of the meeting.",
+     [("You have been very critical of me", "officials", "group")]),
     ("'according to' in the next sentence is not this quote's source",
      "Ruiz said the port is “central” to the plan. According to the Courier, it will close.",
      [("central", "Ruiz", "person")]),
