@@ -545,7 +545,15 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         c_start = start + (len(masked[start:b]) - len(clause))
         m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, c_start - 60), c_start)
         if m and m.end() == c_start and (m.start(1) == a or not masked[a:m.start(1)].strip()):
-            return m.span(1), _trim(masked, c_start, b)
+            name_at = m.start(1)
+            words = m.group(1).split()
+            while len(words) > 1 and words[0].lower() in _CONJUNCTIONS:
+                name_at += len(words[0]) + 1  # "But Tom Miller, …"
+                words = words[1:]
+            opener = words[0].lower()
+            if opener not in _INTRO_WORDS and not (opener.endswith("ing") and len(opener) > 5):
+                # (but "Leaving Springfield, the mayor said": an opening phrase)
+                return (name_at, m.end(1)), _trim(masked, c_start, b)
     if start > a and masked[start - 1] == "," and len(np_words) <= 3 and \
             all(masked[x:y][:1].isupper() for x, y in np_words):
         # "Stacy Baker of Columbia, South Carolina says": a place after "of".
@@ -817,7 +825,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if low in _EXPLETIVES or low in _SUBORDINATORS or low in _WHEN_WORDS:
         return None
-    if not (first[0].isupper() or low in _SUBJECT_OPENERS):
+    if not (first[0].isupper() or low in _SUBJECT_OPENERS or _descriptor_before_name(
+            [w(j) for j in range(i, min(n, i + 5))])):
         return None
     k = i
     while k < n and k - i < 8:
@@ -880,6 +889,19 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     if b <= a:
         return None
     return (a, b), words[k]
+
+
+def _descriptor_before_name(words: list[str]) -> bool:
+    """"city council member Ana Ruiz …": lower-case nouns, then a name."""
+    for j, word in enumerate(words):
+        if word[:1].isupper():
+            return j > 0
+        low = word.lower()
+        if low in _NOT_NP or low in _NP_PREPOSITIONS or low in _SUBORDINATORS or \
+                low.endswith("ing") or _verbish(word, False) or not low.isalpha() \
+                and "-" not in low:
+            return False
+    return False
 
 
 def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,

@@ -136,6 +136,20 @@ ROWS = [
      "It has not helped that her campaign has cycled through slogans, from “everyday "
      "people” to “fighting for us,” playing on Mr. Varga's more divisive remarks.",
      [("everyday people", None, "unknown")]),
+    # A subject may open with lower-case nouns before the name.
+    ("'city council member Ana Ruiz decried the “…” vote'",
+     "Earlier, city council member Ana Ruiz decried the “rigged” vote.",
+     [("rigged", "Ana Ruiz", "person")]),
+    ("lower-case nouns before two names",
+     "In the end, council members Ana Ruiz and Tomas Varga decried the “rigged” vote.",
+     [("rigged", "Ana Ruiz and Tomas Varga", "group")]),
+    ("a conjunction before a name whose appositive lost its comma",
+     "But Tomas Varga, at a consulting firm called Harbour Partners said the port "
+     "“will grow again.”",
+     [("will grow again.", "Tomas Varga", "person")]),
+    ("a participle before a name does not open a subject",
+     "Leaving Springfield, the mayor called it “a big show.”",
+     [("a big show.", "the mayor", "person")]),
 ]
 
 
