@@ -725,7 +725,7 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
 
 
 _INTRO_WORDS = frozenset("""
-in on at after before during since when while as but and so yet still however
+of in on at after before during since when while as but and so yet still however
 meanwhile earlier later last this that by for from with without under over
 speaking asked if although though because despite instead indeed now then
 once unlike like among amid following
@@ -998,8 +998,9 @@ def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
         return None
     if not (words[0][0].isupper() or words[0].lower() in _SUBJECT_OPENERS):
         return None
-    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS:
-        return None
+    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS or \
+            words[0].lower() in _INTRO_WORDS:
+        return None  # "Of Varga, Levine, who …, said": an opening phrase
     if not all(_word_ok(w) or w.lower() == "of" for w in words):
         return None
     ra, rb = _trim(masked, comma + 1, b)
@@ -1146,11 +1147,14 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     j = close_end - 1
     while j > 0 and masked[j] in "\"'\u201d\u2019\u201c":
         j -= 1
-    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper():
+    appositive = gap <= 2 and masked[a:v.start()].rstrip().endswith(",")
+    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper() and not (
+            appositive and _appositive_subject(masked, a, v.start()) is not None):
+        # (but "“… today?” Miller, a retired nurse, said" closes with its verb)
         return None  # "… “highly productive.” While details remain, the talks continue"
     if v.start() != a and len(pre_words) > 6 and not (
-            len(pre_words) <= 10 and all(w[:1].isupper() or w in ("of", "and") for w in pre_words)):
-        if gap <= 2 and masked[a:v.start()].rstrip().endswith(","):
+            len(pre_words) <= 10 and _long_name_phrase(pre_words)):
+        if appositive:
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:
                 return Cue(v.group(), v.span(), appos[0], appos[1], True, True)
@@ -1183,6 +1187,23 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+
+
+def _long_name_phrase(words: list[str]) -> bool:
+    """"Tomas Varga of the Harbour Policy Institute", "Fight for Ports
+    organizing director Tomas Varga": a long subject that is a name with its
+    organisation or its descriptor - but not "one of the prosecutors for
+    Tomas Varga" (the name after a preposition is not who speaks)."""
+    if all(w[:1].isupper() or w in ("of", "and", "the") for w in words):
+        return True
+    k = len(words)
+    while k > 0 and words[k - 1][:1].isupper():
+        k -= 1
+    if k == 0 or len(words) - k < 2 or words[k - 1] in _NP_PREPOSITIONS or \
+            words[k - 1] in ("the", "and", "to", "by"):
+        return False
+    return all(w[:1].isupper() or w in ("of", "and", "the", "for")
+               or _word_ok(w) and not _verbish(w, False) and w.isalpha() for w in words[:k])
 
 
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:

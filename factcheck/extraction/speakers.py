@@ -52,6 +52,8 @@ _NAME_ = r"[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,3}"
 _NAME_AND_BEFORE_RE = re.compile(r"(?<![\w'\u2019.\-])(" + _NAME_ + r"\s+and\s+)$")
 _NAME_PAIR_RE = re.compile(_NAME_ + r"(?:,\s+" + _NAME_ + r")*,?\s+and\s+" + _NAME_)
 
+_RUN_BREAKERS = frozenset("of for from at with in on to by and the a an".split())
+
 _ORG_WORDS = frozenset("""
 department ministry committee campaign party association agency office council
 commission court bureau institute foundation center centre group corp corporation
@@ -189,6 +191,16 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
                 title, name = tm.group().strip(), name[tm.end():]
             return SpeakerPhrase(name, title, kind, descriptor=descriptor or None)
         return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
+    end_run = _NAME_RUN_RE.search(rest)
+    if end_run and end_run.start(1) > 0:
+        before = rest[: end_run.start(1)].split()
+        if len(end_run.group(1).split()) >= 2 and before and before[-1][:1].islower() and \
+                before[-1].lower() not in _RUN_BREAKERS and \
+                not any(w.lower() in _RUN_BREAKERS and w != "for" for w in before):
+            # "Fight for Ports organizing director Tomas Varga": the name that
+            # ends the phrase, after its lower-case descriptor.
+            return SpeakerPhrase(end_run.group(1).strip(), title, "person",
+                                 descriptor=" ".join(before))
     # Cut "David Sandalow of Columbia University" at the preposition.
     main, tail = rest, ""
     pm = _PREP_CUT_RE.search(rest)

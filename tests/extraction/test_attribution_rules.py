@@ -150,6 +150,28 @@ ROWS = [
     ("a participle before a name does not open a subject",
      "Leaving Springfield, the mayor called it “a big show.”",
      [("a big show.", "the mayor", "person")]),
+    # Long subjects after the quote.
+    ("a question mark, then a name with its appositive and the verb",
+     "Ruiz spoke first.\n\n“How are you today?” Miller, a retired nurse from the port, "
+     "said into the phone.",
+     [("How are you today?", "Miller", "person")]),
+    ("a name with its institute, seven words long",
+     "Ruiz spoke first.\n\n“Big tax cuts do not work,” Tomas Varga of the Harbour Policy "
+     "Institute wrote recently.",
+     [("Big tax cuts do not work", "Tomas Varga", "person")]),
+    ("a long descriptor before the name",
+     "Ruiz spoke first.\n\n“They have to choose,” Fight for Ports organizing director "
+     "Tomas Varga told the Courier.",
+     [("They have to choose", "Tomas Varga", "person")]),
+    ("a name after 'for' is not who speaks",
+     "But even as Ruiz claimed that “Varga got in trouble for far less,” one of the former "
+     "lawyers for Tomas Varga said the cases were different.",
+     [("Varga got in trouble for far less", "Ruiz", "person")]),
+    ("'Of Varga,' opens the sentence; the speaker follows",
+     "“He is a circus act,” Levine said.\n\n“He is a showman.” Of Varga, Levine, who "
+     "gave money to the port, said, “He is scary.”",
+     [("He is a circus act", "Levine", "person"), ("He is a showman.", "Levine", "person"),
+      ("He is scary.", "Levine", "person")]),
 ]
 
 
