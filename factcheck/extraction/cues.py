@@ -58,6 +58,7 @@ recommend rejoin remark retort sigh stammer surmise taunt tease underscore
 implore inform insist instruct lecture mourn murmur nod praise quote relate
 reply swear tweet toast wail worry begin agree disagree echo concur recount start
 remember confess chide scold sum offer
+vent bark press riff retweet wonder boom grouse beam gloat react blare ponder jeer
 """.split()
 
 
@@ -81,7 +82,14 @@ def _forms() -> dict[str, str]:
         forms[lemma] = lemma
         for f in _inflect(lemma):
             forms.setdefault(f, lemma)
+    for f in _NOUN_FORMS:
+        del forms[f]
     return forms
+
+
+# Forms of speaking verbs that are nouns or adjectives in news copy ("press
+# secretary", "a pressing issue"): never cues.
+_NOUN_FORMS = frozenset("press presses pressing beam beams".split())
 
 
 #: every reporting-verb form -> its lemma ("told" -> "tell")
@@ -98,7 +106,8 @@ _WEAK = frozenset({
     "read", "reading", "speaking", "writing", "written", "continue", "begin",
     "protest", "mock", "sigh", "rail", "reflect", "estimate", "joke", "tease",
     "question", "relate", "message", "hint", "plead", "swear", "start", "starts", "started",
-    "starting",
+    "starting", "wonder", "wonders", "boom", "booms", "vent", "vents", "bark", "barks",
+    "jeer", "jeers",
 })
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}
@@ -343,8 +352,10 @@ def plausible_speaker(phrase: str) -> bool:
             and not (len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()):
         return False  # but "campaign manager Robby Mook" is fine
     for i, w in enumerate(low[1:], 1):
-        if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
-                not (w == "by" and low[i - 1].rstrip("s") in DOCUMENT_NOUNS):
+        if w in _NOT_NP and words[i][0].islower() and \
+                w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
+                not (w == "by" and (low[i - 1].rstrip("s") in DOCUMENT_NOUNS
+                                    or low[i - 1] in _RECORD_PARTICIPLES)):
             return False  # but "a study by two economists" speaks
         if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
             # "an engineer working on the project" is a speaker; "his
@@ -424,6 +435,11 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     b = words[-1][1]
     role = None
     text = masked[a:b]
+    if text.endswith((",\u201d", ",\"")) and MASK in text[-3:]:
+        # "Roe, star of the show “Harbour,” [said]": the comma inside the
+        # closing mark ends the appositive.
+        b -= 1
+        text = masked[a:b]
     if text.endswith(","):
         # Appositive: "X, the mayor of Y, said" / "X, who ..., said": the
         # subject is the first comma-delimited piece that is not an intro.
@@ -462,6 +478,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         np_words.pop()  # "the resolution, which said" / "a group that said"
     k = len(np_words)
     last = masked[np_words[-1][0]:np_words[-1][1]].strip(",").lower()
+    coordinated = long_np = False
     if last in _PRONOUN_SUBJECTS:
         k = len(np_words) - 1
     else:
@@ -470,12 +487,25 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             if word.lower() == "that" and k < len(np_words) and masked[
                     np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
                 break  # "a trend that the foundation [predicts]"
-            if _word_ok(word):
+            if _word_ok(word) and not (coordinated and _verbish(word, False)):
+                k -= 1
+                continue
+            if (word == "and" and not coordinated and 2 <= k < len(np_words)
+                    and _name_word(masked[np_words[k][0]:np_words[k][1]])
+                    and _name_word(masked[np_words[k - 2][0]:np_words[k - 2][1]])):
+                # "Ana Ruiz and Tomas Varga [wrote]": both speak; past the
+                # "and" only noun-phrase words, not "Police met Ana Ruiz and …".
+                coordinated = True
                 k -= 1
                 continue
             if (word.lower() == "to" and k >= 2 and k < len(np_words) and masked[
                     np_words[k - 2][0]:np_words[k - 2][1]].lower() in ("speaking", "talking")):
                 k -= 1  # "another source speaking to Fox News [said]"
+                continue
+            if (word == "by" and k >= 3 and k < len(np_words) and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]].lower() in _RECORD_PARTICIPLES):
+                k -= 1  # "a letter from the union obtained by the Courier [warns]"
+                long_np = True
                 continue
             # "the senator from Vermont", "a reporter for Agence France-Presse"
             if (word.lower() in _NP_PREPOSITIONS and k >= 2 and k < len(np_words)
@@ -496,7 +526,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
-    if not np_words or len(np_words) > 9:
+    if not np_words or len(np_words) > (12 if coordinated or long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
@@ -515,19 +545,53 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         c_start = start + (len(masked[start:b]) - len(clause))
         m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, c_start - 60), c_start)
         if m and m.end() == c_start and (m.start(1) == a or not masked[a:m.start(1)].strip()):
-            return m.span(1), _trim(masked, c_start, b)
+            name_at = m.start(1)
+            words = m.group(1).split()
+            while len(words) > 1 and words[0].lower() in _CONJUNCTIONS:
+                name_at += len(words[0]) + 1  # "But Tom Miller, …"
+                words = words[1:]
+            opener = words[0].lower()
+            if opener not in _INTRO_WORDS and not (opener.endswith("ing") and len(opener) > 5):
+                # (but "Leaving Springfield, the mayor said": an opening phrase)
+                return (name_at, m.end(1)), _trim(masked, c_start, b)
     if start > a and masked[start - 1] == "," and len(np_words) <= 3 and \
             all(masked[x:y][:1].isupper() for x, y in np_words):
         # "Stacy Baker of Columbia, South Carolina says": a place after "of".
         m = _OF_PLACE_BEFORE_RE.search(masked, max(a, start - 80), start)
         if m and m.end() == start:
             na = m.start(1)
+    if coordinated and masked[na - 2:na] == ", " and masked[na:na + 1].isupper():
+        # "Ana Ruiz, Tomas Varga and Ilona Berki [wrote]": a list of names
+        # opening the clause.
+        m = _NAME_LIST_BEFORE_RE.search(masked, max(a, na - 120), na)
+        if m and not masked[a:m.start()].strip() and all(
+                _name_word(item.split()[0]) and item.split()[0].lower() not in _SUBORDINATORS
+                for item in m.group().split(",")[:-1]):
+            na = m.start()
     d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na)
     if d and d.end() == na and MASK not in d.group():
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
         na = d.start(1)
     return (na, nb), role
+
+
+_NAME_LIST_BEFORE_RE = re.compile(
+    r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word that can be part of a name ("Ruiz", "Democrats")."""
+    low = word.lower()
+    return word[:1].isupper() and low not in _LEADERS and low not in _PRONOUN_SUBJECTS \
+        and low not in _DETERMINERS and not word.endswith((",", "."))
+
+
+# Participles that hang a record on who obtained or made it.
+_RECORD_PARTICIPLES = frozenset("""
+obtained seen reviewed released published issued written signed sent provided filed
+drafted posted shared prepared commissioned conducted produced compiled
+""".split())
 
 
 # Documents and media that speak for their authors in news copy.
@@ -551,7 +615,7 @@ _OF_PLACE_BEFORE_RE = re.compile(
 
 _OWN_SUBJECT_RE = re.compile(
     r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+"
-    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+$")
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+(?:[a-z]+ly\s+)?$")
 _CARRIER_ING_RE = re.compile(
     r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:signs?|banners?|placards?|posters?|(?:t-)?shirts?|hats?|caps?|stickers?|captions?|"
@@ -570,7 +634,8 @@ def _group_head(phrase: str) -> bool:
 
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
-_WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
+_WHO_BEFORE_RE = re.compile(
+    r",\s+who\s+(?:(?:also|later|then|has|have|had|once|long|[a-z]+ly|in\s+the\s+past)\s+)*$")
 _NAME_BEFORE_COMMA_RE = re.compile(
     r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}),\s+")
 
@@ -645,6 +710,8 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
             continue
         if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
             continue
+        if masked.endswith(" of ", 0, m.start()) and not w.endswith("ing"):
+            continue  # "the secretary of state said": a noun after "of"
         if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
                 and _SG_DET_WORD_BEFORE_RE.search(
                 masked, max(0, m.start() - 30), m.start()):
@@ -658,7 +725,7 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
 
 
 _INTRO_WORDS = frozenset("""
-in on at after before during since when while as but and so yet still however
+of in on at after before during since when while as but and so yet still however
 meanwhile earlier later last this that by for from with without under over
 speaking asked if although though because despite instead indeed now then
 once unlike like among amid following
@@ -758,7 +825,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if low in _EXPLETIVES or low in _SUBORDINATORS or low in _WHEN_WORDS:
         return None
-    if not (first[0].isupper() or low in _SUBJECT_OPENERS):
+    if not (first[0].isupper() or low in _SUBJECT_OPENERS or _descriptor_before_name(
+            [w(j) for j in range(i, min(n, i + 5))])):
         return None
     k = i
     while k < n and k - i < 8:
@@ -809,10 +877,31 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if not _verbish(w(k), True):
         return None
-    a, b = _trim(masked, words[i][0], words[k - 1][1])
+    end = k
+    for j in range(i + 1, k):
+        # "Gov. Ana Ruiz on Monday [signed]", "Roe earlier [vowed]": when, not who.
+        low = w(j).strip(",.").lower()
+        if low in _WHEN_WORDS or low in ("earlier", "later") or low in ("on", "last", "this") \
+                and j + 1 < k and w(j + 1).strip(",.").lower() in _WHEN_WORDS:
+            end = j
+            break
+    a, b = _trim(masked, words[i][0], words[end - 1][1])
     if b <= a:
         return None
     return (a, b), words[k]
+
+
+def _descriptor_before_name(words: list[str]) -> bool:
+    """"city council member Ana Ruiz …": lower-case nouns, then a name."""
+    for j, word in enumerate(words):
+        if word[:1].isupper():
+            return j > 0
+        low = word.lower()
+        if low in _NOT_NP or low in _NP_PREPOSITIONS or low in _SUBORDINATORS or \
+                low.endswith("ing") or _verbish(word, False) or not low.isalpha() \
+                and "-" not in low:
+            return False
+    return False
 
 
 def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
@@ -846,6 +935,7 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
         starts.reverse()
         if subordinate and len(words) > 1:
             starts.append(1)
+    fallback = None
     for k in starts:
         if (k == 0 and subordinate) or words[k][0] < after:
             continue
@@ -862,8 +952,12 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
         hit = _subject_at(masked, words, k, end)
         if hit is not None:
             (a, b), v = hit
-            return Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
-    return None
+            cue = Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
+            if plausible_speaker(masked[a:b]):
+                return cue
+            # "Hours later, Roe returned …": the next clause may hold who.
+            fallback = fallback or cue
+    return fallback
 
 
 def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
@@ -904,8 +998,9 @@ def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
         return None
     if not (words[0][0].isupper() or words[0].lower() in _SUBJECT_OPENERS):
         return None
-    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS:
-        return None
+    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS or \
+            words[0].lower() in _INTRO_WORDS:
+        return None  # "Of Varga, Levine, who …, said": an opening phrase
     if not all(_word_ok(w) or w.lower() == "of" for w in words):
         return None
     ra, rb = _trim(masked, comma + 1, b)
@@ -952,8 +1047,11 @@ def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, not speaking)
 
 
+# (Callers stop the match at the sentence end, so a period inside it is an
+# abbreviation: "he told Sen. Ruiz (R-Ore.), according to aides".)
 _ACCORDING_AFTER_RE = re.compile(
-    r"[^.\n\u201c\"\x00]*?(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
+    r"(?:[^.\n\u201c\"\x00]|\.(?=[\s),]))*?"
+    r"(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
     re.IGNORECASE)
 
 
@@ -972,7 +1070,8 @@ def _source_record(phrase: str) -> bool:
     words = phrase.lower().split()
     if words and words[0] in ("a", "an", "the"):
         words = words[1:]
-    return 1 <= len(words) <= 12 and words[0] in _RECORD_NOUNS
+    # "a Courier poll conducted in May": the record noun may follow a modifier.
+    return 1 <= len(words) <= 12 and any(w in _RECORD_NOUNS for w in words[:3])
 
 
 def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
@@ -991,6 +1090,9 @@ def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
         e = _PARTICIPLE_TAIL_RE.match(masked, sp[1], min(ceiling, sp[1] + 60))
         if e and MASK not in e.group():
             sp = _trim(masked, sp[0], e.end())
+        elif " " in masked[sp[0]:sp[1]]:
+            # "a poll conducted [in May]": the record without its dangling participle.
+            sp = (sp[0], masked.rindex(" ", sp[0], sp[1]))
     word = 1 if m.group(1) else 2
     return Cue("according to", m.span(word), sp, role, False, True)
 
@@ -1045,11 +1147,14 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     j = close_end - 1
     while j > 0 and masked[j] in "\"'\u201d\u2019\u201c":
         j -= 1
-    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper():
+    appositive = gap <= 2 and masked[a:v.start()].rstrip().endswith(",")
+    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper() and not (
+            appositive and _appositive_subject(masked, a, v.start()) is not None):
+        # (but "“… today?” Miller, a retired nurse, said" closes with its verb)
         return None  # "… “highly productive.” While details remain, the talks continue"
     if v.start() != a and len(pre_words) > 6 and not (
-            len(pre_words) <= 10 and all(w[:1].isupper() or w in ("of", "and") for w in pre_words)):
-        if gap <= 2 and masked[a:v.start()].rstrip().endswith(","):
+            len(pre_words) <= 10 and _long_name_phrase(pre_words)):
+        if appositive:
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:
                 return Cue(v.group(), v.span(), appos[0], appos[1], True, True)
@@ -1082,6 +1187,23 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+
+
+def _long_name_phrase(words: list[str]) -> bool:
+    """"Tomas Varga of the Harbour Policy Institute", "Fight for Ports
+    organizing director Tomas Varga": a long subject that is a name with its
+    organisation or its descriptor - but not "one of the prosecutors for
+    Tomas Varga" (the name after a preposition is not who speaks)."""
+    if all(w[:1].isupper() or w in ("of", "and", "the") for w in words):
+        return True
+    k = len(words)
+    while k > 0 and words[k - 1][:1].isupper():
+        k -= 1
+    if k == 0 or len(words) - k < 2 or words[k - 1] in _NP_PREPOSITIONS or \
+            words[k - 1] in ("the", "and", "to", "by"):
+        return False
+    return all(w[:1].isupper() or w in ("of", "and", "the", "for")
+               or _word_ok(w) and not _verbish(w, False) and w.isalpha() for w in words[:k])
 
 
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
@@ -1154,7 +1276,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
         sp, role = _np_backward(masked, start, v.start())
-        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 12), v.start())
+        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 40), v.start())
         if who:
             # "backed by Tomas Varga, who added that …": the antecedent.
             ante, _ = _np_backward(masked, start, who.start())

@@ -63,9 +63,11 @@ def _mask(text: str, spans: list[QuoteSpan]) -> str:
         if s.start < cur:
             continue
         parts.append(text[cur:s.start])
-        # Keep a final . ? ! so the quote can still end the sentence.
+        # Keep a final . ? ! so the quote can still end the sentence, and a
+        # final comma so it can still close an appositive ("Roe, star of
+        # “Harbour,” said").
         end = s.end
-        if end > s.start and text[end - 1] in ".?!":
+        if end > s.start and text[end - 1] in ".?!,":
             end -= 1
         parts.append(MASK * (end - s.start))
         cur = end
@@ -307,12 +309,21 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         weak_guess = False
         if cue is not None and cue.speaker is not None:
             phrase = art.masked[cue.speaker[0]:cue.speaker[1]]
-            poll = _POLL_SHARE_RE.match(phrase) and _poll_source(art, cue.speaker[0], p_start)
+            share = _POLL_SHARE_RE.match(phrase) or _SHARE_OF_BEFORE_RE.search(
+                art.masked, max(p_start, cue.speaker[0] - 60), cue.speaker[0])
+            poll = _poll_source(art, cue.speaker[0], p_start) if share else None
             if poll is not None:
                 # "In a May poll, 75 percent of voters said …": the poll speaks.
                 cue = dataclasses.replace(cue, speaker=poll, role=None)
             elif not plausible_speaker(phrase) and lead:
                 weak, cue = cue, None  # "Tuesday", "the past": not who spoke
+                # The subject of the sentence is then a better guess than the
+                # phrase ("Ruiz, citing “…”, said the port could close").
+                s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
+                subj = sentence_subject(art.masked, lead_start, s_end)
+                if subj is not None and subj.speaker is not None and plausible_speaker(
+                        art.masked[subj.speaker[0]:subj.speaker[1]]):
+                    weak, cue = None, subj
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
             # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
@@ -364,6 +375,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                               "unknown", None, kind,
                                               _CONFIDENCE[("none", False)], "none"))
                 continue
+            words = art.masked[weak.speaker[0]:weak.speaker[1]].split()
+            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words):
+                # "divisive", "arranging", "two weeks ago": no name and no noun
+                # phrase, so nobody to show; the quote stays, unattributed.
+                out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
+                                          "unknown", None, kind,
+                                          _CONFIDENCE[("none", False)], "none"))
+                continue
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
             weak_guess = True
@@ -371,6 +390,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             v_end = cue.verb_span[1]
             s_end = sentence_end(art.masked, v_end, art.para_ends[art.paragraph(v_end)])
             cue = according_after(art.masked, cue, s_end) or cue
+        if cue.verb != "according to" and not cue.after and last.closed and \
+                cue.verb_span[1] <= first.open_at:
+            # "Roe said the port was “…”, according to the Courier": the
+            # reporter's source for the words, as when it follows the verb.
+            s_end = sentence_end(art.masked, last.close_end, lp_end)
+            at_quote = dataclasses.replace(cue, verb_span=(last.close_end, last.close_end))
+            cue = according_after(art.masked, at_quote, s_end) or cue
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
@@ -385,6 +411,10 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
 
 
 _CONTEXT_CONFIDENCE = 0.84
+_NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
+                                 "their its our".split())
+_QUOTE_MARKS = "\"\u201c\u201d\u201e"
+_QUOTE_MARK_RE = re.compile(f"[{_QUOTE_MARKS}]")
 _PLAIN_VERBS = frozenset(("say", "tell", "add", "write"))
 _DASHES = ("\u2014", "\u2013", "\u2015", "-")
 
@@ -527,11 +557,14 @@ _ADVERB_LEAD_RE = re.compile(
     r"(?:(?:and|but|so|yet|still|instead|however|also|later|then|now|again|indeed|"
     r"meanwhile|moreover|besides|otherwise|finally|plus|or)\s*,?\s*){1,2}",
     re.IGNORECASE)
-_POLL_SHARE_RE = re.compile(
+_SHARE = (
     r"(?:(?:about|nearly|almost|more\s+than|fewer\s+than|less\s+than|just|only|some|over)\s+)?"
-    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|\d+\s+(?:in|out\s+of)\s+\d+|half|"
-    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))\b",
-    re.IGNORECASE)
+    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:\d+|ten)|half|"
+    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))(?!\w)")
+_POLL_SHARE_RE = re.compile(_SHARE, re.IGNORECASE)
+# "25 percent of likely voters [say]": the share before the speaker phrase.
+_SHARE_OF_BEFORE_RE = re.compile(_SHARE + r"\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _POLL_RE = re.compile(
     r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:[\w.'\u2019/-]+\s+){0,6}"
     r"(?:poll|survey|study)s?)\b")
@@ -613,7 +646,16 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
                 cue: Cue, kind: str) -> ExtractedQuote | None:
     text = art.text
     sp_a, sp_b = cue.speaker  # type: ignore[misc]
+    while sp_a < sp_b and text[sp_a] in _QUOTE_MARKS:
+        sp_a += 1  # a stray mark opening the paragraph
+    while sp_b > sp_a and text[sp_b - 1] in _QUOTE_MARKS:
+        sp_b -= 1
     as_written = text[sp_a:sp_b]
+    if not as_written or _QUOTE_MARK_RE.search(as_written):
+        # A phrase running across quotation marks is a misread of the marks,
+        # never a name: keep the quote, unattributed.
+        return ExtractedQuote(joined, segments, None, None, None, None, None, "unknown", None,
+                              kind, _CONFIDENCE[("none", False)], "none")
     parsed = parse_speaker(as_written)
     role = text[cue.role[0]:cue.role[1]] if cue.role else None
     if role and (role.split()[0].lower() in ("who", "which", "that", "whose", "speaking")
@@ -621,7 +663,7 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    if role and parsed.kind != "person" and parsed.pronoun is None:
+    if role and (parsed.kind != "person" or as_written[:1].islower()) and parsed.pronoun is None:
         appos = parse_speaker(role)
         if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
                 and all(w[:1].isupper() for w in role.split()):

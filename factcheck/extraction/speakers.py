@@ -48,6 +48,12 @@ _NAME_RUN_RE = re.compile(
     r"(?:(?<=\s)|^)((?:[A-Z][\w'\u2019.\-]*|de|la|van|von|del|da|bin|al)"
     r"(?:\s+(?:[A-Z][\w'\u2019.\-]*|de|la|van|von|del|da|bin|al))*)$")
 
+_NAME_ = r"[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,3}"
+_NAME_AND_BEFORE_RE = re.compile(r"(?<![\w'\u2019.\-])(" + _NAME_ + r"\s+and\s+)$")
+_NAME_PAIR_RE = re.compile(_NAME_ + r"(?:,\s+" + _NAME_ + r")*,?\s+and\s+" + _NAME_)
+
+_RUN_BREAKERS = frozenset("of for from at with in on to by and the a an".split())
+
 _ORG_WORDS = frozenset("""
 department ministry committee campaign party association agency office council
 commission court bureau institute foundation center centre group corp corporation
@@ -113,7 +119,8 @@ def _kind_of_description(words: list[str]) -> str:
     if head in _GROUP_WORDS or (head.endswith("s") and not head.endswith(("ss", "us"))
                                 and head not in _ORG_WORDS and head != "news"):
         return "group"
-    if head in _ORG_WORDS or (lw & _ORG_WORDS and head not in (
+    if head in _ORG_WORDS or head in DOCUMENT_NOUNS or head == "page" or (
+            lw & _ORG_WORDS and head not in (
             "spokesman", "spokeswoman", "spokesperson", "official", "aide", "adviser")):
         return "organization"
     if first in ("a", "an", "one", "another") or _ANON_RE.search(" ".join(words)):
@@ -172,19 +179,38 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
                                                         & _ORG_WORDS):
             # "campaign manager Robby Mook": a person with a descriptor.
             name = run.group(1).strip()
+            kind = "person"
+            both = _NAME_AND_BEFORE_RE.search(body, 0, len(body) - len(run.group(1)))
+            if both:
+                # "economists Ana Ruiz and Tomas Varga": both of them.
+                name, kind = both.group(1) + name, "group"
             descriptor = cut[: len(cut) - len(name)].strip()
             tm = _TITLE_PREFIX_RE.match(name)
             if tm and not title:
                 # "chief executive Dr. Amara Okafor": the title sits inside the run.
                 title, name = tm.group().strip(), name[tm.end():]
-            return SpeakerPhrase(name, title, "person", descriptor=descriptor or None)
+            return SpeakerPhrase(name, title, kind, descriptor=descriptor or None)
         return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
+    end_run = _NAME_RUN_RE.search(rest)
+    if end_run and end_run.start(1) > 0:
+        before = rest[: end_run.start(1)].split()
+        if len(end_run.group(1).split()) >= 2 and before and before[-1][:1].islower() and \
+                before[-1].lower() not in _RUN_BREAKERS and \
+                not any(w.lower() in _RUN_BREAKERS and w != "for" for w in before):
+            # "Fight for Ports organizing director Tomas Varga": the name that
+            # ends the phrase, after its lower-case descriptor.
+            return SpeakerPhrase(end_run.group(1).strip(), title, "person",
+                                 descriptor=" ".join(before))
     # Cut "David Sandalow of Columbia University" at the preposition.
     main, tail = rest, ""
     pm = _PREP_CUT_RE.search(rest)
     if pm and pm.start() > 0 and rest[pm.start() - 1] != "." and rest[: pm.start()].split()[-1][0].isupper():
         main, tail = rest[: pm.start()], rest[pm.start():].strip()
     mwords = main.split()
+    pair = _NAME_PAIR_RE.fullmatch(main)
+    if pair:
+        # "Ana Ruiz and Tomas Varga", "Ruiz, Varga and Berki": they speak together.
+        return SpeakerPhrase(main, title, "group", descriptor=tail or None)
     run = _NAME_RUN_RE.search(main)
     run_text = run.group(1).strip() if run else ""
     lw = {w.lower().strip(".,\u2019'") for w in mwords}

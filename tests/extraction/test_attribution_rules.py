@@ -1,0 +1,181 @@
+"""Attribution rules added for issue 3, as tables: made-up sentences -> quotes.
+
+Each row: (rule, text, expected), where expected is a list of (quote text,
+speaker as displayed, speaker kind) in document order; speaker None means
+unattributed.
+"""
+
+import pytest
+
+from factcheck.extraction import extract_quotes
+
+ROWS = [
+    # Several people named together speak together.
+    ("two names joined by 'and' after the quote",
+     "“The numbers look grim,” Ana Ruiz and Tomas Varga wrote.",
+     [("The numbers look grim", "Ana Ruiz and Tomas Varga", "group")]),
+    ("a list of names after the quote",
+     "“The numbers look grim,” Ana Ruiz, Tomas Varga and Ilona Berki wrote in a memo.",
+     [("The numbers look grim", "Ana Ruiz, Tomas Varga and Ilona Berki", "group")]),
+    ("two names before the verb, after an opening place phrase",
+     "In Springfield, Ana Ruiz and Tomas Varga said the plan was “a disaster for the port.”",
+     [("a disaster for the port.", "Ana Ruiz and Tomas Varga", "group")]),
+    ("a list of names opening the sentence",
+     "Ana Ruiz, Tomas Varga and Ilona Berki said the plan was “a disaster for the port.”",
+     [("a disaster for the port.", "Ana Ruiz, Tomas Varga and Ilona Berki", "group")]),
+    ("past the 'and', a verb ends the subject",
+     "Police met Ana Ruiz and Tomas Varga said the plan was “a disaster for the port.”",
+     [("a disaster for the port.", "Ana Ruiz and Tomas Varga", "group")]),
+    ("a capitalised office with 'and' in its name stays one speaker",
+     "Most recently, the Science and Culture Office of the Department of Fisheries "
+     "concluded that the nets were “not suited to the work of the boats.”",
+     [("not suited to the work of the boats.",
+       "the Science and Culture Office of the Department of Fisheries", "organization")]),
+    # A phrase that cannot be who spoke ("Hours", "the past", "the port could
+    # be closed") gives way to the subject of the sentence or of a later clause.
+    ("a time phrase opening the sentence is not the speaker",
+     "Hours later, Tomas Varga returned the favour, telling the Courier, "
+     "“The mayor is a fine man.”",
+     [("The mayor is a fine man.", "Tomas Varga", "person")]),
+    ("an adverb between a named subject and its participle",
+     "At a rally, some of his fans shoved a heckler, with Varga reportedly yelling: "
+     "“Get him out!”",
+     [("Get him out!", "Varga", "person")]),
+    ("'who has in the past described': the antecedent of 'who'",
+     "Varga, who has in the past described the plan as “a fraud,” voted for it.",
+     [("a fraud", "Varga", "person")]),
+    ("a clause after 'said' is not the speaker; the sentence subject is",
+     "Ilona Berki, a city planner who once drew the harbour, said the new plan "
+     "was “a mess.”",
+     [("a mess.", "Ilona Berki", "person")]),
+    ("'on Friday' after a subject is when, not who",
+     "Ana Ruiz on Friday pummeled the mayor as “a coward.”",
+     [("a coward.", "Ana Ruiz", "person")]),
+    ("'earlier' after a subject is when, not who",
+     "Varga earlier blasted the “rigged” vote.",
+     [("rigged", "Varga", "person")]),
+    # Nouns and names inside descriptions.
+    ("'state' after 'of' is a noun ('the secretary of state said')",
+     "“It is a mess,” the former secretary of state said.",
+     [("It is a mess", "the former secretary of state", "person")]),
+    ("a description with a name in apposition shows the name",
+     "“It is a mess,” said the former secretary of state, Ana Ruiz.",
+     [("It is a mess", "Ana Ruiz", "person")]),
+    ("'her lawyer, Ana Ruiz' shows the name",
+     "“It is a mess,” said her lawyer, Ana Ruiz.",
+     [("It is a mess", "Ana Ruiz", "person")]),
+    # More verbs of speaking.
+    ("'beamed' after the quote",
+     "“This is fantastic!” beamed Tomas Varga of Springfield, who came to cheer.",
+     [("This is fantastic!", "Tomas Varga", "person")]),
+    ("'pressed' after the quote",
+     "“Does that not speak to your judgment?” Ana Ruiz pressed.",
+     [("Does that not speak to your judgment?", "Ana Ruiz", "person")]),
+    ("'gloated' before a colon",
+     "The mayor spoke on Monday. And Ana Ruiz gloated: “I told you so.”",
+     [("I told you so.", "Ana Ruiz", "person")]),
+    ("'reacted', inverted",
+     "“Is the mayor profiling?” reacted Tomas Varga.",
+     [("Is the mayor profiling?", "Tomas Varga", "person")]),
+    ("a front page 'blared'",
+     "“Choke!” blared the front page of the Courier.",
+     [("Choke!", "the front page of the Courier", "organization")]),
+    ("'press' in 'press secretary' is a noun",
+     "“Fine,” city press secretary Ana Ruiz said.",
+     [("Fine", "Ana Ruiz", "person")]),
+    # The reporter's source named after the quote is who the words are
+    # attributed to, whether the verb comes before or after the quote.
+    ("'according to' after a quote carried by a verb before it",
+     "On Monday, Varga said he was “happy to see” that Ruiz won, according to the Courier.",
+     [("happy to see", "the Courier", "organization")]),
+    ("'according to' a record after the quote",
+     "Varga wrote to the firm, threatening “a major lawsuit,” according to a copy of the "
+     "letter reviewed by the Courier.",
+     [("a major lawsuit", "a copy of the letter reviewed by the Courier", "organization")]),
+    ("', reported X' after the quote",
+     "Ruiz noted that the port is “central” to the plan, reported the Courier.",
+     [("central", "the Courier", "organization")]),
+    ("'according to' after an abbreviated title in the same sentence",
+     "“You have been very critical of me,” he told Sen. Ana Ruiz (R-Ore.), according to "
+     "officials with knowledge of the meeting.",
+     [("You have been very critical of me", "officials", "group")]),
+    ("'according to' in the next sentence is not this quote's source",
+     "Ruiz said the port is “central” to the plan. According to the Courier, it will close.",
+     [("central", "Ruiz", "person")]),
+    ("a record noun after a modifier, its dangling participle dropped",
+     "Some 55 percent of voters said Ruiz “cares about people like me,” according to a "
+     "Courier poll conducted in May.",
+     [("cares about people like me", "a Courier poll", "organization")]),
+    # A share of respondents speaking is the poll's finding.
+    ("'25 percent of likely voters say': the poll named before",
+     "The poll has bad news for Varga: 25 percent of likely voters say they would "
+     "“definitely not support” him.",
+     [("definitely not support", "The poll", "organization")]),
+    ("'Six in 10 voters said': the poll named before",
+     "A fresh Courier poll shows it: Six in 10 voters said the council “should resign now.”",
+     [("should resign now.", "A fresh Courier poll", "organization")]),
+    ("'31% of farmers said': the poll named before",
+     "In a new Courier poll released Monday, 31% of farmers said they were “extremely "
+     "worried” about prices.",
+     [("extremely worried", "a new Courier poll", "organization")]),
+    # Noun phrases that run past a quoted title, a participle or a month.
+    ("a quoted title inside an appositive: its comma still closes it",
+     "Ana Ruiz, star of the show “Harbour,” wrote that the city was “taking these steps "
+     "to make us all safer.”",
+     [("taking these steps to make us all safer.", "Ana Ruiz", "person")]),
+    ("a record 'obtained by' someone is the speaker, 'May' is a month",
+     "A May 1 letter from the Harbour Union obtained by the Courier warns that “any "
+     "further talks will be held through our lawyer.”",
+     [("any further talks will be held through our lawyer.",
+       "A May 1 letter from the Harbour Union obtained by the Courier", "organization")]),
+    # What is shown as the speaker must read as one.
+    ("a stray mark opening the paragraph is not part of the name",
+     "\"Ana Ruiz said the plan was “dead.”",
+     [("dead.", "Ana Ruiz", "person")]),
+    ("a bare adjective found where the speaker should be: unattributed",
+     "It has not helped that her campaign has cycled through slogans, from “everyday "
+     "people” to “fighting for us,” playing on Mr. Varga's more divisive remarks.",
+     [("everyday people", None, "unknown")]),
+    # A subject may open with lower-case nouns before the name.
+    ("'city council member Ana Ruiz decried the “…” vote'",
+     "Earlier, city council member Ana Ruiz decried the “rigged” vote.",
+     [("rigged", "Ana Ruiz", "person")]),
+    ("lower-case nouns before two names",
+     "In the end, council members Ana Ruiz and Tomas Varga decried the “rigged” vote.",
+     [("rigged", "Ana Ruiz and Tomas Varga", "group")]),
+    ("a conjunction before a name whose appositive lost its comma",
+     "But Tomas Varga, at a consulting firm called Harbour Partners said the port "
+     "“will grow again.”",
+     [("will grow again.", "Tomas Varga", "person")]),
+    ("a participle before a name does not open a subject",
+     "Leaving Springfield, the mayor called it “a big show.”",
+     [("a big show.", "the mayor", "person")]),
+    # Long subjects after the quote.
+    ("a question mark, then a name with its appositive and the verb",
+     "Ruiz spoke first.\n\n“How are you today?” Miller, a retired nurse from the port, "
+     "said into the phone.",
+     [("How are you today?", "Miller", "person")]),
+    ("a name with its institute, seven words long",
+     "Ruiz spoke first.\n\n“Big tax cuts do not work,” Tomas Varga of the Harbour Policy "
+     "Institute wrote recently.",
+     [("Big tax cuts do not work", "Tomas Varga", "person")]),
+    ("a long descriptor before the name",
+     "Ruiz spoke first.\n\n“They have to choose,” Fight for Ports organizing director "
+     "Tomas Varga told the Courier.",
+     [("They have to choose", "Tomas Varga", "person")]),
+    ("a name after 'for' is not who speaks",
+     "But even as Ruiz claimed that “Varga got in trouble for far less,” one of the former "
+     "lawyers for Tomas Varga said the cases were different.",
+     [("Varga got in trouble for far less", "Ruiz", "person")]),
+    ("'Of Varga,' opens the sentence; the speaker follows",
+     "“He is a circus act,” Levine said.\n\n“He is a showman.” Of Varga, Levine, who "
+     "gave money to the port, said, “He is scary.”",
+     [("He is a circus act", "Levine", "person"), ("He is a showman.", "Levine", "person"),
+      ("He is scary.", "Levine", "person")]),
+]
+
+
+@pytest.mark.parametrize("rule,text,expected", ROWS, ids=[r[0] for r in ROWS])
+def test_rule(rule, text, expected):
+    got = [(q.text, q.speaker, q.speaker_kind) for q in extract_quotes(text)]
+    assert got == expected
