@@ -1152,8 +1152,31 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
             appositive and _appositive_subject(masked, a, v.start()) is not None):
         # (but "“… today?” Miller, a retired nurse, said" closes with its verb)
         return None  # "… “highly productive.” While details remain, the talks continue"
+    if v.start() != a and pre_words[0][:1].islower() and pre_words[-1].endswith(",") and \
+            masked[v.start() - 2:v.start()] == ", " and v.group()[:1].islower() and \
+            (pre_words[0] not in _DETERMINERS or pre_words[0] == "that") and \
+            REPORTING_VERBS.get(v.group().lower()) in _INVERTED_VERBS:
+        # "“…” for the port, said Jane Roe, a director": the quote runs on into
+        # the sentence, and the inverted attribution closes it.
+        sp, role = _np_forward(masked, v.end(), end)
+        if sp is not None and _INVERTED_SUBJECT_RE.match(masked, sp[0]) and \
+                len(masked[sp[0]:sp[1]].split()) <= 8:
+            return Cue(v.group(), v.span(), sp, role, False, True)
     if v.start() != a and len(pre_words) > 6 and not (
             len(pre_words) <= 10 and _long_name_phrase(pre_words)):
+        if masked[j] == "," and gap <= 2 and appositive is False and len(pre_words) <= 14:
+            # "…,” the Oregon senator and party nominee said": a long subject
+            # right after a quote that ends with a comma.
+            sp, role = _np_backward(masked, a, v.start())
+            if sp is None or masked[a:sp[0]].strip():
+                sp, role = _described_subject(masked, a, v.start()), None
+            rest = _CLAUSE_END_RE.match(masked, v.end(), end)
+            if sp is not None and not masked[a:sp[0]].strip() and plausible_speaker(
+                    masked[sp[0]:sp[1]]) and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS \
+                    and (len(rest.group().split()) <= 3 or _VERB_TAIL_RE.match(rest.group())):
+                # (but not "…,” one of the prosecutors said the cases differ":
+                # a sentence of its own after a quote closing a clause)
+                return Cue(v.group(), v.span(), sp, role, True, True)
         if appositive:
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:
@@ -1187,6 +1210,34 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_TIGHT_VERBS = frozenset(("say", "tell", "add", "write", "state", "explain", "note", "tweet",
+                          "argue", "ask", "reply", "respond", "continue"))
+_INVERTED_VERBS = frozenset(("say", "add", "write", "note", "explain", "continue", "argue",
+                             "recall", "insist", "observe", "conclude", "agree", "concede",
+                             "predict", "complain", "declare", "exclaim", "state"))
+_CLAUSE_END_RE = re.compile(r"[^,.;:!?\n]*")
+_VERB_TAIL_RE = re.compile(r"\s*(?:in|on|at|to|during|about|after|before|while|as|when|"
+                           r"from|with|via|through|outside|near|late|early|last|this)\b")
+# Who an inverted "…, said X" names: a capitalised name or a described person.
+_INVERTED_SUBJECT_RE = re.compile(
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Today|Yesterday)\b)"
+    r"(?:[A-Z]|(?:the|a|an|one)\s)")
+
+
+def _described_subject(masked: str, a: int, b: int) -> tuple[int, int] | None:
+    """"the Oregon senator and party nominee": a description of one speaker
+    with "and" or "of" inside, from ``a`` up to the verb at ``b``."""
+    na, nb = _trim(masked, a, b)
+    words = masked[na:nb].split()
+    if not words or words[0].lower() not in ("the", "a", "an") or MASK in masked[na:nb]:
+        return None
+    for w in words[1:]:
+        if w in ("and", "of"):
+            continue
+        if not _word_ok(w) or _verbish(w, False) or w.lower() in _NOT_NP or w.endswith(","):
+            return None
+    return na, nb
 
 
 def _long_name_phrase(words: list[str]) -> bool:
@@ -1194,8 +1245,11 @@ def _long_name_phrase(words: list[str]) -> bool:
     organizing director Tomas Varga": a long subject that is a name with its
     organisation or its descriptor - but not "one of the prosecutors for
     Tomas Varga" (the name after a preposition is not who speaks)."""
-    if all(w[:1].isupper() or w in ("of", "and", "the") for w in words):
-        return True
+    words = [w for w in words if not (w.startswith("(") or w.endswith(")"))]
+    if not words:
+        return False
+    if all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words):
+        return True  # (but "(D-Ore.)" after a name is no word of it)
     k = len(words)
     while k > 0 and words[k - 1][:1].isupper():
         k -= 1

@@ -1,0 +1,51 @@
+"""Cue parsing rules (issue 3), as tables: made-up sentences -> quotes.
+
+Each row: (rule, text, expected), where expected is a list of (quote text,
+speaker as displayed) in document order; speaker None means unattributed.
+"""
+
+import pytest
+
+from factcheck.extraction import extract_quotes
+
+ROWS = [
+    # A long subject right after a quote that closes with a comma.
+    ("a party in parentheses after a long title and name",
+     "“We will fix the port by spring,” Senate Minority Leader Jane M. Roe (D-Ore.) said "
+     "in a statement.",
+     [("We will fix the port by spring", "Jane M. Roe")]),
+    ("a name with an institute whose name has 'for' in it",
+     "“We will win the port back,” Tomas Varga of the Institute for Harbor Studies wrote "
+     "in May.",
+     [("We will win the port back", "Tomas Varga")]),
+    ("a description of one speaker with 'and' inside",
+     "“We will win the port back,” the Oregon senator and Democratic presidential "
+     "candidate said in a statement.",
+     [("We will win the port back",
+       "the Oregon senator and Democratic presidential candidate")]),
+    ("the subject of a sentence of its own after a clause is not the cue",
+     "Even as Roe claimed on Monday that “the port made money,” one of the auditors "
+     "for the harbour board said the books were different.",
+     [("the port made money", "Roe")]),
+    # The quote runs on into the sentence; an inverted attribution closes it.
+    ("', said X' after the words following a quote",
+     "“We are thrilled” about the vote, said Jane Roe, director of the Harbor Fund.",
+     [("We are thrilled", "Jane Roe")]),
+    ("', said X' after a partial quote inside a sentence",
+     "The vote marks “the end of an era” for the port, said Jane Roe, a director of the "
+     "Harbor Fund.",
+     [("the end of an era", "Jane Roe")]),
+    ("', said X' after a clause opening with 'that'",
+     "“It looks unlikely” that the port reopens, said Tomas Varga, a former harbour master.",
+     [("It looks unlikely", "Tomas Varga")]),
+    ("'told' is not inverted: the listener is not who spoke",
+     "“He had it coming,” the skipper, Tomas Varga, told the evening program “Harbour "
+     "Watch” later.",
+     [("He had it coming", "Tomas Varga")]),
+]
+
+
+@pytest.mark.parametrize("rule,text,expected", ROWS, ids=[r[0] for r in ROWS])
+def test_cue_rule(rule, text, expected):
+    got = [(q.text, q.speaker) for q in extract_quotes(text)]
+    assert got == expected
