@@ -449,6 +449,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         for c in re.finditer(r",", masked[a:body]):
             seg = masked[seg_start:a + c.start()].strip()
             first = seg.split()[0].lower() if seg.split() else ""
+            if first == "as" and len(seg.split()) > 1 and seg.split()[1][:1].isupper() \
+                    and MASK not in seg:
+                # "As Tomas Varga, a former harbour master, put it": the name
+                # after "as" is the subject.
+                seg_start = masked.index(seg, seg_start) + 3
+                cut = a + c.start()
+                break
             if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg \
                     and not _time_phrase(seg):
                 cut = a + c.start()
@@ -728,7 +735,7 @@ _INTRO_WORDS = frozenset("""
 of in on at after before during since when while as but and so yet still however
 meanwhile earlier later last this that by for from with without under over
 speaking asked if although though because despite instead indeed now then
-once unlike like among amid following
+once unlike like among amid following or
 """.split())
 _HEADLINE_SPEAKER_RE = re.compile(
     r"\s*((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w'\u2019-]*):\s")
@@ -1209,6 +1216,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     return Cue(verb, v.span(), sp, role, tight, True)
 
 
+_DASH_NAME_COLON_RE = re.compile(
+    r"\s[-\u2014\u2013]\s+((?:[A-Z][\w.'\u2019&-]*\s+){0,3}[A-Z][\w.'\u2019&-]*)\s*:$")
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
 _TIGHT_VERBS = frozenset(("say", "tell", "add", "write", "state", "explain", "note", "tweet",
                           "argue", "ask", "reply", "respond", "continue"))
@@ -1271,6 +1280,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if not tail:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
+    if punct == ":":
+        m = _DASH_NAME_COLON_RE.search(masked, max(start, end - 60), end)
+        if m and not _IMPERATIVES.intersection(m.group(1).split()):
+            # "Polls missed the caucus - Ana Ruiz: “…": a digest line, the
+            # name after the dash is whose words follow.
+            return Cue(":", (end - 1, end), m.span(1), None, True, False)
     acc = None
     if masked.find("ccording", start, end) >= 0 or masked.find("words of", start, end) >= 0:
         for acc in _ACCORDING_RE.finditer(masked, start, end):

@@ -42,6 +42,21 @@ ROWS = [
      "“He had it coming,” the skipper, Tomas Varga, told the evening program “Harbour "
      "Watch” later.",
      [("He had it coming", "Tomas Varga")]),
+    # "As X, <appositive>, put it": the name after "as" speaks.
+    ("'as X, a role, put it:' after an opening 'Or,'",
+     "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
+     "“The ships are gone.”",
+     [("The ships are gone.", "Tomas Varga")]),
+    ("'as X, a role, noted,'",
+     "As Tomas Varga, the harbor master, noted, “The ships are gone.”",
+     [("The ships are gone.", "Tomas Varga")]),
+    # Digest lines: "<headline> - Name: “…”".
+    ("a name after a dash, before the colon",
+     "Polls missed the caucus - Ana P. Ruiz: “The polls were wrong by ten points.”",
+     [("The polls were wrong by ten points.", "Ana P. Ruiz")]),
+    ("an outlet after an em dash, before the colon",
+     "The port is closed — Harbor News Desk: “The port closed at noon on Friday.”",
+     [("The port closed at noon on Friday.", "Harbor News Desk")]),
 ]
 
 
