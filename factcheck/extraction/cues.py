@@ -449,13 +449,19 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         for c in re.finditer(r",", masked[a:body]):
             seg = masked[seg_start:a + c.start()].strip()
             first = seg.split()[0].lower() if seg.split() else ""
-            if first == "as" and len(seg.split()) > 1 and seg.split()[1][:1].isupper() \
-                    and MASK not in seg:
-                # "As Tomas Varga, a former harbour master, put it": the name
-                # after "as" is the subject.
-                seg_start = masked.index(seg, seg_start) + 3
+            if first in ("as", "but", "and") and len(seg.split()) > 1 and \
+                    seg.split()[1][:1].isupper() and MASK not in seg and \
+                    seg.split()[1].lower() not in _WHEN_WORDS and \
+                    seg.split()[1].lower() not in _INTRO_WORDS:
+                # "As Tomas Varga, a former harbour master, put it", "But Tom
+                # Miller, the head of …, said": the name after the word speaks.
+                seg_start = masked.index(seg, seg_start) + len(seg.split()[0]) + 1
                 cut = a + c.start()
                 break
+            if len(first) > 5 and first.endswith("ing") and len(seg.split()) > 1 and \
+                    seg.split()[1][:1].islower():
+                seg_start = a + c.end()
+                continue  # "Dashing into the hall, Senator Roe, …, called": an opening
             if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg \
                     and not _time_phrase(seg):
                 cut = a + c.start()

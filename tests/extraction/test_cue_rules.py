@@ -57,6 +57,18 @@ ROWS = [
     ("an outlet after an em dash, before the colon",
      "The port is closed — Harbor News Desk: “The port closed at noon on Friday.”",
      [("The port closed at noon on Friday.", "Harbor News Desk")]),
+    # Appositive subjects after an opening word or phrase.
+    ("'But X, <long appositive>, said that'",
+     "But Tom Miller, the head of the Harbor Fund, a group that sued the port, said that "
+     "“the damage is done.”",
+     [("the damage is done.", "Tom Miller")]),
+    ("an opening participle phrase is not the subject",
+     "Walking into the hall, Senator Ana Ruiz, Democrat of Oregon, said, "
+     "“His remarks are not helping.”",
+     [("His remarks are not helping.", "Ana Ruiz")]),
+    ("'But Tuesday,' is when, not who",
+     "But Tuesday, the mayor, Ana Ruiz, said that “the damage is done.”",
+     [("the damage is done.", "Ana Ruiz")]),
 ]
 
 
