@@ -1222,6 +1222,10 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     return Cue(verb, v.span(), sp, role, tight, True)
 
 
+_FROM_DOC_COLON_RE = re.compile(
+    r"(?<![\w,])(?:[Ff]rom|[Ii]n)\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s?\s+"
+    r"(?:[\w-]+\s+){0,2}(?:post|statement|tweet|letter|speech|remarks|blog|op-ed|column|"
+    r"e-?mail|memo|book|interview|message|video|address|essay)s?\s*:$")
 _DASH_NAME_COLON_RE = re.compile(
     r"\s[-\u2014\u2013]\s+((?:[A-Z][\w.'\u2019&-]*\s+){0,3}[A-Z][\w.'\u2019&-]*)\s*:$")
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
@@ -1287,6 +1291,10 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
     if punct == ":":
+        m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end)
+        if m:
+            # "From Roe's Facebook post: “…”": the author of the document.
+            return Cue(":", (end - 1, end), m.span(1), None, True, False)
         m = _DASH_NAME_COLON_RE.search(masked, max(start, end - 60), end)
         if m and not _IMPERATIVES.intersection(m.group(1).split()):
             # "Polls missed the caucus - Ana Ruiz: “…": a digest line, the

@@ -357,10 +357,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # A quote paragraph with no cue continues the last speaker; further
             # back than the previous paragraph it is a weaker guess.
             near = gap <= 1 or (gap <= 3 and kind == "full" and n_words >= min_uncued_words)
-            colon = lead.endswith(":") and gap <= 1 and n_words >= 3
+            # (A colon announces somebody's words, but only a lead that names
+            # the last speaker says they are still speaking: "More from Roe:",
+            # not "Analysts were blunt - a report by the Courier:".)
+            colon = lead.endswith(":") and gap <= 1 and n_words >= 3 and prev is not None \
+                and _lead_names(lead, prev[1].speaker)
             if prev is not None and (near and not lead or colon) and n_words >= 2:
-                # (A colon before a quote announces speech even when we cannot
-                # tell whose: the person the passage is about, at low confidence.)
+                # (After a colon naming them, at low confidence.)
                 src = prev[1]
                 out.append(ExtractedQuote(
                     joined, segments, src.speaker, src.speaker_as_written,
@@ -408,6 +411,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         if q.speaker is not None:
             last_speaker = (art.paragraph(last.open_at), q)
     return out
+
+
+def _lead_names(lead: str, speaker: str | None) -> bool:
+    """Whether ``lead`` mentions ``speaker`` by its last name ("More from Roe:")."""
+    if not speaker:
+        return False
+    last = speaker.split()[-1]
+    return len(last) > 1 and re.search(rf"\b{re.escape(last)}\b", lead) is not None
 
 
 _CONTEXT_CONFIDENCE = 0.84

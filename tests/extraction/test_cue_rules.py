@@ -69,6 +69,19 @@ ROWS = [
     ("'But Tuesday,' is when, not who",
      "But Tuesday, the mayor, Ana Ruiz, said that “the damage is done.”",
      [("the damage is done.", "Ana Ruiz")]),
+    # A colon after a lead with no speaker of its own.
+    ("a lead naming the last speaker continues them",
+     "“The port will close,” Tomas Varga said.\n\nMore from Varga: “The ships are gone "
+     "and the cranes are sold.”",
+     [("The port will close", "Tomas Varga"),
+      ("The ships are gone and the cranes are sold.", "Tomas Varga")]),
+    ("a lead not naming the last speaker: nobody to show, dropped",
+     "“The port will close,” Tomas Varga said.\n\nThen, later that month on Harbor Radio: "
+     "“The ships are gone and the cranes are sold.”",
+     [("The port will close", "Tomas Varga")]),
+    ("'From X's post:' names the author",
+     "Ana Ruiz spoke. From Varga’s Facebook post: “We must move on from this port fight.”",
+     [("We must move on from this port fight.", "Varga")]),
 ]
 
 
