@@ -1215,7 +1215,15 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     if sp is None:
         return None
     if len(masked[a:sp[0]].split()) > 2:
-        return None
+        lead = masked[a:sp[0]].rstrip()
+        if not (lead.endswith(",") and pre_words[0][:1].islower() and
+                (pre_words[0] not in _DETERMINERS or pre_words[0] == "that")
+                and len(masked[sp[0]:sp[1]].split()) <= 6 and MASK not in lead
+                and REPORTING_VERBS.get(verb.lower()) in _INVERTED_VERBS):
+            return None
+        # "“…” for the port, Roe said": the quote runs into the sentence that
+        # the attribution closes.
+        return Cue(verb, v.span(), sp, role, False, True)
     if _COLON_AFTER_RE.match(masked, v.end(), end):
         return None  # "… .” Roe said: “…": the cue introduces the next quote
     tight = sp[0] - a <= 1 and gap <= 2
@@ -1276,7 +1284,8 @@ def _long_name_phrase(words: list[str]) -> bool:
             words[k - 1] in ("the", "and", "to", "by"):
         return False
     return all(w[:1].isupper() or w in ("of", "and", "the", "for")
-               or _word_ok(w) and not _verbish(w, False) and w.isalpha() for w in words[:k])
+               or _word_ok(w) and not _verbish(w, False) and (w.isalpha() or w.lstrip("$").isdigit())
+               for w in words[:k])
 
 
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:

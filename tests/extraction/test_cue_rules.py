@@ -38,6 +38,17 @@ ROWS = [
     ("', said X' after a clause opening with 'that'",
      "“It looks unlikely” that the port reopens, said Tomas Varga, a former harbour master.",
      [("It looks unlikely", "Tomas Varga")]),
+    ("'…” for the X, Roe said' after the words following a quote",
+     "Ana Ruiz spoke.\n\n“Let me thank the volunteers who worked so hard” for the "
+     "victory, Varga said.",
+     [("Let me thank the volunteers who worked so hard", "Varga")]),
+    ("'…” of the case, the opinion said'",
+     "“The board expresses no view on the merits” of the case, the unsigned opinion said.",
+     [("The board expresses no view on the merits", "the unsigned opinion")]),
+    ("an organisation name with a dollar figure before a title and name",
+     "Ana Ruiz spoke.\n\n“They have to decide whether to feed their kids,” Fight for $15 "
+     "organizing director Tomas Varga told Harbor News 6 in Springfield.",
+     [("They have to decide whether to feed their kids", "Tomas Varga")]),
     ("'told' is not inverted: the listener is not who spoke",
      "“He had it coming,” the skipper, Tomas Varga, told the evening program “Harbour "
      "Watch” later.",
