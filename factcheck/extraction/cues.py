@@ -668,7 +668,7 @@ _NOUN_BEFORE_RE = re.compile(
 
 
 _DET_WORD_BEFORE_RE = re.compile(
-    r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that)\s+[\w'\u2019-]+\s+$",
+    r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that|no|any)\s+[\w'\u2019-]+\s+$",
     re.IGNORECASE)
 
 
@@ -985,9 +985,9 @@ def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
         if stop and len(tail[:stop.start()].split()) > 3:
             continue
         if v.start() - comma <= 2:
-            # "…, said Smith." inverted
+            # "…, said Smith." inverted (but "…, a source, who …, told the Courier")
             sp, role = _np_forward(masked, v.end(), end)
-            if sp:
+            if sp and REPORTING_VERBS.get(v.group().lower()) in _INVERTED_VERBS:
                 return Cue(v.group(), v.span(), sp, role, False, True)
             # "…, Howard Dean, the former governor, said."
             sp, role = _np_backward(masked, a, v.start())
@@ -1356,6 +1356,8 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             # "…, saying: “…": the participle shares the subject of the
             # previous reporting verb, or else of the sentence.
             earlier = [p for p in verbs if p.start() < v.start()]
+            # (a verb over a noun: "said there was no telephone call, adding")
+            earlier = [p for p in earlier if p.group().lower() not in _WEAK] or earlier
             if earlier:
                 sp, _ = _np_backward(masked, start, earlier[-1].start())
                 if sp is None and earlier[-1].start() - start <= 2:

@@ -49,6 +49,14 @@ ROWS = [
      "Ana Ruiz spoke.\n\n“They have to decide whether to feed their kids,” Fight for $15 "
      "organizing director Tomas Varga told Harbor News 6 in Springfield.",
      [("They have to decide whether to feed their kids", "Tomas Varga")]),
+    ("'told' after an appositive with a clause: the subject, not the listener",
+     "Ana Ruiz spoke.\n\n“The agents are under a lot of pressure,” a harbor source, who "
+     "was not authorized to speak on the record, told Harbor News.",
+     [("The agents are under a lot of pressure", "a harbor source")]),
+    ("'adding:' shares the subject of 'said', not of a noun 'call'",
+     "The spokesman declined to answer questions but said there was no telephone call "
+     "planned with Varga, adding: “If one is proposed we will consider it.”",
+     [("If one is proposed we will consider it.", "The spokesman")]),
     ("'told' is not inverted: the listener is not who spoke",
      "“He had it coming,” the skipper, Tomas Varga, told the evening program “Harbour "
      "Watch” later.",
