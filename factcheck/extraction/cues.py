@@ -1162,7 +1162,13 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         j -= 1
     appositive = gap <= 2 and masked[a:v.start()].rstrip().endswith(",")
     if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper() and not (
-            appositive and _appositive_subject(masked, a, v.start()) is not None):
+            appositive and _appositive_subject(masked, a, v.start()) is not None) and not (
+            # "“… Varga!” State Senator Jeff Lenz said as he opened the vote": a
+            # name and a verb that closes the sentence, not a sentence of its own
+            gap <= 2 and len(pre_words) <= 8 and _long_name_phrase(pre_words)
+            and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS
+            and (not _CLAUSE_END_RE.match(masked, v.end(), end).group().strip()
+                 or _VERB_TAIL_RE.match(masked, v.end(), end))):
         # (but "“… today?” Miller, a retired nurse, said" closes with its verb)
         return None  # "… “highly productive.” While details remain, the talks continue"
     if v.start() != a and pre_words[0][:1].islower() and pre_words[-1].endswith(",") and \
@@ -1177,12 +1183,19 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
             return Cue(v.group(), v.span(), sp, role, False, True)
     if v.start() != a and len(pre_words) > 6 and not (
             len(pre_words) <= 10 and _long_name_phrase(pre_words)):
-        if masked[j] == "," and gap <= 2 and appositive is False and len(pre_words) <= 14:
+        if masked[j] == "," and gap <= 2 and appositive is False and len(pre_words) <= 20:
             # "…,” the Oregon senator and party nominee said": a long subject
             # right after a quote that ends with a comma.
             sp, role = _np_backward(masked, a, v.start())
             if sp is None or masked[a:sp[0]].strip():
                 sp, role = _described_subject(masked, a, v.start()), None
+            of = masked.find(" of ", a, v.start())
+            if (sp is None or masked[a:sp[0]].strip()) and of > a and \
+                    _long_name_phrase(masked[of + 4:v.start()].split() or ["x"]):
+                # "harbor experts Tom Albright and Ilona Berki of the Institute
+                # for Harbor Studies wrote": the names, then where they work.
+                sp, role = _np_backward(masked, a, of)
+                role = _trim(masked, of + 1, v.start()) if sp is not None else None
             rest = _CLAUSE_END_RE.match(masked, v.end(), end)
             if sp is not None and not masked[a:sp[0]].strip() and plausible_speaker(
                     masked[sp[0]:sp[1]]) and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS \

@@ -23,6 +23,19 @@ ROWS = [
      "candidate said in a statement.",
      [("We will win the port back",
        "the Oregon senator and Democratic presidential candidate")]),
+    ("names joined by 'and' with their institute after 'of'",
+     "Ana Ruiz spoke.\n\n“It would be a stretch for the harbor,” harbor experts Tom "
+     "Albright and Ilona Berki of the Institute for Science and Harbor Security wrote in "
+     "September.",
+     [("It would be a stretch for the harbor", "Tom Albright and Ilona Berki")]),
+    ("a title and name after a quote ending with '!', the verb closing the sentence",
+     "Ana Ruiz spoke.\n\n“We cast our votes for the next mayor, Tomas Varga!” State "
+     "Senator Jeff Lenz said as he opened the vote.",
+     [("We cast our votes for the next mayor, Tomas Varga!", "Jeff Lenz")]),
+    ("after a quote ending with '.', a name whose verb has an object starts a sentence",
+     "Ana Ruiz spoke.\n\n“The port is closing.” Harbor Master Jeff Lenz said the ships "
+     "would leave.",
+     [("The port is closing.", "Ana Ruiz")]),
     ("the subject of a sentence of its own after a clause is not the cue",
      "Even as Roe claimed on Monday that “the port made money,” one of the auditors "
      "for the harbour board said the books were different.",
