@@ -458,6 +458,9 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 seg_start = masked.index(seg, seg_start) + len(seg.split()[0]) + 1
                 cut = a + c.start()
                 break
+            if first in _DAY_WORDS or _STATE_CODE_RE.fullmatch(seg):
+                seg_start = a + c.end()
+                continue  # "Tuesday at the hall in Salem, OR, after the vote, Roe said"
             if len(first) > 5 and first.endswith("ing") and len(seg.split()) > 1 and \
                     seg.split()[1][:1].islower():
                 seg_start = a + c.end()
@@ -467,6 +470,15 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 cut = a + c.start()
                 break
             seg_start = a + c.end()
+        last = masked[seg_start:body].split()
+        if cut < 0 and seg_start > a and last and last[0][:1].isupper() and \
+                last[0].lower() not in _INTRO_WORDS:
+            # "Tuesday at the hall, after the vote, Mayor Ana Ruiz, said": the
+            # openings skipped, the last piece is the subject.
+            cut = body
+            paren = masked.rfind("(", seg_start, body)
+            if paren > seg_start and masked[seg_start:body].rstrip().endswith(")"):
+                cut = paren  # "Mayor Ana Ruiz (D-Ore.)": the name without the party
         if cut < 0:
             return None, None
         r = _trim(masked, cut + 1, body)
@@ -589,6 +601,9 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     return (na, nb), role
 
 
+_DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday "
+                       "today tonight".split())
+_STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _NAME_LIST_BEFORE_RE = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
 

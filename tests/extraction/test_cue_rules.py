@@ -94,6 +94,14 @@ ROWS = [
      "But Tom Miller, the head of the Harbor Fund, a group that sued the port, said that "
      "“the damage is done.”",
      [("the damage is done.", "Tom Miller")]),
+    ("a day, a place with its state code and an opening clause before the subject",
+     "Tuesday at Harbor Hall in Springfield, OR, after winning the port vote, Mayor Ana "
+     "Ruiz (D-OR), said, “I am getting ready to rent a covered wagon.”",
+     [("I am getting ready to rent a covered wagon.", "Ana Ruiz")]),
+    ("a month name opening a name is no date",
+     "April Lenz, a spokeswoman for the harbor board, said in a statement that the crew "
+     "would work “to ensure the safety of all of our sailors.”",
+     [("to ensure the safety of all of our sailors.", "April Lenz")]),
     ("an opening participle phrase is not the subject",
      "Walking into the hall, Senator Ana Ruiz, Democrat of Oregon, said, "
      "“His remarks are not helping.”",
