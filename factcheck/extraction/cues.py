@@ -355,7 +355,9 @@ def plausible_speaker(phrase: str) -> bool:
         if w in _NOT_NP and words[i][0].islower() and \
                 w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
                 not (w == "by" and (low[i - 1].rstrip("s") in DOCUMENT_NOUNS
-                                    or low[i - 1] in _RECORD_PARTICIPLES)):
+                                    or low[i - 1] in _RECORD_PARTICIPLES)) and \
+                not (w == "with" and low[i - 1] in ("familiar", "associated", "connected")):
+            # (but "a source familiar with the talks" speaks)
             return False  # but "a study by two economists" speaks
         if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
             # "an engineer working on the project" is a speaker; "his
@@ -486,6 +488,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             role = r
         a = seg_start
         b = cut
+    elif text.endswith(("\u2014", "\u2013")) and MASK not in text:
+        # "Tom Sims — a teacher from Salem — says": the name before the dashes.
+        d2 = max(masked.rfind("\u2014", a, b - 1), masked.rfind("\u2013", a, b - 1))
+        if d2 > a:
+            r = _trim(masked, d2 + 1, b - 1)
+            role = r if r[1] > r[0] else None
+            b = d2
     elif text.endswith(")"):
         # "Sen. Warren (D-Mass.) said": keep the parenthesis out of the name.
         cut = masked.rfind("(", a, b)
@@ -603,6 +612,9 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
 
 _DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday "
                        "today tonight".split())
+_ASKED_BY_RE = re.compile(r"\s+by\s+")
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
+_QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _NAME_LIST_BEFORE_RE = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
@@ -1362,6 +1374,14 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         recent = [v for v in recent if v.group().lower() not in _WEAK] or recent
     for v in reversed(recent):
         word = v.group().lower()
+        by = _ASKED_BY_RE.match(masked, v.end(), end) if word == "asked" else None
+        if by is not None and _PASSIVE_BEFORE_RE.search(masked, max(start, v.start() - 10),
+                                                        v.start()):
+            # "Roe was asked by host Bill Lenz, “…”": the asker's words.
+            stop = _QUESTION_WORD_RE.search(masked, by.end(), end)
+            sp, role = _np_forward(masked, by.end(), stop.start() if stop else end)
+            if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+                return Cue(v.group(), v.span(), sp, role, False, False)
         if word.endswith("ing"):
             # "Ryan saying he was “…” and Trump calling it “…”": a participle
             # with a named subject of its own right before it.

@@ -74,6 +74,18 @@ ROWS = [
      "“He had it coming,” the skipper, Tomas Varga, told the evening program “Harbour "
      "Watch” later.",
      [("He had it coming", "Tomas Varga")]),
+    # Subjects before the quote.
+    ("a name with a role between dashes",
+     "Tom Sims — a teacher from Salem — says the mayor’s endorsement was “a big deal.”",
+     [("a big deal.", "Tom Sims")]),
+    ("'a source familiar with' is a speaker",
+     "Ana Ruiz spoke. But a source familiar with the board’s review said the parts that "
+     "were hacked suggested the intruders were seeking “economic intelligence.”",
+     [("economic intelligence.", "a source")]),
+    ("'was asked by X,' gives the asker's words",
+     "Varga was asked by host Bill Lenz, who backs Varga, “Are you still tired of "
+     "hearing about the port?”",
+     [("Are you still tired of hearing about the port?", "Bill Lenz")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
