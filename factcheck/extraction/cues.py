@@ -560,7 +560,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
-    if not np_words or len(np_words) > (12 if coordinated or long_np else 9):
+    if not np_words or len(np_words) > (12 if coordinated else 15 if long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
@@ -748,7 +748,8 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
                 end = p.end()
         elif w not in _SINGLE_FORMS:
             continue
-        if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
+        if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()) and \
+                not masked.endswith("Press ", 0, m.start()):  # "the Associated Press said"
             continue
         if masked.endswith(" of ", 0, m.start()) and not w.endswith("ing"):
             continue  # "the secretary of state said": a noun after "of"

@@ -86,6 +86,16 @@ ROWS = [
      "Varga was asked by host Bill Lenz, who backs Varga, “Are you still tired of "
      "hearing about the port?”",
      [("Are you still tired of hearing about the port?", "Bill Lenz")]),
+    ("'the Associated Press' before a verb is a name, not a noun 'press'",
+     "A letter from the Harbor Legion obtained by The Associated Press warns that "
+     "“any further communication will be through our attorney.”",
+     [("any further communication will be through our attorney.",
+       "A letter from the Harbor Legion obtained by The Associated Press")]),
+    ("a long record obtained by a named outlet",
+     "A Feb. 1 letter from the Harbor Legion of Oregon obtained by The Associated Press "
+     "warns that “any further communication will be through our attorney.”",
+     [("any further communication will be through our attorney.",
+       "A Feb. 1 letter from the Harbor Legion of Oregon obtained by The Associated Press")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
