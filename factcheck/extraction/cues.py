@@ -612,6 +612,18 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
 
 _DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday "
                        "today tonight".split())
+_FRONTED_VERB_RE = re.compile(
+    r"\s*(Said|Says|Asked|Asks|Added|Adds|Wrote|Writes|Explained|Recalled|Noted)\s+")
+# "was prompted to", "felt compelled to" (the subject speaks) or "led Roe to",
+# "prompted the atlas, which …, to" (the object speaks), right before "say".
+_TO_SAY_RE = re.compile(
+    r"(?:\s(?:was|were|is|are|been|felt|seemed)\s+(?:\w+\s+)?"
+    r"(?:prompted|moved|forced|compelled|led|inspired|pushed|driven|asked|invited|quick|"
+    r"eager|careful|sure|able|willing|happy|ready)"
+    r"|\b(?:prompted|led|forced|moved|caused|inspired|pushed|drove|compelled|got|invited)"
+    r"\s+(?P<who>[^\x00]{2,120}?),?)\s+to\s+$")
+_CLAUSE_WORD_RE = re.compile(r"\b(?:that|when|while|because|as|and|but|so|after|before|"
+                             r"until|if|though|although)\s+")
 _ASKED_BY_RE = re.compile(r"\s+by\s+")
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
@@ -1340,6 +1352,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if not tail:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
+    fronted = _FRONTED_VERB_RE.match(masked, start, end) if punct else None
+    if fronted is not None:
+        # "Said Dora Lenz, who grew up with him, “…": the verb opens the sentence.
+        fwd, frole = _np_forward(masked, fronted.end(), end)
+        if fwd and masked[fwd[0]].isupper() and (
+                fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2):
+            return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
     if punct == ":":
         m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end)
         if m:
@@ -1418,6 +1437,20 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             if subj is not None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
+        inf = _TO_SAY_RE.search(masked, max(start, v.start() - 80), v.start()) \
+            if masked.endswith("to ", 0, v.start()) else None
+        if inf is not None:
+            # "Roe was prompted to say, “…”" / "the record led Roe to state, “…”":
+            # the one made to speak.
+            if inf.group("who") is not None:
+                sp, role = _np_forward(masked, inf.start("who"), inf.end("who"))
+            else:
+                floor = start
+                for c in _CLAUSE_WORD_RE.finditer(masked, start, inf.start()):
+                    floor = c.end()  # "… so subdued that Mr. Roe was prompted"
+                sp, role = _np_backward(masked, floor, inf.start())
+            if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+                return Cue(v.group(), v.span(), sp, role, bool(punct), False)
         sp, role = _np_backward(masked, start, v.start())
         who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 40), v.start())
         if who:
@@ -1435,7 +1468,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         if sp is None:
             # Inverted or fronted: "Said Smith: “…" / "…, says Smith: “".
             fwd, frole = _np_forward(masked, v.end(), end)
-            if fwd and masked[fwd[0]].isupper() and fwd[1] >= end - 2:
+            if fwd and masked[fwd[0]].isupper() and (
+                    fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2
+                    and punct and REPORTING_VERBS.get(word) in _INVERTED_VERBS
+                    and (v.start() - start <= 1
+                         or masked[max(start, v.start() - 3):v.start()].rstrip()[-1:]
+                         in (",", "\u201d", "\"", "'", "\u2019"))):
+                # (also "…, said Dora Lenz, who grew up with him, “…")
                 return Cue(v.group(), v.span(), fwd, frole, bool(punct), False)
             if word.endswith("ing") or word in ("adding", "saying"):
                 continue

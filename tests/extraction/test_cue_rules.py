@@ -96,6 +96,23 @@ ROWS = [
      "warns that “any further communication will be through our attorney.”",
      [("any further communication will be through our attorney.",
        "A Feb. 1 letter from the Harbor Legion of Oregon obtained by The Associated Press")]),
+    ("'was prompted to say,': the subject speaks",
+     "Ana Ruiz spoke. But the debate was so subdued that Mr. Varga was prompted to say, "
+     "“So far, I cannot believe how civil it has been.”",
+     [("So far, I cannot believe how civil it has been.", "Varga")]),
+    ("'led the harbor master to say,': the object speaks",
+     "The delay led the harbor master to say, “We are done here.”",
+     [("We are done here.", "the harbor master")]),
+    ("a fronted 'Said X, who …,'",
+     "The house is a museum now. Said Dora Lenz, who grew up with Varga in the "
+     "neighborhood, “We were all so proud of him.”",
+     [("We were all so proud of him.", "Dora Lenz")]),
+    ("'to describe X, on a call' is no inverted attribution",
+     "“Who is the con man here?” said Murphy, using a term Ruiz has used to describe "
+     "Tomas Varga, on a call with reporters. “The board produced bills that shortchange "
+     "the port.”",
+     [("Who is the con man here?", "Murphy"),
+      ("The board produced bills that shortchange the port.", "Murphy")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
