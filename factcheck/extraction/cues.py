@@ -560,6 +560,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
+    if len(np_words) > 9 and not (coordinated or long_np) and len(np_words) <= 13 and all(
+            masked[x:y][:1].isupper() or masked[x:y] in ("of", "on", "for", "the", "and")
+            for x, y in np_words):
+        long_np = True  # "The Council on Harbor Relations Executive Director Nihad Lenz"
+        titled = [i for i, (x, y) in enumerate(np_words) if masked[x:y] in _TITLE_WORDS]
+        if titled and 2 <= len(np_words) - titled[-1] - 1 <= 4:
+            np_words = np_words[titled[-1]:]  # the person: "Director Nihad Lenz"
     if not np_words or len(np_words) > (12 if coordinated else 15 if long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
@@ -628,6 +635,9 @@ _ASKED_BY_RE = re.compile(r"\s+by\s+")
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
+_TITLE_WORDS = frozenset(
+    "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
+    "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())
 _NAME_LIST_BEFORE_RE = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
 

@@ -113,6 +113,10 @@ ROWS = [
      "the port.”",
      [("Who is the con man here?", "Murphy"),
       ("The board produced bills that shortchange the port.", "Murphy")]),
+    ("a long capitalised organisation and title before a name: the person",
+     "The Council on Harbor-Fishing Relations National Executive Director Nihad Lenz says "
+     "in a statement that Varga’s “inflammatory rhetoric has crossed the line.”",
+     [("inflammatory rhetoric has crossed the line.", "Nihad Lenz")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
