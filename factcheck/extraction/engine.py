@@ -379,7 +379,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                               _CONFIDENCE[("none", False)], "none"))
                 continue
             words = art.masked[weak.speaker[0]:weak.speaker[1]].split()
-            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words):
+            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words) \
+                    or words[0].lower() in _QUESTION_OPENERS:  # "Why not just say:"
                 # "divisive", "arranging", "two weeks ago": no name and no noun
                 # phrase, so nobody to show; the quote stays, unattributed.
                 out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
@@ -422,6 +423,7 @@ def _lead_names(lead: str, speaker: str | None) -> bool:
 
 
 _CONTEXT_CONFIDENCE = 0.84
+_QUESTION_OPENERS = frozenset("why how what when where whether if".split())
 _NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
                                  "their its our".split())
 _QUOTE_MARKS = "\"\u201c\u201d\u201e"

@@ -162,6 +162,11 @@ ROWS = [
      "“The port will close,” Tomas Varga said.\n\nThen, later that month on Harbor Radio: "
      "“The ships are gone and the cranes are sold.”",
      [("The port will close", "Tomas Varga")]),
+    ("a question before the colon is nobody to show",
+     "Many people disliked the phrase “self-deportation.” Why not just say: “They will go "
+     "home the same way they came”?",
+     [("self-deportation.", "Many people"),
+      ("They will go home the same way they came", None)]),
     ("'From X's post:' names the author",
      "Ana Ruiz spoke. From Varga’s Facebook post: “We must move on from this port fight.”",
      [("We must move on from this port fight.", "Varga")]),
