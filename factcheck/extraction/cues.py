@@ -521,6 +521,23 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             if word.lower() == "that" and k < len(np_words) and masked[
                     np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
                 break  # "a trend that the foundation [predicts]"
+            nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
+            prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
+            if word[:1].islower() and word.endswith("ed") and nxt != "by" and (
+                    nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
+                    or prv[:1].isupper() and prv.lower() not in _LEADERS
+                    and prv.lower() not in _DETERMINERS):
+                # "Roe shared a syllabus for a class [called]": the subject of
+                # the verb inside the phrase carries the words.
+                sub, sub_role = _np_backward(masked, a, np_words[k - 1][0] - 1)
+                if sub is not None:
+                    # "at one point the crowd [reprised]": the second noun phrase.
+                    m = _JUXTAPOSED_NP_RE.search(masked, sub[0], sub[1])
+                    if m:
+                        sub = (m.start(1), sub[1])
+                if sub is not None and plausible_speaker(masked[sub[0]:sub[1]]):
+                    return sub, sub_role
+                break
             if _word_ok(word) and not (coordinated and _verbish(word, False)):
                 k -= 1
                 continue
@@ -635,6 +652,8 @@ _ASKED_BY_RE = re.compile(r"\s+by\s+")
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
+_JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
+                               r"[a-z]+\s+((?:the|a|an)\s)")
 _TITLE_WORDS = frozenset(
     "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
     "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())

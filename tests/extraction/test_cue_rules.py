@@ -117,6 +117,18 @@ ROWS = [
      "The Council on Harbor-Fishing Relations National Executive Director Nihad Lenz says "
      "in a statement that Varga’s “inflammatory rhetoric has crossed the line.”",
      [("inflammatory rhetoric has crossed the line.", "Nihad Lenz")]),
+    # A verb inside the phrase before the cue: its subject, never the clause.
+    ("'X shared a syllabus for a class called “…”': X, not the clause",
+     "Later on Sunday, Varga shared a syllabus for a 2002 harbor class called “Tides” on "
+     "his page.",
+     [("Tides", "Varga")]),
+    ("'X hoisted a sign that read “…”'",
+     "At a rally in Salem, 14-year-old Ana Lenz hoisted a sign that read “15%!”",
+     [("15%!", "Ana Lenz")]),
+    ("'at one point the crowd reprised the chant'",
+     "Boos rained down when Varga named the mayor, and at one point the crowd loudly "
+     "reprised the caustic chant “Lock her up!” that rang through the hall.",
+     [("Lock her up!", "the crowd")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
