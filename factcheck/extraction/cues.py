@@ -631,6 +631,12 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
         na = d.start(1)
+    for m in _SENTENCE_IN_NP_RE.finditer(masked, na, nb):
+        # "… on the convention floor. But a fresh poll [said]": a sentence ended
+        # inside the phrase; the subject is in the new one.
+        na = m.end()
+        while masked[na:nb].split() and masked[na:nb].split()[0].lower() in _LEADERS:
+            na += len(masked[na:nb].split()[0]) + 1
     return (na, nb), role
 
 
@@ -654,6 +660,7 @@ _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
                                r"[a-z]+\s+((?:the|a|an)\s)")
+_SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
 _TITLE_WORDS = frozenset(
     "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
     "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())

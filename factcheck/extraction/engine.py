@@ -579,7 +579,7 @@ _POLL_SHARE_RE = re.compile(_SHARE, re.IGNORECASE)
 # "25 percent of likely voters [say]": the share before the speaker phrase.
 _SHARE_OF_BEFORE_RE = re.compile(_SHARE + r"\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _POLL_RE = re.compile(
-    r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:[\w.'\u2019/-]+\s+){0,6}"
+    r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:(?:[\w'\u2019/-]|\.(?!\s))+\s+){0,6}"
     r"(?:poll|survey|study)s?)\b")
 
 

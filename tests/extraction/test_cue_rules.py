@@ -129,6 +129,16 @@ ROWS = [
      "Boos rained down when Varga named the mayor, and at one point the crowd loudly "
      "reprised the caustic chant “Lock her up!” that rang through the hall.",
      [("Lock her up!", "the crowd")]),
+    ("a sentence ended inside the phrase: the subject of the new one",
+     "Delegates cheered on the convention floor. But a fresh harbor poll said most voters "
+     "want “a new port.”",
+     [("a new port.", "a fresh harbor poll")]),
+    ("the poll behind a share of voters stays inside its sentence",
+     "Delegates cheered on the convention floor. But a fresh harbor poll shows how hard it "
+     "will be: Six in 10 voters said that if nobody wins, the board \"should vote for the "
+     "candidate with the most support in the port.\"",
+     [("should vote for the candidate with the most support in the port.",
+       "a fresh harbor poll")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
