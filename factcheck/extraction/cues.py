@@ -523,7 +523,8 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 break  # "a trend that the foundation [predicts]"
             nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
             prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
-            if word[:1].islower() and word.endswith("ed") and nxt != "by" and (
+            if word[:1].islower() and (word.endswith("ed") or word.endswith("s") and word in
+                                       REPORTING_VERBS) and nxt != "by" and (
                     nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
                     or prv[:1].isupper() and prv.lower() not in _LEADERS
                     and prv.lower() not in _DETERMINERS):

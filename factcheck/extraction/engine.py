@@ -423,7 +423,7 @@ def _lead_names(lead: str, speaker: str | None) -> bool:
 
 
 _CONTEXT_CONFIDENCE = 0.84
-_QUESTION_OPENERS = frozenset("why how what when where whether if".split())
+_QUESTION_OPENERS = frozenset("why how what when where whether if given despite".split())
 _NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
                                  "their its our".split())
 _QUOTE_MARKS = "\"\u201c\u201d\u201e"

@@ -125,6 +125,13 @@ ROWS = [
     ("'X hoisted a sign that read “…”'",
      "At a rally in Salem, 14-year-old Ana Lenz hoisted a sign that read “15%!”",
      [("15%!", "Ana Lenz")]),
+    ("a headline: 'X promises panel report “…”' gives X",
+     "Lenz promises harbor panel report “as soon as possible.”",
+     [("as soon as possible.", "Lenz")]),
+    ("'Y, which X claims affirmed “…”' gives X, not 'X claims'",
+     "Lenz praised the speech in Salem, which Varga claims affirmed “the belief in a free "
+     "port.”",
+     [("the belief in a free port.", "Varga")]),
     ("'at one point the crowd reprised the chant'",
      "Boos rained down when Varga named the mayor, and at one point the crowd loudly "
      "reprised the caustic chant “Lock her up!” that rang through the hall.",
