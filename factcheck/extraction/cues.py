@@ -669,6 +669,32 @@ _NAME_LIST_BEFORE_RE = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
 
 
+_ANTECEDENT_PREP_RE = re.compile(r"\s(?:from|for|by|with|to)\s+(?=[A-Z]|(?:a|an|the)\s)")
+_PERSON_SUFFIXES = ("man", "woman", "person", "er", "or", "ist", "ian", "ant", "ent", "official",
+                    "aide", "adviser", "member", "head", "chief", "leader", "staff", "secretary")
+
+
+def _nearest_antecedent(masked: str, span: tuple[int, int]) -> tuple[int, int]:
+    """What ", who" hangs on: the noun phrase nearest the comma ("praise from
+    a professor at Yale, who", "steep for Mr. Roe, who") - but a person's
+    role keeps its "for" ("a spokesman for Senator Roe, who")."""
+    a, b = span
+    words = list(_WORD_RE.finditer(masked, a, b))
+    for w in reversed(words[1:]):
+        if _verbish(w.group(), True) and w.group().endswith("ed"):
+            a = w.end()  # "The plan drew praise from …": after the verb
+            break
+    cut = None
+    for m in _ANTECEDENT_PREP_RE.finditer(masked, a, b):
+        cut = m
+    if cut is None:
+        return _trim(masked, a, b)
+    before = masked[a:cut.start()].split()
+    if before and before[-1].lower().rstrip(",").endswith(_PERSON_SUFFIXES):
+        return _trim(masked, a, b)
+    return _trim(masked, cut.end(), b)
+
+
 def _name_word(word: str) -> bool:
     """A capitalised word that can be part of a name ("Ruiz", "Democrats")."""
     low = word.lower()
@@ -1493,6 +1519,8 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         if who:
             # "backed by Tomas Varga, who added that …": the antecedent.
             ante, _ = _np_backward(masked, start, who.start())
+            if ante is not None:
+                ante = _nearest_antecedent(masked, ante)
             if ante is not None and plausible_speaker(masked[ante[0]:ante[1]]):
                 sp, role = ante, None
         if sp is not None and not plausible_speaker(masked[sp[0]:sp[1]]):

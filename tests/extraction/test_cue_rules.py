@@ -146,6 +146,20 @@ ROWS = [
      "candidate with the most support in the port.\"",
      [("should vote for the candidate with the most support in the port.",
        "a fresh harbor poll")]),
+    # ", who said": the noun phrase nearest the comma, never the clause.
+    ("'drew praise from Senator X, who said'",
+     "The plan drew praise from Senator Ana Ruiz, who said it was “a fine idea.”",
+     [("a fine idea.", "Ana Ruiz")]),
+    ("'drew praise from a professor at Yale, who said'",
+     "The plan drew praise from a professor at Yale, who said it was “a fine idea.”",
+     [("a fine idea.", "a professor at Yale")]),
+    ("'steep for Mr. X, who said'",
+     "The loss was steep for Mr. Varga, who said he intended to get “recharged.”",
+     [("recharged.", "Varga")]),
+    ("a role keeps its 'for': 'a spokesman for Senator X, who said'",
+     "The plan was backed by a spokesman for Senator Ana Ruiz, who said it was “a fine "
+     "idea.”",
+     [("a fine idea.", "a spokesman for Senator Ana Ruiz")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
