@@ -662,6 +662,9 @@ _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
                                r"[a-z]+\s+((?:the|a|an)\s)")
 _SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
+_MEDIUM_TAIL_RE = re.compile(
+    r",?\s*(?:in|on)\s+(?:an?\s+|his\s+|her\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
+    r"(?:statement|e-?mail|tweet|interview|post|letter|release|Twitter|Facebook|speech)\s*")
 _TITLE_WORDS = frozenset(
     "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
     "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())
@@ -1350,6 +1353,9 @@ _FROM_DOC_COLON_RE = re.compile(
     r"(?<![\w,])(?:[Ff]rom|[Ii]n)\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s?\s+"
     r"(?:[\w-]+\s+){0,2}(?:post|statement|tweet|letter|speech|remarks|blog|op-ed|column|"
     r"e-?mail|memo|book|interview|message|video|address|essay)s?\s*:$")
+_FROM_THE_DOC_COLON_RE = re.compile(
+    r"(?<![\w,])(?:[Ff]rom|[Ii]n)\s+(the\s+(?:[\w-]+\s+){0,2}(?:report|statement|letter|memo|"
+    r"study|poll|survey|filing|ruling|opinion|release|complaint|lawsuit|indictment|order))\s*:$")
 _DASH_NAME_COLON_RE = re.compile(
     r"\s[-\u2014\u2013]\s+((?:[A-Z][\w.'\u2019&-]*\s+){0,3}[A-Z][\w.'\u2019&-]*)\s*:$")
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
@@ -1423,7 +1429,8 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2):
             return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
     if punct == ":":
-        m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end)
+        m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
+            _FROM_THE_DOC_COLON_RE.search(masked, max(start, end - 60), end)
         if m:
             # "From Roe's Facebook post: “…”": the author of the document.
             return Cue(":", (end - 1, end), m.span(1), None, True, False)
@@ -1559,8 +1566,17 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if punct == ":":
         sp, role = _np_forward(masked, start, end - 1)
         words = masked[sp[0]:sp[1]].split() if sp else []
-        if sp and sp[1] >= end - 2 and len(words) <= 6 and masked[sp[0]].isupper() and \
-                words[0] not in _IMPERATIVES:
+        rest = masked[sp[1]:end - 1] if sp else ""
+        closes = sp is not None and (
+            sp[1] >= end - 2
+            # "Tomas Varga, the mayor: “…", "The ministry, in a statement: “…"
+            or role is not None and role[1] >= end - 2 and len(rest.split()) <= 7
+            and masked[role[0]:role[1]].split()[0].lower() in ("the", "a", "an", "his", "her",
+                                                              "its", "their")
+            and MASK not in rest and not _verb_matches(masked, sp[1], end - 1)
+            or _MEDIUM_TAIL_RE.fullmatch(rest) is not None)
+        if closes and len(words) <= 6 and masked[sp[0]].isupper() and \
+                words[0] not in _IMPERATIVES and words[0].lower() not in _INTRO_WORDS:
             # "Jane Roe: “…" - but not "Like the page: “…"
-            return Cue(":", (end - 1, end), sp, role, True, False)
+            return Cue(":", (end - 1, end), sp, role if sp[1] < end - 2 else None, True, False)
     return None
