@@ -423,6 +423,8 @@ def _lead_names(lead: str, speaker: str | None) -> bool:
 
 
 _CONTEXT_CONFIDENCE = 0.84
+# "Roe’s spokesman": a description through a name, not the name of who spoke.
+_POSSESSIVE_LEAD_RE = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*['\u2019]s?\s+[a-z]")
 _QUESTION_OPENERS = frozenset("why how what when where whether if given despite".split())
 _NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
                                  "their its our".split())
@@ -676,7 +678,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    if role and (parsed.kind != "person" or as_written[:1].islower()) and parsed.pronoun is None:
+    described = as_written[:1].islower() or as_written.split()[0] in ("The", "A", "An") or (
+        _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
+    if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
         appos = parse_speaker(role)
         if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
                 and all(w[:1].isupper() for w in role.split()):

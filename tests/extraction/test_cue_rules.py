@@ -146,6 +146,16 @@ ROWS = [
      "candidate with the most support in the port.\"",
      [("should vote for the candidate with the most support in the port.",
        "a fresh harbor poll")]),
+    # A description with the name after it: show the name.
+    ("'The board’s chairwoman, Jane Roe, called'",
+     "The board’s chairwoman, Jane Roe, called the plan “a disaster.”",
+     [("a disaster.", "Jane Roe")]),
+    ("'Roe’s spokesman, Tom Lenz, said'",
+     "Roe’s spokesman, Tom Lenz, said the plan was “a disaster.”",
+     [("a disaster.", "Tom Lenz")]),
+    ("an organisation with a description after it keeps its name",
+     "The Harbor Fund, a lobby group, said the plan was “a disaster.”",
+     [("a disaster.", "The Harbor Fund")]),
     # ", who said": the noun phrase nearest the comma, never the clause.
     ("'drew praise from Senator X, who said'",
      "The plan drew praise from Senator Ana Ruiz, who said it was “a fine idea.”",
