@@ -1304,7 +1304,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
                 role = _trim(masked, of + 1, v.start()) if sp is not None else None
             rest = _CLAUSE_END_RE.match(masked, v.end(), end)
             if sp is not None and not masked[a:sp[0]].strip() and plausible_speaker(
-                    masked[sp[0]:sp[1]]) and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS \
+                    masked[sp[0]:sp[1]]) \
+                    and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS \
                     and (len(rest.group().split()) <= 3 or _VERB_TAIL_RE.match(rest.group())):
                 # (but not "…,” one of the prosecutors said the cases differ":
                 # a sentence of its own after a quote closing a clause)
@@ -1406,7 +1407,8 @@ def _long_name_phrase(words: list[str]) -> bool:
             words[k - 1] in ("the", "and", "to", "by"):
         return False
     return all(w[:1].isupper() or w in ("of", "and", "the", "for")
-               or _word_ok(w) and not _verbish(w, False) and (w.isalpha() or w.lstrip("$").isdigit())
+               or _word_ok(w) and not _verbish(w, False)
+               and (w.isalpha() or w.lstrip("$").isdigit())
                for w in words[:k])
 
 

@@ -678,7 +678,7 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    described = as_written[:1].islower() or as_written.split()[0] in ("The", "A", "An") or (
+    described = as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"]) or (
         _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
     if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
         appos = parse_speaker(role)
