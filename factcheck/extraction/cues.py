@@ -1261,6 +1261,17 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         and _PREP_DET_WORD_BEFORE_RE.search(masked, max(0, v.start() - 40), v.start()))]
     if not verbs:
         return None
+    while len(verbs) > 1:
+        first, then = verbs[0].group().lower(), verbs[1].group().lower()
+        between = masked[verbs[0].end():verbs[1].start()]
+        aside = first.endswith("ing") and not then.endswith("ing") and \
+            masked.endswith(", ", 0, verbs[0].start()) and between.rstrip().endswith(",")
+        noun = first in _WEAK and then not in _WEAK and "," not in between
+        if not (aside or noun):
+            break
+        # "an official, speaking on condition of anonymity, told", "the report
+        # by the institute concluded": the finite verb after them is the cue.
+        verbs = verbs[1:]
     v = verbs[0]
     pre_words = masked[a:v.start()].split()
     j = close_end - 1
@@ -1334,7 +1345,10 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     sp, role = _np_backward(masked, a, v.start())
     if sp is None:
         return None
-    if len(masked[a:sp[0]].split()) > 2:
+    if len(masked[a:sp[0]].split()) > 2 and not (
+            # "former board member and mayoral candidate Tomas Varga said"
+            _long_name_phrase(pre_words) and masked[sp[1] - 1:sp[1]].isalpha()
+            and masked[sp[0]:sp[1]].split()[-1][:1].isupper()):
         lead = masked[a:sp[0]].rstrip()
         if not (lead.endswith(",") and pre_words[0][:1].islower() and
                 (pre_words[0] not in _DETERMINERS or pre_words[0] == "that")

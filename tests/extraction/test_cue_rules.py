@@ -36,6 +36,17 @@ ROWS = [
      "Ana Ruiz spoke.\n\n“The port is closing.” Harbor Master Jeff Lenz said the ships "
      "would leave.",
      [("The port is closing.", "Ana Ruiz")]),
+    ("a long descriptor with 'and' before the name",
+     "Ana Ruiz spoke.\n\n“The plan is a disaster,” former Harbor Board member and current "
+     "mayoral candidate Tomas Varga said.",
+     [("The plan is a disaster", "Tomas Varga")]),
+    ("'speaking on condition of anonymity' is an aside, 'told' the cue",
+     "Ana Ruiz spoke.\n\n“The plan is a disaster,” a senior administration official, "
+     "speaking on condition of anonymity, told the Courier.",
+     [("The plan is a disaster", "a senior administration official")]),
+    ("a noun 'report' before the verb is no cue",
+     "“Even the chairwoman’s computer had been hacked,” the congressional report said.",
+     [("Even the chairwoman’s computer had been hacked", "the congressional report")]),
     ("the subject of a sentence of its own after a clause is not the cue",
      "Even as Roe claimed on Monday that “the port made money,” one of the auditors "
      "for the harbour board said the books were different.",
