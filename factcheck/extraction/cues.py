@@ -420,9 +420,12 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     while words:
         raw = masked[words[-1][0]:words[-1][1]]
         last = raw.lower().strip(",")
-        if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and _RELATIVE_APPOS_RE.search(
-                masked, words[0][0], words[-1][0]):
-            break  # "Ruiz, who was in Oslo this week, said": the appositive closes here
+        if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and (
+                _RELATIVE_APPOS_RE.search(masked, words[0][0], words[-1][0])
+                or _NAME_COMMA_IN_RE.match(masked, words[0][0], words[-1][0])):
+            # "Ruiz, who was in Oslo this week, said", "Varga, in a speech in
+            # Salem on Tuesday night, said": the appositive closes here
+            break
         if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
                 and raw[:1].islower() or last in _WHEN_WORDS:  # but not "Kelly"
             words.pop()
@@ -665,6 +668,8 @@ _SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
 _MEDIUM_TAIL_RE = re.compile(
     r",?\s*(?:in|on)\s+(?:an?\s+|his\s+|her\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:statement|e-?mail|tweet|interview|post|letter|release|Twitter|Facebook|speech)\s*")
+_NAME_COMMA_IN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*,\s+"
+                               r"(?:in|at|on|during|after|before)\s")
 _TITLE_WORDS = frozenset(
     "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
     "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())

@@ -209,6 +209,10 @@ ROWS = [
      "April Lenz, a spokeswoman for the harbor board, said in a statement that the crew "
      "would work “to ensure the safety of all of our sailors.”",
      [("to ensure the safety of all of our sailors.", "April Lenz")]),
+    ("'Name, in a speech … on Tuesday night, said:' keeps the name",
+     "Ana Ruiz spoke. Varga, in a speech to supporters in Salem on Tuesday night, said: "
+     "“We will win.”",
+     [("We will win.", "Varga")]),
     ("an opening participle phrase is not the subject",
      "Walking into the hall, Senator Ana Ruiz, Democrat of Oregon, said, "
      "“His remarks are not helping.”",
