@@ -665,6 +665,9 @@ _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
                                r"[a-z]+\s+((?:the|a|an)\s)")
 _SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
+# ", 54, a retired captain", ", the mayor": roles after a name, before a colon.
+_ROLE_TAIL_RE = re.compile(
+    r"(?:,\s*(?:\d{1,3}|(?:the|a|an|his|her|its|their)\s+[^,:;\x00]+))+,?\s*")
 _MEDIUM_TAIL_RE = re.compile(
     r",?\s*(?:in|on)\s+(?:an?\s+|his\s+|her\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
     r"(?:statement|e-?mail|tweet|interview|post|letter|release|Twitter|Facebook|speech)\s*")
@@ -1591,9 +1594,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         closes = sp is not None and (
             sp[1] >= end - 2
             # "Tomas Varga, the mayor: “…", "The ministry, in a statement: “…"
-            or role is not None and role[1] >= end - 2 and len(rest.split()) <= 7
-            and masked[role[0]:role[1]].split()[0].lower() in ("the", "a", "an", "his", "her",
-                                                              "its", "their")
+            or _ROLE_TAIL_RE.fullmatch(rest) is not None and len(rest.split()) <= 8
             and MASK not in rest and not _verb_matches(masked, sp[1], end - 1)
             or _MEDIUM_TAIL_RE.fullmatch(rest) is not None)
         if closes and len(words) <= 6 and masked[sp[0]].isupper() and \
