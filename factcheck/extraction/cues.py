@@ -491,6 +491,9 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             role = r
         a = seg_start
         b = cut
+        paren = masked.rfind("(", a, b)
+        if paren > a and masked[a:b].rstrip().endswith(")"):
+            b = paren  # "Sen. Tomas Varga (R-Ore.), a candidate, said": no party tag
     elif text.endswith(("\u2014", "\u2013")) and MASK not in text:
         # "Tom Sims — a teacher from Salem — says": the name before the dashes.
         d2 = max(masked.rfind("\u2014", a, b - 1), masked.rfind("\u2013", a, b - 1))

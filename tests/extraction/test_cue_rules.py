@@ -213,6 +213,13 @@ ROWS = [
      "Ana Ruiz spoke. Varga, in a speech to supporters in Salem on Tuesday night, said: "
      "“We will win.”",
      [("We will win.", "Varga")]),
+    ("'Sen. X (R-Ore.), a role, said': the name without the party tag",
+     "Sen. Tomas Varga (R-Ore.), a candidate for mayor, said the plan was “dead.”",
+     [("dead.", "Tomas Varga")]),
+    ("'But Sen. X (D-Ore.), noting …, said,'",
+     "But Sen. Jo Lenz (D-Ore.), noting the size of the crowd, said, “He has a heck of an "
+     "email list.”",
+     [("He has a heck of an email list.", "Jo Lenz")]),
     ("an opening participle phrase is not the subject",
      "Walking into the hall, Senator Ana Ruiz, Democrat of Oregon, said, "
      "“His remarks are not helping.”",
