@@ -262,7 +262,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # "“A” and “B,” Dean said.": the attribution closes the sentence,
             # past the next quote.
             wide = cue_after(art.masked, last.close_end, lp_end)
-            if wide is not None and wide.speaker is not None and not wide.tight:
+            if wide is not None and wide.speaker is not None and (
+                    not wide.tight or _name_inside(art, group[-1] + 1, wide)):
                 cue = wide
         content = text[first.start:first.end]
         segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
@@ -595,6 +596,20 @@ def _poll_source(art: _Article, at: int, p_start: int) -> tuple[int, int] | None
     for m in _POLL_RE.finditer(masked, lo, at):
         hit = m.span(1)
     return hit
+
+
+def _name_inside(art: _Article, k: int, cue: Cue) -> bool:
+    """"“…,” Bill Lenz, wearing “Varga” pins, said": the next quotation is a
+    short name inside the appositive of a cue tight against this quote."""
+    spans = art.spans
+    n = 0
+    while k < len(spans) and spans[k].open_at < cue.verb_span[0]:
+        if _words(art.text[spans[k].start:spans[k].end]) > 4 or not (
+                cue.speaker[1] <= spans[k].open_at):
+            return False
+        n += 1
+        k += 1
+    return n > 0
 
 
 _UNSEEN = object()

@@ -73,6 +73,13 @@ ROWS = [
      "Ana Ruiz spoke.\n\n“They have to decide whether to feed their kids,” Fight for $15 "
      "organizing director Tomas Varga told Harbor News 6 in Springfield.",
      [("They have to decide whether to feed their kids", "Tomas Varga")]),
+    ("a short quoted name inside the appositive after the quote",
+     "Ana Ruiz spoke.\n\n“We have had better conventions than this one,” delegate Bill "
+     "Lenz, wearing a cowboy hat and “Varga” campaign pins, said matter-of-factly.",
+     [("We have had better conventions than this one", "Bill Lenz")]),
+    ("'“A” and “B,” Dean said' still reaches past the next quote",
+     "Ana Ruiz spoke.\n\n“A disaster” and “a waste,” Dean said.",
+     [("A disaster", "Dean"), ("a waste", "Dean")]),
     ("'told' after an appositive with a clause: the subject, not the listener",
      "Ana Ruiz spoke.\n\n“The agents are under a lot of pressure,” a harbor source, who "
      "was not authorized to speak on the record, told Harbor News.",
