@@ -1104,7 +1104,8 @@ def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
         if v.start() - comma <= 2:
             # "…, said Smith." inverted (but "…, a source, who …, told the Courier")
             sp, role = _np_forward(masked, v.end(), end)
-            if sp and REPORTING_VERBS.get(v.group().lower()) in _INVERTED_VERBS:
+            if sp and REPORTING_VERBS.get(v.group().lower()) in _INVERTED_VERBS and \
+                    _INVERTED_SUBJECT_RE.match(masked, sp[0]):  # not "said matter-of-factly"
                 return Cue(v.group(), v.span(), sp, role, False, True)
             # "…, Howard Dean, the former governor, said."
             sp, role = _np_backward(masked, a, v.start())
