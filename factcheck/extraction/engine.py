@@ -424,6 +424,7 @@ def _lead_names(lead: str, speaker: str | None) -> bool:
 
 
 _CONTEXT_CONFIDENCE = 0.84
+_AGE_TAIL_RE = re.compile(r",\s*\d{1,3}$")
 # "Roe’s spokesman": a description through a name, not the name of who spoke.
 _POSSESSIVE_LEAD_RE = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*['\u2019]s?\s+[a-z]")
 _QUESTION_OPENERS = frozenset("why how what when where whether if given despite".split())
@@ -696,12 +697,14 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
     described = as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"]) or (
         _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
     if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
-        appos = parse_speaker(role)
-        if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
-                and all(w[:1].isupper() for w in role.split()):
+        name = _AGE_TAIL_RE.sub("", role)  # "Jo Lenz, 67"
+        appos = parse_speaker(name)
+        if appos.kind == "person" and appos.descriptor is None and 2 <= len(name.split()) <= 4 \
+                and all(w[:1].isupper() for w in name.split()):
             # "the campaign's state director, Mike Rubino, said": name the person.
-            role, as_written = as_written, role
+            role, as_written = as_written, name
             sp_a, sp_b = cue.role  # type: ignore[misc]
+            sp_b = sp_a + len(name)
             parsed = appos
     people = art.people
     if cue.verb == ":" and as_written.isupper() and len(as_written) > 2 and parsed.pronoun is None:

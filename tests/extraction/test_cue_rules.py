@@ -171,6 +171,10 @@ ROWS = [
     ("'Roe’s spokesman, Tom Lenz, said'",
      "Roe’s spokesman, Tom Lenz, said the plan was “a disaster.”",
      [("a disaster.", "Tom Lenz")]),
+    ("'one longtime resident, Jo Lenz, 67, said': the name, without the age",
+     "Ana Ruiz spoke.\n\n“We have waited too long,” one longtime Salem resident, Jo Lenz, "
+     "67, said.",
+     [("We have waited too long", "Jo Lenz")]),
     ("an organisation with a description after it keeps its name",
      "The Harbor Fund, a lobby group, said the plan was “a disaster.”",
      [("a disaster.", "The Harbor Fund")]),
