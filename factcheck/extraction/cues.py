@@ -1383,6 +1383,15 @@ _FROM_DOC_COLON_RE = re.compile(
 _FROM_THE_DOC_COLON_RE = re.compile(
     r"(?<![\w,])(?:[Ff]rom|[Ii]n)\s+(the\s+(?:[\w-]+\s+){0,2}(?:report|statement|letter|memo|"
     r"study|poll|survey|filing|ruling|opinion|release|complaint|lawsuit|indictment|order))\s*:$")
+# "Then came Roe's reply:", "The board's response, in full:": whose words follow.
+_WHOSE_REPLY_COLON_RE = re.compile(
+    r"(?<![\w'\u2019])((?:[Tt]he\s+)?(?:[A-Z][\w.-]*\s+){0,3}(?:[A-Z][\w.-]*|[a-z]+))['\u2019]s?"
+    r"\s+(?:[a-z-]+\s+)?(?:reply|response|verdict|answer|message|retort|reaction|advice|"
+    r"warning|explanation|assessment|statement|comment|rebuttal)(?:,\s*in\s+full)?\s*:$")
+# "Here's Roe in 1992:"
+_HERES_COLON_RE = re.compile(
+    r"\s*Here['\u2019]s\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*)"
+    r"(?:\s+(?:in|on|at|during|from)\s+[^:\x00]{1,40})?\s*:$")
 _DASH_NAME_COLON_RE = re.compile(
     r"\s[-\u2014\u2013]\s+((?:[A-Z][\w.'\u2019&-]*\s+){0,3}[A-Z][\w.'\u2019&-]*)\s*:$")
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
@@ -1458,7 +1467,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
     if punct == ":":
         m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
-            _FROM_THE_DOC_COLON_RE.search(masked, max(start, end - 60), end)
+            _FROM_THE_DOC_COLON_RE.search(masked, max(start, end - 60), end) or \
+            _WHOSE_REPLY_COLON_RE.search(masked, max(start, end - 80), end) or \
+            _HERES_COLON_RE.match(masked, start, end)
         if m:
             # "From Roe's Facebook post: “…”": the author of the document.
             return Cue(":", (end - 1, end), m.span(1), None, True, False)
