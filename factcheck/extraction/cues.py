@@ -484,6 +484,22 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             paren = masked.rfind("(", seg_start, body)
             if paren > seg_start and masked[seg_start:body].rstrip().endswith(")"):
                 cut = paren  # "Mayor Ana Ruiz (D-Ore.)": the name without the party
+        commas = [a + c.start() for c in re.finditer(r",", masked[a:body])]
+        first_piece = masked[seg_start:cut].split() if cut >= 0 else []
+        if cut >= 0 and (len(first_piece) > 8 or any(
+                w in _FINITE_AUX for w in first_piece[1:])) \
+                and len(commas) >= 2 and \
+                commas[-2] >= cut and MASK not in masked[commas[-2]:body]:
+            # "… went to the convention in 1976, in what Bay Lenz, a treasurer for
+            # the campaign, called": the name before the last role, not the
+            # start of a long sentence.
+            piece = commas[-2] + 1
+            for m in _CLAUSE_WORD_RE.finditer(masked, piece, commas[-1]):
+                piece = m.end()  # "in what Bay Lenz", "charges that Rush Lenz"
+            for m in re.finditer(r"\b(?:what|whom)\s+", masked[piece:commas[-1]]):
+                piece += m.end()
+            if len(masked[piece:commas[-1]].split()) >= 2:
+                seg_start, cut = piece, commas[-1]
         if cut < 0:
             return None, None
         r = _trim(masked, cut + 1, body)
@@ -659,6 +675,7 @@ _TO_SAY_RE = re.compile(
     r"eager|careful|sure|able|willing|happy|ready)"
     r"|\b(?:prompted|led|forced|moved|caused|inspired|pushed|drove|compelled|got|invited)"
     r"\s+(?P<who>[^\x00]{2,120}?),?)\s+to\s+$")
+_FINITE_AUX = frozenset("has had have would will could is was are were".split())
 _CLAUSE_WORD_RE = re.compile(r"\b(?:that|when|while|because|as|and|but|so|after|before|"
                              r"until|if|though|although)\s+")
 _ASKED_BY_RE = re.compile(r"\s+by\s+")

@@ -231,6 +231,18 @@ ROWS = [
      "But Sen. Jo Lenz (D-Ore.), noting the size of the crowd, said, “He has a heck of an "
      "email list.”",
      [("He has a heck of an email list.", "Jo Lenz")]),
+    ("'…, in what Bay Lenz, a treasurer, called': the name before the last role",
+     "Manafort went to the last contested convention in 1976, in what Bay Lenz, national "
+     "treasurer for the insurgent campaign, called “hand-to-hand combat.”",
+     [("hand-to-hand combat.", "Bay Lenz")]),
+    ("a clause opening the sentence: the name before the last role",
+     "Varga had gone too far, tarring a former mayor who is popular in Salem, and uttering "
+     "charges that Rush Lenz, for one, called “liberal lingo.”",
+     [("liberal lingo.", "Rush Lenz")]),
+    ("'X, who …, and who …, said' keeps X",
+     "Jane Roe, who has led the port since 2010, and who is running for mayor, said the plan "
+     "was “dead.”",
+     [("dead.", "Jane Roe")]),
     ("an opening participle phrase is not the subject",
      "Walking into the hall, Senator Ana Ruiz, Democrat of Oregon, said, "
      "“His remarks are not helping.”",
