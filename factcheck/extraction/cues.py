@@ -409,7 +409,8 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
     a = max(a, b - 300)  # a subject with its appositives never runs longer
     w = masked.find(" who ", a, b)
-    if w > a and masked.find(",", w, b) < 0 and masked[w + 5:b].strip()[:1].islower():
+    if w > a and not _STOP_CHARS_RE.search(masked, w, b) and \
+            masked[w + 5:b].strip()[:1].islower():
         # "Another Muslim who worshiped there and who did not want to be named
         # said": the subject is the noun phrase the relative clause hangs on.
         sp, role = _np_backward(masked, a, w)
@@ -696,6 +697,7 @@ _NAME_COMMA_IN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019
 _TITLE_WORDS = frozenset(
     "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
     "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())
+_STOP_CHARS_RE = re.compile(r"[,:;\u2014\u2013]")
 _NAME_LIST_BEFORE_RE = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
 

@@ -178,6 +178,10 @@ ROWS = [
     ("an organisation with a description after it keeps its name",
      "The Harbor Fund, a lobby group, said the plan was “a disaster.”",
      [("a disaster.", "The Harbor Fund")]),
+    ("a relative clause before a colon does not reach the subject after it",
+     "The plan drew support. Even people who endorsed the plan sounded unsure: Former Rep. "
+     "Jane Lenz called it “the least bad option.”",
+     [("the least bad option.", "Jane Lenz")]),
     # ", who said": the noun phrase nearest the comma, never the clause.
     ("'drew praise from Senator X, who said'",
      "The plan drew praise from Senator Ana Ruiz, who said it was “a fine idea.”",
