@@ -780,6 +780,9 @@ def _group_head(phrase: str) -> bool:
         and last not in _NOT_SPEAKER_HEADS)
 
 
+_WITH_NAME_ING_RE = re.compile(
+    r"\bwith\s+((?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of|for|and|the|[A-Z][\w.'\u2019-]*)){0,6})"
+    r"(?:\s+\([^)]{1,20}\))?\s+$")
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
 _WHO_BEFORE_RE = re.compile(
@@ -1541,6 +1544,11 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                                                     v.start())
                 if carrier is not None and not _group_head(carrier.group(1)):
                     carrier = None
+            if carrier is None:
+                # "…, with the Federation of Teachers calling her “…”": a named
+                # subject of the participle after "with".
+                carrier = _WITH_NAME_ING_RE.search(masked, max(start, v.start() - 80),
+                                                   v.start())
             if carrier is not None and MASK not in carrier.group(1):
                 # "held a sign saying “…”", "with many marchers chanting “…”":
                 # the thing or the group right before the participle speaks.

@@ -182,6 +182,14 @@ ROWS = [
      "The plan drew support. Even people who endorsed the plan sounded unsure: Former Rep. "
      "Jane Lenz called it “the least bad option.”",
      [("the least bad option.", "Jane Lenz")]),
+    ("'…, with the Federation of X calling her “…”'",
+     "Unions backed Ruiz early, with the American Federation of Harbor Workers calling her "
+     "“the champion working families need.”",
+     [("the champion working families need.", "the American Federation of Harbor Workers")]),
+    ("'…, with Senator X telling reporters …'",
+     "The attack sparked a debate, with Senator Jo Lenz telling reporters on Thursday he "
+     "viewed Varga as “directly responsible.”",
+     [("directly responsible.", "Jo Lenz")]),
     # ", who said": the noun phrase nearest the comma, never the clause.
     ("'drew praise from Senator X, who said'",
      "The plan drew praise from Senator Ana Ruiz, who said it was “a fine idea.”",
