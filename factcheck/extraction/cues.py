@@ -115,6 +115,9 @@ _PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in
 _LOWER_WORD_RE = re.compile(r"(?<![\w'\u2019-])[a-z]+(?![\w'\u2019-])")
 _PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
+_IN_WHOSE_WORDS_RE = re.compile(
+    r"\b[Ii]n\s+((?:[Tt]he\s+)?(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s?\s+"
+    r"(?:own\s+)?words[,:]?\s*$")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset("""
@@ -1500,6 +1503,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             # "Polls missed the caucus - Ana Ruiz: “…": a digest line, the
             # name after the dash is whose words follow.
             return Cue(":", (end - 1, end), m.span(1), None, True, False)
+    words_of = _IN_WHOSE_WORDS_RE.search(masked, max(start, end - 80), end) \
+        if masked.find(" words", start, end) >= 0 else None
+    if words_of is not None and punct:
+        # "… because, in Forbes' words, “…": the owner of the words.
+        return Cue(words_of.group().strip(" ,:"), words_of.span(), words_of.span(1), None,
+                   True, False)
     acc = None
     if masked.find("ccording", start, end) >= 0 or masked.find("words of", start, end) >= 0:
         for acc in _ACCORDING_RE.finditer(masked, start, end):

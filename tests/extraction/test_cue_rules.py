@@ -204,6 +204,13 @@ ROWS = [
      "The plan was backed by a spokesman for Senator Ana Ruiz, who said it was “a fine "
      "idea.”",
      [("a fine idea.", "a spokesman for Senator Ana Ruiz")]),
+    ("'in X’s words, “…”'",
+     "The summit was held in Salem because, in Forbes’ words, “it is the most "
+     "entrepreneurial place on the planet.”",
+     [("it is the most entrepreneurial place on the planet.", "Forbes")]),
+    ("'In X’s own words:'",
+     "Ana spoke. In Varga’s own words: “We are done here.”",
+     [("We are done here.", "Varga")]),
     # "As X, <appositive>, put it": the name after "as" speaks.
     ("'as X, a role, put it:' after an opening 'Or,'",
      "Ana Ruiz spoke first. Or, as Tomas Varga, a former harbor master, put it: "
