@@ -765,8 +765,10 @@ _OF_PLACE_BEFORE_RE = re.compile(
 
 
 _OWN_SUBJECT_RE = re.compile(
-    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+"
-    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+(?:[a-z]+ly\s+)?$")
+    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile|^)\s*"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})(?:\s+\([^)]{1,12}\))?\s+"
+    r"(?:[a-z]+ly\s+)?(?:(?:kept|keeps|keep|began|begins|started|starts|continued|continues|"
+    r"was|were|is|are|went\s+on|goes\s+on)\s+)?$")
 _CARRIER_ING_RE = re.compile(
     r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:signs?|banners?|placards?|posters?|(?:t-)?shirts?|hats?|caps?|stickers?|captions?|"

@@ -190,6 +190,9 @@ ROWS = [
      "The attack sparked a debate, with Senator Jo Lenz telling reporters on Thursday he "
      "viewed Varga as “directly responsible.”",
      [("directly responsible.", "Jo Lenz")]),
+    ("'and X began chanting “…”': X, past 'began'",
+     "Crowds gathered, and Tomas Varga began chanting “We will win.”",
+     [("We will win.", "Tomas Varga")]),
     # ", who said": the noun phrase nearest the comma, never the clause.
     ("'drew praise from Senator X, who said'",
      "The plan drew praise from Senator Ana Ruiz, who said it was “a fine idea.”",
