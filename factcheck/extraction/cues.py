@@ -413,7 +413,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     a = max(a, b - 300)  # a subject with its appositives never runs longer
     w = masked.find(" who ", a, b)
     if w > a and not _STOP_CHARS_RE.search(masked, w, b) and \
-            masked[w + 5:b].strip()[:1].islower():
+            masked[w + 5:b].strip()[:1].islower() and \
+            not _WHO_QUESTION_RE.search(masked, max(a, w - 12), w) and \
+            not _SUBCLAUSE_RE.search(masked, w + 5, b):
+        # (but not "grew heated over who backed which bill that Gov. Roe [said]")
         # "Another Muslim who worshiped there and who did not want to be named
         # said": the subject is the noun phrase the relative clause hangs on.
         sp, role = _np_backward(masked, a, w)
@@ -547,6 +550,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             if word.lower() == "that" and k < len(np_words) and masked[
                     np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
                 break  # "a trend that the foundation [predicts]"
+            if word.lower() == "that" and 2 <= k < len(np_words) - 1 and masked[
+                    np_words[k][0]:np_words[k][0] + 1].isupper() and masked[
+                    np_words[k + 1][0]:np_words[k + 1][0] + 1].isupper() and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]].islower() and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]] not in _NP_PREPOSITIONS:
+                break  # "three years ago that Michael Lenz [said]", "a bill that Senate
+                # Democrats [blocked]": the subject of the clause after "that"
             nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
             prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
             if word[:1].islower() and (word.endswith("ed") or word.endswith("s") and word in
@@ -700,6 +710,11 @@ _NAME_COMMA_IN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019
 _TITLE_WORDS = frozenset(
     "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
     "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())
+_WHO_QUESTION_RE = re.compile(r"\b(?:over|about|of|on|to|for|asked|know|knows|knew|wonder)$")
+_SUBCLAUSE_RE = re.compile(r"\s(?:that|which|when|because|while|so)\s")
+_NEW_CLAUSE_RE = re.compile(
+    r"[\s,.\"'\u201d\u2019]*((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*)\s+"
+    r"([a-z]+(?:ed|es))\b")
 _STOP_CHARS_RE = re.compile(r"[,:;\u2014\u2013]")
 _NAME_LIST_BEFORE_RE = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
@@ -1536,6 +1551,14 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         recent = [v for v in recent if v.group().lower() not in _WEAK] or recent
     for v in reversed(recent):
         word = v.group().lower()
+        last_mask = masked.rfind(MASK, v.end(), end)
+        if last_mask >= 0:
+            # "in a clip that Judge Lenz called “distasteful,” Varga expressed
+            # a desire to “…”": after the earlier quote, a new clause with its
+            # own subject carries this one.
+            new = _NEW_CLAUSE_RE.match(masked, last_mask + 1, end)
+            if new is not None:
+                return Cue(new.group(2), new.span(2), new.span(1), None, False, False, True)
         by = _ASKED_BY_RE.match(masked, v.end(), end) if word == "asked" else None
         if by is not None and _PASSIVE_BEFORE_RE.search(masked, max(start, v.start() - 10),
                                                         v.start()):

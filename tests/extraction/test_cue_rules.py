@@ -193,6 +193,22 @@ ROWS = [
     ("'and X began chanting “…”': X, past 'began'",
      "Crowds gathered, and Tomas Varga began chanting “We will win.”",
      [("We will win.", "Tomas Varga")]),
+    ("'over who backed which bill that Gov. X said,' gives X, not the sentence subject",
+     "The debate between Varga and Ruiz grew so heated over who supported which bill that "
+     "Gov. Jo Lenz said, “I need a translator.”",
+     [("I need a translator.", "Jo Lenz")]),
+    ("'years ago that Michael Lenz, who …, said'",
+     "It was less than three years ago that Michael Lenz, who is thinking about running, "
+     "said it was “impossible.”",
+     [("impossible.", "Michael Lenz")]),
+    ("'Another sailor who … and who … said' keeps the sailor",
+     "Another sailor who worked there and who did not want to be named said the port was "
+     "“a mess.”",
+     [("a mess.", "Another sailor")]),
+    ("after an earlier quote, a new clause with its own subject carries the next one",
+     "And, in a clip that Judge Jo W. Lenz called \"distasteful,\" Varga expressed a desire "
+     "to \"shoot the mayor in the harbor.\"",
+     [("distasteful", "Jo W. Lenz"), ("shoot the mayor in the harbor.", "Varga")]),
     # ", who said": the noun phrase nearest the comma, never the clause.
     ("'drew praise from Senator X, who said'",
      "The plan drew praise from Senator Ana Ruiz, who said it was “a fine idea.”",
