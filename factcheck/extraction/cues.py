@@ -1119,6 +1119,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """
     end = sentence_end(masked, close_end, limit)
     a = close_end
+    if a < end and masked[a] in "'\u2019":
+        a += 1  # "the word 'old-school,''' said": the inner quote's mark, left over
     while a < end and (masked[a].isspace() or masked[a] in ",;"):
         a += 1
     if a >= end:

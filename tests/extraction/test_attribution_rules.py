@@ -172,6 +172,10 @@ ROWS = [
      "gave money to the port, said, “He is scary.”",
      [("He is a circus act", "Levine", "person"), ("He is a showman.", "Levine", "person"),
       ("He is scary.", "Levine", "person")]),
+    ("a doubled-apostrophe quote ending in a nested quote: the cue after it",
+     "Ruiz spoke first.\n\n''I would call it 'old-school,''' said Tomas Varga, who now "
+     "backs the mayor.",
+     [("I would call it 'old-school", "Tomas Varga", "person")]),
 ]
 
 
