@@ -448,9 +448,14 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         seg_start = a
         for c in re.finditer(r",", masked[a:body]):
             seg = masked[seg_start:a + c.start()].strip()
-            first = seg.split()[0].lower() if seg.split() else ""
-            if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg \
-                    and not _time_phrase(seg):
+            seg_words = seg.split()
+            first = seg_words[0].lower() if seg_words else ""
+            if first == "as" and len(seg_words) > 1 and all(w[:1].isupper() for w in seg_words[1:]):
+                # "Or, as Tomas Varga, a former mayor, put it": the name after "as".
+                seg_start = masked.index(seg_words[1], seg_start)
+                first = seg_words[1].lower()
+            if seg and first not in _INTRO_WORDS and first not in _CONJUNCTIONS and \
+                    not first.isdigit() and MASK not in seg and not _time_phrase(seg):
                 cut = a + c.start()
                 break
             seg_start = a + c.end()

@@ -176,6 +176,12 @@ ROWS = [
      "Ruiz spoke first.\n\n''I would call it 'old-school,''' said Tomas Varga, who now "
      "backs the mayor.",
      [("I would call it 'old-school", "Tomas Varga", "person")]),
+    ("'Or, as X, a former …, put it:'",
+     "Or, as Tomas Varga, a former harbour master, put it: “The ships are gone now.”",
+     [("The ships are gone now.", "Tomas Varga", "person")]),
+    ("'as' before a clause stays an opening phrase",
+     "As the ships left, Tomas Varga, a former harbour master, said: “They are gone.”",
+     [("They are gone.", "Tomas Varga", "person")]),
 ]
 
 
