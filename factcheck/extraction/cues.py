@@ -412,6 +412,12 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # said": the subject is the noun phrase the relative clause hangs on.
         sp, role = _np_backward(masked, a, w)
         if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, sp[0] - 60), sp[0])
+            if m and m.end() == sp[0] and not masked[a:m.start(1)].strip() and \
+                    masked[sp[0]:sp[0] + 1].islower():
+                # "Tomas Varga, the polling guru who founded the site [said]":
+                # the name, whose appositive lost its closing comma.
+                return m.span(1), _trim(masked, sp[0], b)
             return sp, _trim(masked, w + 1, b)
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
@@ -1161,6 +1167,10 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return None  # "… “highly productive.” While details remain, the talks continue"
     if v.start() != a and len(pre_words) > 6 and not (
             len(pre_words) <= 10 and _long_name_phrase(pre_words)):
+        if gap <= 2 and " who " in masked[a:v.start()]:
+            sp, role = _np_backward(masked, a, v.start())
+            if sp is not None and sp[0] == a:
+                return Cue(v.group(), v.span(), sp, role, True, True)
         if appositive:
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:

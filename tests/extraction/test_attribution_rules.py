@@ -182,6 +182,13 @@ ROWS = [
     ("'as' before a clause stays an opening phrase",
      "As the ships left, Tomas Varga, a former harbour master, said: “They are gone.”",
      [("They are gone.", "Tomas Varga", "person")]),
+    ("an appositive with a 'who' clause that lost its closing comma, after the quote",
+     "Ruiz spoke.\n\n“The mayor needs a plan,” Tomas Varga, the pollster who founded the "
+     "Courier tweeted on Wednesday.",
+     [("The mayor needs a plan", "Tomas Varga", "person")]),
+    ("the same before the quote",
+     "Tomas Varga, the pollster who founded the Courier tweeted that the plan was “a mess.”",
+     [("a mess.", "Tomas Varga", "person")]),
 ]
 
 
