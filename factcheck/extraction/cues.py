@@ -1194,6 +1194,12 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return None
     sp, role = _np_backward(masked, a, v.start())
     if sp is None:
+        if len(pre_words) <= 4 and masked[a:v.start()].rstrip().endswith(",") and \
+                not verb.lower().endswith("ing"):
+            # "“…” for the mayor, said Ana Ruiz": inverted after a short aside.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if fwd is not None and masked[fwd[0]].isupper():
+                return Cue(verb, v.span(), fwd, frole, False, True)
         return None
     if len(masked[a:sp[0]].split()) > 2:
         return None

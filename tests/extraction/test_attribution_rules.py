@@ -189,6 +189,10 @@ ROWS = [
     ("the same before the quote",
      "Tomas Varga, the pollster who founded the Courier tweeted that the plan was “a mess.”",
      [("a mess.", "Tomas Varga", "person")]),
+    ("an inverted cue after a short aside",
+     "Ruiz spoke.\n\n“It will be a challenge” for the mayor, said Tomas Varga, a former "
+     "harbour master.",
+     [("It will be a challenge", "Tomas Varga", "person")]),
 ]
 
 
