@@ -1210,6 +1210,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_FRONTED_VERB_RE = re.compile(r"\s*(Said|Says|Added|Asked|Wrote)\s+(?=[A-Z])")
 
 
 def _long_name_phrase(words: list[str]) -> bool:
@@ -1240,6 +1241,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if not tail:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
+    fronted = _FRONTED_VERB_RE.match(masked, start, end)
+    if fronted and punct:
+        # "Said Ana Ruiz, who grew up here, “…": the verb opens the sentence.
+        fwd, frole = _np_forward(masked, fronted.end(), end)
+        if fwd and masked[fwd[0]].isupper() and max(fwd[1], frole[1] if frole else 0) >= end - 2:
+            return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
     acc = None
     if masked.find("ccording", start, end) >= 0 or masked.find("words of", start, end) >= 0:
         for acc in _ACCORDING_RE.finditer(masked, start, end):

@@ -193,6 +193,13 @@ ROWS = [
      "Ruiz spoke.\n\n“It will be a challenge” for the mayor, said Tomas Varga, a former "
      "harbour master.",
      [("It will be a challenge", "Tomas Varga", "person")]),
+    ("a fronted 'Said X, who …,' before the quote",
+     "The small home was renovated. Said Ana Ruiz, who grew up with Varga nearby, “We "
+     "were all so proud of him.”",
+     [("We were all so proud of him.", "Ana Ruiz", "person")]),
+    ("a fronted 'Said X:' - 'Said' is no first name",
+     "Said Varga: “The port is closed.”",
+     [("The port is closed.", "Varga", "person")]),
 ]
 
 
