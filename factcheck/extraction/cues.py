@@ -59,6 +59,7 @@ implore inform insist instruct lecture mourn murmur nod praise quote relate
 reply swear tweet toast wail worry begin agree disagree echo concur recount start
 remember confess chide scold sum offer
 vent bark press riff retweet wonder boom grouse beam gloat react blare ponder jeer
+exhort
 """.split()
 
 
@@ -456,12 +457,17 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             seg = masked[seg_start:a + c.start()].strip()
             seg_words = seg.split()
             first = seg_words[0].lower() if seg_words else ""
-            if first == "as" and len(seg_words) > 1 and all(w[:1].isupper() for w in seg_words[1:]):
-                # "Or, as Tomas Varga, a former mayor, put it": the name after "as".
+            if first in ("as", "but", "and") and len(seg_words) > 1 and \
+                    all(w[:1].isupper() for w in seg_words[1:]):
+                # "Or, as Tomas Varga, a former mayor, put it", "But Tomas
+                # Varga, the president of …, said": the name after the word.
                 seg_start = masked.index(seg_words[1], seg_start)
                 first = seg_words[1].lower()
+            participle = first.endswith("ing") and len(seg_words) > 1 and seg_words[1][:1].islower()
             if seg and first not in _INTRO_WORDS and first not in _CONJUNCTIONS and \
-                    not first.isdigit() and MASK not in seg and not _time_phrase(seg):
+                    not participle and not first.isdigit() and MASK not in seg and \
+                    not _time_phrase(seg):
+                # (a participle phrase, "Dashing into a lunch,", opens the sentence)
                 cut = a + c.start()
                 break
             seg_start = a + c.end()

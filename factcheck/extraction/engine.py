@@ -617,9 +617,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
                 cue: Cue, kind: str) -> ExtractedQuote | None:
     text = art.text
     sp_a, sp_b = cue.speaker  # type: ignore[misc]
-    while sp_a < sp_b and text[sp_a] in _QUOTE_MARKS:
+    while sp_a < sp_b and (text[sp_a] in _QUOTE_MARKS or text[sp_a].isspace()):
         sp_a += 1  # a stray mark opening the paragraph
-    while sp_b > sp_a and text[sp_b - 1] in _QUOTE_MARKS:
+    while sp_b > sp_a and (text[sp_b - 1] in _QUOTE_MARKS or text[sp_b - 1].isspace()):
         sp_b -= 1
     as_written = text[sp_a:sp_b]
     if not as_written or _QUOTE_MARK_RE.search(as_written):

@@ -197,9 +197,25 @@ ROWS = [
      "The small home was renovated. Said Ana Ruiz, who grew up with Varga nearby, “We "
      "were all so proud of him.”",
      [("We were all so proud of him.", "Ana Ruiz", "person")]),
+    ("a speaker found past a closing mark is shown without it",
+     "“It is over,” Ruiz said. “We lost.”",
+     [("It is over", "Ruiz", "person"), ("We lost.", "Ruiz", "person")]),
     ("a fronted 'Said X:' - 'Said' is no first name",
      "Said Varga: “The port is closed.”",
      [("The port is closed.", "Varga", "person")]),
+    # Opening pieces before a subject with its appositives.
+    ("'But X, the president of …, a group that …, said'",
+     "But Tomas Varga, the president of Port Watch, a group that has sued the city, said "
+     "that “the damage is done.”",
+     [("the damage is done.", "Tomas Varga", "person")]),
+    ("an opening participle phrase before the subject and its appositive",
+     "Dashing into a lunch of councillors, Councillor Ana Ruiz, Democrat of Springfield, "
+     "called over her shoulder, “His comments are not helping.”",
+     [("His comments are not helping.", "Ana Ruiz", "person")]),
+    ("'exhorted', inverted, after a long quote",
+     "“It is about time we had a woman running this city,” exhorted the mayor's "
+     "introducer, Ana Ruiz.",
+     [("It is about time we had a woman running this city", "Ana Ruiz", "person")]),
 ]
 
 
@@ -207,3 +223,8 @@ ROWS = [
 def test_rule(rule, text, expected):
     got = [(q.text, q.speaker, q.speaker_kind) for q in extract_quotes(text)]
     assert got == expected
+
+
+def test_speaker_as_written_has_no_stray_space_or_mark():
+    quotes = extract_quotes("“It is over,” Ruiz said. “We lost.”")
+    assert [q.speaker_as_written for q in quotes] == ["Ruiz", "Ruiz"]
