@@ -499,21 +499,27 @@ _SMALL_WORDS = frozenset(
 _TITLE_LEAD_RE = re.compile(
     r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|told|tells|telling|podcast|show|"
     r"program|programme|film|movie|novel|book|series|season|episode|trailer|album|song|"
-    r"memoir|documentary|column|editorial|article|op-ed|play|musical|sitcom|segment))\s*$",
+    r"memoir|documentary|column|editorial|article|op-ed|play|musical|sitcom|segment|"
+    r"autobiography|anthem|hits?|pseudonym|nickname|ad|tour)|"
+    r"\b(the|a|an|its|his|her|their|our))\s*,?\s*$",
     re.IGNORECASE)
 
 
 def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int) -> bool:
-    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”": a title-case name
-    of a show, book or film after a possessive, a preposition or a media noun."""
+    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "the “Never Again”
+    movement": a title-case name of a show, book, film or campaign after a
+    possessive, a determiner, a preposition or a media noun."""
     words = _WORDS_RE.findall(art.text, span.start, span.end)
     if not words or len(words) > 9:
         return False
     significant = [w for w in words if w.lower() not in _SMALL_WORDS]
     if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
         return False
-    if not _TITLE_LEAD_RE.search(art.masked, max(p_start, span.open_at - 30), span.open_at):
-        return False
+    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in ".!?":
+        return False  # "the “Choke!”": one shouted word may be speech
+    lead = _TITLE_LEAD_RE.search(art.masked, max(p_start, span.open_at - 30), span.open_at)
+    if not lead or lead.group(1) and len(significant) < 2:
+        return False  # (after a bare determiner, a name of two words or more)
     return not art.title_case(p_start, p_end)
 
 

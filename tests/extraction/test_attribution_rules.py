@@ -216,6 +216,18 @@ ROWS = [
      "“It is about time we had a woman running this city,” exhorted the mayor's "
      "introducer, Ana Ruiz.",
      [("It is about time we had a woman running this city", "Ana Ruiz", "person")]),
+    # Title-case names of works, shows and campaigns are not speech.
+    ("a book title after 'book,' with a comma",
+     "In his new book, “Harbour of Dreams,” and in an interview, Varga said little.", []),
+    ("a show title after 'program,'",
+     "Ruiz became a radio host with a new program, “The Port Hour,” last year.", []),
+    ("a campaign name between 'the' and a noun",
+     "As the “Never Varga” movement grows, the mayor is calm.", []),
+    ("a slogan on a tote bag",
+     "Ruiz took the stage with a “Talk Ports to Me” tote bag.", []),
+    ("one capitalised word after 'a' is not taken for a title",
+     "A State Department official called the memo “Secret” in an email.",
+     [("Secret", "A State Department official", "anonymous")]),
 ]
 
 
