@@ -436,6 +436,14 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                     "on", "in", "last", "this", "next", "early", "late", "that"):
                 words.pop()
             continue
+        if last == "ago" and len(words) > 2:
+            # "The ministry less than two weeks ago [said]": when, not who.
+            words.pop()
+            n = 0
+            while words and n < 4 and masked[words[-1][0]:words[-1][1]].lower() in _AGO_WORDS:
+                words.pop()
+                n += 1
+            continue
         break
     if not words:
         return None, None
@@ -1195,6 +1203,9 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         sp, role = _np_forward(masked, after, end)
         if sp and verb.lower().endswith("ing"):
             return None
+        if sp and verb.lower() in _WEAK and masked[sp[0]].islower() and \
+                masked[sp[0]:sp[1]].split()[0].lower() not in _DETERMINERS:
+            return None  # "… “top secret” email chains": a noun, not "said X"
         return Cue(verb, v.span(), sp, role, True, True)
     if verb.lower() in _WEAK and verb[0].islower() is False:
         return None
@@ -1207,7 +1218,11 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
             if fwd is not None and masked[fwd[0]].isupper():
                 return Cue(verb, v.span(), fwd, frole, False, True)
         return None
-    if len(masked[a:sp[0]].split()) > 2:
+    between = masked[a:sp[0]].split()
+    if len(between) > 2 and not (
+            len(between) <= 5 and between[0].lower() in _NP_PREPOSITIONS | {"to", "about"}
+            and between[-1].endswith(",") and MASK not in masked[a:sp[0]]):
+        # (but "“…” of the case, the opinion said": a short aside first)
         return None
     if _COLON_AFTER_RE.match(masked, v.end(), end):
         return None  # "… .” Roe said: “…": the cue introduces the next quote
@@ -1216,6 +1231,12 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_AGO_WORDS = frozenset("""
+a an one two three four five six seven eight nine ten few several some many less more than
+about nearly almost just only over under year years month months week weeks day days hour
+hours minute minutes decade decades
+""".split())
+_QUOTED_LEAD = MASK + " ,.!?\"'\u201c\u201d\u2018\u2019"
 _FRONTED_VERB_RE = re.compile(r"\s*(Said|Says|Added|Asked|Wrote)\s+(?=[A-Z])")
 
 
@@ -1302,7 +1323,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             earlier = [p for p in verbs if p.start() < v.start()]
             if earlier:
                 sp, _ = _np_backward(masked, start, earlier[-1].start())
-                if sp is None and earlier[-1].start() - start <= 2:
+                if sp is None and (earlier[-1].start() - start <= 2 or not masked[
+                        start:earlier[-1].start()].strip(_QUOTED_LEAD)):
+                    # "Said Roe, urging …" / "“…,” said Roe, urging them to “…”"
                     sp, _ = _np_forward(masked, earlier[-1].end(), v.start())
                 if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
                     return Cue(v.group(), v.span(), sp, None, bool(punct), False)

@@ -228,6 +228,21 @@ ROWS = [
     ("one capitalised word after 'a' is not taken for a title",
      "A State Department official called the memo “Secret” in an email.",
      [("Secret", "A State Department official", "anonymous")]),
+    # Asides and time phrases between a subject, its verb and the quote.
+    ("a noun after the quote is no inverted cue ('“secret” email chains')",
+     "Ana Ruiz last week said the mayor was not the author of any “secret” email chains.",
+     [("secret", "Ana Ruiz", "person")]),
+    ("a participle after an inverted cue shares its subject",
+     "Ruiz left. “Let him decide,” said Councillor Tomas Varga, urging those calling for "
+     "Ruiz’s exit to “give him time.”",
+     [("Let him decide", "Tomas Varga", "person"), ("give him time.", "Tomas Varga", "person")]),
+    ("a short aside between the quote and the subject",
+     "Ruiz left. “The court expresses no view on the merits” of the case, the unsigned "
+     "opinion said.",
+     [("The court expresses no view on the merits", "the unsigned opinion", "organization")]),
+    ("'less than two weeks ago' before the verb is when, not who",
+     "The ministry less than two weeks ago said that “secret” files had been lost.",
+     [("secret", "The ministry", "organization")]),
 ]
 
 
