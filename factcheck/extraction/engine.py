@@ -501,7 +501,8 @@ _TITLE_LEAD_RE = re.compile(
     r"program|programme|film|movie|novel|book|series|season|episode|trailer|album|song|"
     r"memoir|documentary|column|editorial|article|op-ed|play|musical|sitcom|segment|"
     r"autobiography|anthem|hits?|pseudonym|nickname|ad|tour)|"
-    r"\b(the|a|an|its|his|her|their|our))\s*,?\s*$",
+    r"\b(the|a|an|its|his|her|their|our|called|publish|published|perform|performed|"
+    r"starred\s+in|including|to))\s*,?\s*$",
     re.IGNORECASE)
 
 
