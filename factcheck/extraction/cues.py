@@ -509,9 +509,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     else:
         while k > 0:
             word = masked[np_words[k - 1][0]:np_words[k - 1][1]]
-            if word.lower() == "that" and k < len(np_words) and masked[
-                    np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
-                break  # "a trend that the foundation [predicts]"
+            if word.lower() == "that" and k < len(np_words) and (masked[
+                    np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS
+                    or masked[np_words[k][0]:np_words[k][0] + 1].isupper()):
+                break  # "a trend that the foundation [predicts]", "so heated that Roe [said]"
             if _word_ok(word) and not (coordinated and _verbish(word, False)):
                 k -= 1
                 continue
