@@ -247,6 +247,10 @@ ROWS = [
      "Ruiz left. “The court expresses no view on the merits” of the case, the unsigned "
      "opinion said.",
      [("The court expresses no view on the merits", "the unsigned opinion", "organization")]),
+    ("'so heated that X said': the subject after 'that'",
+     "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
+     "Berki said, “I need a translator.”",
+     [("I need a translator.", "Ana Berki", "person")]),
     ("'less than two weeks ago' before the verb is when, not who",
      "The ministry less than two weeks ago said that “secret” files had been lost.",
      [("secret", "The ministry", "organization")]),
@@ -257,6 +261,20 @@ ROWS = [
 def test_rule(rule, text, expected):
     got = [(q.text, q.speaker, q.speaker_kind) for q in extract_quotes(text)]
     assert got == expected
+
+
+@pytest.mark.parametrize("text,speaker,title,role", [
+    ("“Fine,” Springfield Mayor Ana Berki said.", "Ana Berki", "Mayor", "Springfield"),
+    ("“Fine,” Oregon Gov. Tomas Varga said.", "Tomas Varga", "Gov.", "Oregon"),
+    ("“Fine,” City Hall Press Secretary Ana Ruiz said.", "Ana Ruiz", "Secretary",
+     "City Hall Press"),
+    ("“Fine,” Senate Ranking Democrat Ana Ruiz said.", "Ana Ruiz", None,
+     "Senate Ranking Democrat"),
+    ("“Fine,” General Motors said.", "General Motors", None, None),
+])
+def test_name_after_a_place_or_office_and_a_title(text, speaker, title, role):
+    [q] = extract_quotes(text)
+    assert (q.speaker, q.title, q.role) == (speaker, title, role)
 
 
 def test_speaker_as_written_has_no_stray_space_or_mark():
