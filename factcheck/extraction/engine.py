@@ -256,6 +256,17 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             wide = cue_after(art.masked, last.close_end, lp_end)
             if wide is not None and wide.speaker is not None and not wide.tight:
                 cue = wide
+            elif limit_idx < len(spans) and spans[limit_idx].closed and _JOINED_QUOTES_RE.fullmatch(
+                    art.masked, last.close_end, spans[limit_idx].open_at):
+                # "Guns are “A” and “B,” Dean, a former governor, proclaimed": the
+                # cue right after the next quote names who said both.
+                nxt = spans[limit_idx]
+                n_limit = spans[limit_idx + 1].open_at if limit_idx + 1 < len(spans) and \
+                    spans[limit_idx + 1].open_at < lp_end else lp_end
+                shared = cue_after(art.masked, nxt.close_end, n_limit)
+                if shared is not None and shared.tight and shared.speaker is not None and \
+                        plausible_speaker(art.masked[shared.speaker[0]:shared.speaker[1]]):
+                    cue = dataclasses.replace(shared, tight=False)
         content = text[first.start:first.end]
         segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
         transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end)
@@ -402,6 +413,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
 
 
 _CONTEXT_CONFIDENCE = 0.84
+_JOINED_QUOTES_RE = re.compile(r"\s*,?\s*(?:and|or)?\s*")
 _NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
                                  "their its our".split())
 _QUOTE_MARKS = "\"\u201c\u201d\u201e"

@@ -247,6 +247,11 @@ ROWS = [
      "Ruiz left. “The court expresses no view on the merits” of the case, the unsigned "
      "opinion said.",
      [("The court expresses no view on the merits", "the unsigned opinion", "organization")]),
+    ("two quotes joined by 'and' share the cue after the second",
+     "Guns are “the worst health crisis” and “stunt children’s growth,” Tomas Varga, the "
+     "former governor of Oregon, proclaimed to a cheering crowd.",
+     [("the worst health crisis", "Tomas Varga", "person"),
+      ("stunt children’s growth", "Tomas Varga", "person")]),
     ("'so heated that X said': the subject after 'that'",
      "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
      "Berki said, “I need a translator.”",
