@@ -1221,9 +1221,10 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return None
     between = masked[a:sp[0]].split()
     if len(between) > 2 and not (
-            len(between) <= 5 and between[0].lower() in _NP_PREPOSITIONS | {"to", "about"}
+            len(between) <= 5 and between[0].lower() in _NP_PREPOSITIONS | {"to", "about", "as"}
             and between[-1].endswith(",") and MASK not in masked[a:sp[0]]):
-        # (but "“…” of the case, the opinion said": a short aside first)
+        # (but "“…” of the case, the opinion said", "“…” as his father dreamed,
+        # Turry said": a short aside first)
         return None
     if _COLON_AFTER_RE.match(masked, v.end(), end):
         return None  # "… .” Roe said: “…": the cue introduces the next quote

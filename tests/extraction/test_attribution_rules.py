@@ -256,6 +256,10 @@ ROWS = [
      "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
      "Berki said, “I need a translator.”",
      [("I need a translator.", "Ana Berki", "person")]),
+    ("an 'as' clause between the quote and the subject",
+     "Varga left early. “He was going to make the family name known,” as his father "
+     "dreamed, Mr. Turry said.",
+     [("He was going to make the family name known", "Turry", "person")]),
     ("'less than two weeks ago' before the verb is when, not who",
      "The ministry less than two weeks ago said that “secret” files had been lost.",
      [("secret", "The ministry", "organization")]),
