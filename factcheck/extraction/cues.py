@@ -408,7 +408,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
     a = max(a, b - 300)  # a subject with its appositives never runs longer
     w = masked.find(" who ", a, b)
-    if w > a and masked.find(",", w, b) < 0 and masked[w + 5:b].strip()[:1].islower():
+    if w > a and masked.find(",", w, b) < 0 and masked[w + 5:b].strip()[:1].islower() and \
+            not _CLAUSE_BREAK_RE.search(masked, w, b):
+        # (but "People who backed it sounded equivocal: Ana Ruiz [called]": a
+        # new clause after the colon)
         # "Another Muslim who worshiped there and who did not want to be named
         # said": the subject is the noun phrase the relative clause hangs on.
         sp, role = _np_backward(masked, a, w)
@@ -455,6 +458,15 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # closing mark ends the appositive.
         b -= 1
         text = masked[a:b]
+    dash = _DASH_END_RE.search(text)
+    if dash:
+        opening = text.rfind(" " + dash.group(1) + " ", 0, dash.start())
+        if opening > 0 and MASK not in text[opening:]:
+            # "A former candidate -- Ana Ruiz, who lost -- [said]": an aside
+            # between dashes, after the subject.
+            role = _trim(masked, a + opening + len(dash.group(1)) + 2, a + dash.start())
+            b = a + opening
+            text = masked[a:b]
     if text.endswith(","):
         # Appositive: "X, the mayor of Y, said" / "X, who ..., said": the
         # subject is the first comma-delimited piece that is not an intro.
@@ -1233,6 +1245,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_DASH_END_RE = re.compile(r"\s(--|[\u2014\u2013])\s*$")
 _AGO_WORDS = frozenset("""
 a an one two three four five six seven eight nine ten few several some many less more than
 about nearly almost just only over under year years month months week weeks day days hour
@@ -1301,6 +1314,8 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         recent = [v for v in recent if v.group().lower() not in _WEAK] or recent
     for v in reversed(recent):
         word = v.group().lower()
+        if v is not recent[0] and masked.endswith(" to ", 0, v.start()):
+            continue  # "Ruiz said Varga was right to urge leaders “…”": an infinitive
         if word.endswith("ing"):
             # "Ryan saying he was “…” and Trump calling it “…”": a participle
             # with a named subject of its own right before it.

@@ -654,12 +654,14 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
     if role and (parsed.kind != "person" or as_written[:1].islower()) and parsed.pronoun is None:
-        appos = parse_speaker(role)
-        if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
-                and all(w[:1].isupper() for w in role.split()):
+        name = role.split(",")[0].strip()  # "a candidate — Ana Ruiz, who lost —"
+        appos = parse_speaker(name)
+        if appos.kind == "person" and appos.descriptor is None and 2 <= len(name.split()) <= 4 \
+                and all(w[:1].isupper() for w in name.split()) and cue.role is not None:
             # "the campaign's state director, Mike Rubino, said": name the person.
-            role, as_written = as_written, role
-            sp_a, sp_b = cue.role  # type: ignore[misc]
+            role, as_written = as_written, name
+            sp_a = cue.role[0] + text[cue.role[0]:cue.role[1]].find(name)
+            sp_b = sp_a + len(name)
             parsed = appos
     people = art.people
     if cue.verb == ":" and as_written.isupper() and len(as_written) > 2 and parsed.pronoun is None:

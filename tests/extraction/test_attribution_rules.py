@@ -260,6 +260,21 @@ ROWS = [
      "Varga left early. “He was going to make the family name known,” as his father "
      "dreamed, Mr. Turry said.",
      [("He was going to make the family name known", "Turry", "person")]),
+    ("'who' before a colon belongs to another clause",
+     "Even people who backed the plan sounded unsure: Former Rep. Ana Ruiz called it "
+     "“the least bad option.”",
+     [("the least bad option.", "Ana Ruiz", "person")]),
+    ("a reporting verb after 'to' is an infinitive, not the cue",
+     "In a year of change, Varga said Ruiz was right to urge city leaders “to stand up.”",
+     [("to stand up.", "Varga", "person")]),
+    ("an aside between dashes after the subject names the person",
+     "A former candidate -- Ana Ruiz, who lost the race to Varga -- said the mayor "
+     "“offered no changes.”",
+     [("offered no changes.", "Ana Ruiz", "person")]),
+    ("a name in apposition followed by a 'who' clause",
+     "“We offered no changes,” said the campaign's state director, Mike Rubino, who "
+     "joined in May.",
+     [("We offered no changes", "Mike Rubino", "person")]),
     ("'less than two weeks ago' before the verb is when, not who",
      "The ministry less than two weeks ago said that “secret” files had been lost.",
      [("secret", "The ministry", "organization")]),
