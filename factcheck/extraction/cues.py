@@ -1192,6 +1192,14 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
             appositive and _appositive_subject(masked, a, v.start()) is not None):
         # (but "“… today?” Miller, a retired nurse, said" closes with its verb)
         return None  # "… “highly productive.” While details remain, the talks continue"
+    if v.start() != a and 3 <= len(pre_words) <= 10 and pre_words.count("and") == 1 and \
+            pre_words[0].lower() in _DETERMINERS and pre_words[-1] != "and" and all(
+                w == "and" or w.lower() in _DETERMINERS or _word_ok(w) and not _verbish(w, False)
+                for w in pre_words) and gap <= 2 and MASK not in masked[a:v.start()]:
+        # "“…,” the Vermont senator and presidential candidate told …": one
+        # person described twice, or two described together.
+        sp = _trim(masked, a, v.start())
+        return Cue(v.group(), v.span(), sp, None, True, True)
     if v.start() != a and len(pre_words) > 6 and not (
             len(pre_words) <= 10 and _long_name_phrase(pre_words)):
         if gap <= 2 and " who " in masked[a:v.start()]:

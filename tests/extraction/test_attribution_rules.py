@@ -252,6 +252,10 @@ ROWS = [
      "former governor of Oregon, proclaimed to a cheering crowd.",
      [("the worst health crisis", "Tomas Varga", "person"),
       ("stunt children’s growth", "Tomas Varga", "person")]),
+    ("one person described twice after the quote",
+     "Ruiz spoke first.\n\n“The port is closing,” the harbour master and deputy mayor told "
+     "the Courier.",
+     [("The port is closing", "the harbour master and deputy mayor", "person")]),
     ("'so heated that X said': the subject after 'that'",
      "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
      "Berki said, “I need a translator.”",
