@@ -1268,6 +1268,7 @@ def _long_name_phrase(words: list[str]) -> bool:
     organizing director Tomas Varga": a long subject that is a name with its
     organisation or its descriptor - but not "one of the prosecutors for
     Tomas Varga" (the name after a preposition is not who speaks)."""
+    words = [w.lstrip("(") for w in words]  # "Tomas Varga (D-Ore.)"
     if all(w[:1].isupper() or w in ("of", "and", "the") for w in words):
         return True
     k = len(words)

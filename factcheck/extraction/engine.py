@@ -360,7 +360,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # back than the previous paragraph it is a weaker guess.
             near = gap <= 1 or (gap <= 3 and kind == "full" and n_words >= min_uncued_words)
             colon = lead.endswith(":") and gap <= 1 and n_words >= 3
-            if prev is not None and (near and not lead or colon) and n_words >= 2:
+            if prev is not None and (near and not lead or colon) and (n_words >= 2 or gap == 0):
                 # (A colon before a quote announces speech even when we cannot
                 # tell whose: the person the passage is about, at low confidence.)
                 src = prev[1]
@@ -378,7 +378,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                               _CONFIDENCE[("none", False)], "none"))
                 continue
             words = art.masked[weak.speaker[0]:weak.speaker[1]].split()
-            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words):
+            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words) or \
+                    len(words) == 1 and words[0].lower().strip(",.:") in _NOT_A_SPEAKER:
                 # "divisive", "arranging", "two weeks ago": no name and no noun
                 # phrase, so nobody to show; the quote stays, unattributed.
                 out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
@@ -414,6 +415,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
 
 _CONTEXT_CONFIDENCE = 0.84
 _JOINED_QUOTES_RE = re.compile(r"\s*,?\s*(?:and|or)?\s*")
+_NOT_A_SPEAKER = frozenset("then now so but and also here there yes no still later earlier".split())
 _NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
                                  "their its our".split())
 _QUOTE_MARKS = "\"\u201c\u201d\u201e"
@@ -441,6 +443,8 @@ def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
         end -= 1
     if end <= floor or MASK in masked[max(floor, end - 2):end]:
         return None
+    if MASK in masked[sentence_start(masked, end, floor):end]:
+        return None  # the sentence before quotes someone: a continuation
     cue = cue_before(masked, end, floor)
     if cue is None or cue.speaker is None or cue.subject_only:
         return None

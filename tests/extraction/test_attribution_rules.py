@@ -256,6 +256,17 @@ ROWS = [
      "Ruiz spoke first.\n\n“The port is closing,” the harbour master and deputy mayor told "
      "the Courier.",
      [("The port is closing", "the harbour master and deputy mayor", "person")]),
+    ("a name with its office and party in parentheses, seven words, after the quote",
+     "Ruiz spoke first.\n\n“The firm is gaming the system,” Senate Minority Leader Tomas M. "
+     "Varga (D-Ore.) said in a statement.",
+     [("The firm is gaming the system", "Tomas M. Varga", "person")]),
+    ("a quote after a sentence that quotes someone continues that speaker",
+     "Ruiz spoke first.\n\n“This is silly,” wrote Tomas Varga, an adviser to Mayor Ana Ruiz "
+     "and Councillor Ilona Berki, who backs the plan. “Blacklisted?”",
+     [("This is silly", "Tomas Varga", "person"), ("Blacklisted?", "Tomas Varga", "person")]),
+    ("a lone 'Then:' before a quote is nobody",
+     "Ruiz spoke first.\n\n“This is silly,” Tomas Varga wrote. Then: “Blacklisted?”",
+     [("This is silly", "Tomas Varga", "person"), ("Blacklisted?", None, "unknown")]),
     ("'so heated that X said': the subject after 'that'",
      "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
      "Berki said, “I need a translator.”",
