@@ -1259,7 +1259,11 @@ a an one two three four five six seven eight nine ten few several some many less
 about nearly almost just only over under year years month months week weeks day days hour
 hours minute minutes decade decades
 """.split())
-_QUOTED_LEAD = MASK + " ,.!?\"'\u201c\u201d\u2018\u2019"
+_QUOTED_LEAD = MASK + " \u00a0\t,.!?\"'\u201c\u201d\u2018\u2019"
+_HERE_IS_RE = re.compile(
+    r"[\s/]*(?:Here|And\s+here)(?:['\u2019]s|\s+is)\s+"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})"
+    r"(?:\s+(?:in|on|at|during|from|last|this)\b[^:\n\x00]{0,60})?:\s*$")
 _FRONTED_VERB_RE = re.compile(r"\s*(Said|Says|Added|Asked|Wrote)\s+(?=[A-Z])")
 
 
@@ -1292,6 +1296,10 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if not tail:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
+    here = _HERE_IS_RE.match(masked, start, end)
+    if here and punct == ":":
+        # "Here's Ruiz in December 1992: “…": the one presented speaks.
+        return Cue(":", (end - 1, end), here.span(1), None, True, False)
     fronted = _FRONTED_VERB_RE.match(masked, start, end)
     if fronted and punct:
         # "Said Ana Ruiz, who grew up here, “…": the verb opens the sentence.

@@ -257,7 +257,7 @@ Mayor Ambassador Commissioner Professor Officials Police American Americans
 Washington Senate Congress Department Donald Hillary Bernie Trump Clinton
 January February March April May June July August September October November
 December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-Said Says Added Asked Wrote
+Said Says Added Asked Wrote Here's Here’s There's There’s
 """.split()) - {"Donald", "Hillary", "Bernie"}
 _NAME_WINDOW = 50_000
 _KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))

@@ -200,6 +200,14 @@ ROWS = [
     ("a speaker found past a closing mark is shown without it",
      "“It is over,” Ruiz said. “We lost.”",
      [("It is over", "Ruiz", "person"), ("We lost.", "Ruiz", "person")]),
+    ("a participle after an inverted cue, across a no-break space",
+     "Ruiz spoke.\n\nThe shift felt small.\u00a0“It is not new,” said Rep. Ana Ruiz "
+     "(D-Ore.)\u00a0at the time, adding that\u00a0“we elect women.” Analyst Tomas Varga agreed.",
+     [("It is not new", "Ana Ruiz", "person"), ("we elect women.", "Ana Ruiz", "person")]),
+    ("'Here's X in 1992:' presents the speaker",
+     "Ruiz teases it out. Here’s Ruiz in December 1992: “Our new direction must rest on "
+     "the new realities.”",
+     [("Our new direction must rest on the new realities.", "Ruiz", "person")]),
     ("a fronted 'Said X:' - 'Said' is no first name",
      "Said Varga: “The port is closed.”",
      [("The port is closed.", "Varga", "person")]),
