@@ -784,6 +784,7 @@ _VERBISH = frozenset("""
 has had have is was are were will would could can should may might must does did
 do also never not still just even often already again once now then later
 cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
+makes takes gives puts gets keeps
 """.split()) | _IRREGULAR_PAST
 _CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u2015]\s+|\s--\s+")
 _SUBORDINATORS = frozenset("""
@@ -1368,6 +1369,15 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             if subj is not None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
+        if word in ("says", "said") and masked[start:v.start()].rstrip().endswith(","):
+            # "The paradox, says Tomas Varga, a historian, is that “…”": an
+            # inverted cue set off by commas inside the sentence.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if frole is not None and not masked[frole[1]:end].lstrip().startswith(","):
+                frole = None  # "The plan, says Varga, is “…”": no appositive
+            if fwd is not None and masked[fwd[0]].isupper() and \
+                    masked[fwd[1]:end].lstrip().startswith(","):
+                return Cue(v.group(), v.span(), fwd, frole, False, False)
         sp, role = _np_backward(masked, start, v.start())
         who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 40), v.start())
         if who:

@@ -22,6 +22,8 @@ word words phrase slogan hashtag headline headlined film movie book song album s
 series program programme play novel article column essay op-ed documentary episode
 report bill act operation project campaign motto label the a an his her their its our my
 """.split())
+_MEDIA_NOUNS = frozenset(
+    "film movie book song album show series novel documentary episode".split())
 _LABEL_STRONG = frozenset(
     "dubbed dub titled entitled nicknamed named branded labeled labelled so-called "
     "as film movie book song album show series novel documentary episode hashtag "
@@ -187,9 +189,11 @@ def _label_kind(art: _Article, span: QuoteSpan) -> int:
     if not (word in _LABEL_WORDS or word == "as" and prev == "known"
             or word == "it" and prev == "called"):
         return 0
-    if word in _LABEL_STRONG:
-        return 2
     content = art.text[span.start:span.end]
+    if word in _LABEL_STRONG:
+        if word in _MEDIA_NOUNS and content.lstrip()[:1].islower():
+            return 0  # "called the show “the best on air”": a description, not a title
+        return 2
     # "the “reform” bill": a short quote after an article is a label.
     return 1 if _words(content) <= 3 and not _SENTENCE_END_RE.search(content) else 0
 
