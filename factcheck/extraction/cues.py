@@ -1282,7 +1282,7 @@ def _long_name_phrase(words: list[str]) -> bool:
     if k == 0 or len(words) - k < 2 or words[k - 1] in _NP_PREPOSITIONS or \
             words[k - 1] in ("the", "and", "to", "by"):
         return False
-    return all(w[:1].isupper() or w in ("of", "and", "the", "for")
+    return all(w[:1].isupper() or w[:1].isdigit() or w[:1] == "$" or w in ("of", "and", "the", "for")
                or _word_ok(w) and not _verbish(w, False) and w.isalpha() for w in words[:k])
 
 

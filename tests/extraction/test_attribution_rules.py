@@ -163,6 +163,10 @@ ROWS = [
      "Ruiz spoke first.\n\n“They have to choose,” Fight for Ports organizing director "
      "Tomas Varga told the Courier.",
      [("They have to choose", "Tomas Varga", "person")]),
+    ("a descriptor with a number before the name",
+     "Ruiz spoke first.\n\n“They have to choose,” Fight for $15 organizing director "
+     "Tomas Varga told the Courier.",
+     [("They have to choose", "Tomas Varga", "person")]),
     ("a name after 'for' is not who speaks",
      "But even as Ruiz claimed that “Varga got in trouble for far less,” one of the former "
      "lawyers for Tomas Varga said the cases were different.",
