@@ -346,7 +346,9 @@ def plausible_speaker(phrase: str) -> bool:
     if words[-1][0].islower() and len(low[-1]) > 4 and low[-1].endswith(
             ("ed", "ing", "ous", "ful")):
         return False  # "an unprompted", "the winning": an adjective, not who
-    if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _WHEN_WORDS or low[0] in _WHEN_WORDS or \
+    if low[-1] in _NOT_SPEAKER_HEADS and not (words[-1] == "Times" and len(words) > 1) or \
+            low[-1] in _WHEN_WORDS or \
+            low[0] in _WHEN_WORDS or \
             low[-1] in _NP_FUNCTION and low[-1] != "one":
         return False
     if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS \

@@ -99,6 +99,10 @@ ROWS = [
      "“You have been very critical of me,” he told Sen. Ana Ruiz (R-Ore.), according to "
      "officials with knowledge of the meeting.",
      [("You have been very critical of me", "officials", "group")]),
+    ("'according to the Times': a newspaper named Times can be the source",
+     "Ruiz spoke.\n\n“Ruiz asked them all for advice,” Varga writes in his book, according "
+     "to the Times.",
+     [("Ruiz asked them all for advice", "the Times", "organization")]),
     ("'according to' in the next sentence is not this quote's source",
      "Ruiz said the port is “central” to the plan. According to the Courier, it will close.",
      [("central", "Ruiz", "person")]),
