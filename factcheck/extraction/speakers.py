@@ -268,6 +268,17 @@ _FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Madam", "Dame", "Queen", "Princess", "La
 _MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
 
 
+_CAP_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _in_headline(text: str, at: int) -> bool:
+    """Whether ``at`` sits in a short title-case line (a headline)."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    words = _CAP_WORD_RE.findall(text, a, b if b >= 0 else len(text))
+    return 3 <= len(words) <= 30 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 class ArticlePeople:
     """People named in one article, for surname and pronoun resolution."""
 
@@ -291,6 +302,8 @@ class ArticlePeople:
             if (i == 0 or not text[i - 1].isalnum()) and (
                     end >= len(text) or not text[end].isalnum()):
                 m = _NAMES_BEFORE_RE.search(text, max(0, i - 60), i)
+                if m and len(m.group(1).split()) > 1 and _in_headline(text, i):
+                    m = None  # "Move Against Bernie Sanders": a title-case headline
                 if m:
                     words = m.group(1).split()
                     start = m.start(1)
