@@ -1415,7 +1415,10 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return fallback
     # Headline or label form: "Smith: “…" with nothing else before.
     if punct == ":":
-        sp, role = _np_forward(masked, start, end - 1)
+        dash = max(masked.rfind(" - ", start, end), masked.rfind(" \u2014 ", start, end),
+                   masked.rfind(" \u2013 ", start, end))
+        # "TURNOUT IS UP IN IOWA - Ana Ruiz: “…": the name after a headline's dash.
+        sp, role = _np_forward(masked, dash + 3 if dash >= 0 else start, end - 1)
         words = masked[sp[0]:sp[1]].split() if sp else []
         if sp and sp[1] >= end - 2 and len(words) <= 6 and masked[sp[0]].isupper() and \
                 words[0] not in _IMPERATIVES:

@@ -237,6 +237,10 @@ ROWS = [
     ("a surname is completed from a full mention in the text",
      "Ruiz met Tomas Varga.\n\n“We will win,” Varga said.",
      [("We will win", "Tomas Varga", "person")]),
+    ("'HEADLINE - Name: “…”' in a news roundup",
+     "TURNOUT IN IOWA DOES NOT RAISE HOPES ELSEWHERE - Ana B. Ruiz: “At long last the "
+     "contests have started.”",
+     [("At long last the contests have started.", "Ana B. Ruiz", "person")]),
     ("a fronted 'Said X:' - 'Said' is no first name",
      "Said Varga: “The port is closed.”",
      [("The port is closed.", "Varga", "person")]),
