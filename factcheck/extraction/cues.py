@@ -1256,6 +1256,9 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_SUB_CLAUSE_NAME_RE = re.compile(
+    r"\b(?:when|after|because|while|since|before|until|as)\s+"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+([a-z]+)\b[^,;:\x00]*$")
 _DASH_END_RE = re.compile(r"\s(--|[\u2014\u2013])\s*$")
 _AGO_WORDS = frozenset("""
 a an one two three four five six seven eight nine ten few several some many less more than
@@ -1410,6 +1413,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return Cue(":", (hm.end(1), hm.end(1) + 1), hm.span(1), None, False, False)
     subject = sentence_subject(masked, start, end)
     if subject is not None:
+        inner = None
+        for inner in _SUB_CLAUSE_NAME_RE.finditer(masked, subject.verb_span[1], end):
+            pass
+        if inner is not None and _verbish(inner.group(2), True) and MASK not in inner.group():
+            # "He looked rattled when Ruiz accused him of an “artful smear”":
+            # the quote sits in the clause whose subject is Ruiz.
+            return Cue(inner.group(2), inner.span(2), inner.span(1), None, False, False, True)
         return subject
     if fallback is not None:
         return fallback

@@ -308,6 +308,10 @@ ROWS = [
     ("a lone 'Then:' before a quote is nobody",
      "Ruiz spoke first.\n\n“This is silly,” Tomas Varga wrote. Then: “Blacklisted?”",
      [("This is silly", "Tomas Varga", "person"), ("Blacklisted?", None, "unknown")]),
+    ("a quote inside a 'when X …' clause is X's",
+     "Varga looked rattled at the debate, unable to say much when Ruiz accused him of an "
+     "“artful smear” over her funds.",
+     [("artful smear", "Ruiz", "person")]),
     ("'so heated that X said': the subject after 'that'",
      "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
      "Berki said, “I need a translator.”",
