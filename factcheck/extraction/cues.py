@@ -1256,6 +1256,13 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_POSSESSIVE_WORDS_RE = re.compile(
+    r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
+    r"(?:[a-z][\w-]*\s+){0,3}(assertions?|claims?|statements?|remarks?|comments?|promises?|"
+    r"pledges?|vows?|suggestions?|descriptions?|words|catch\s+phrase|slogans?|tweets?|"
+    r"language|warnings?|arguments?|accusations?|insistence|boasts?|retorts?|phrases?|"
+    r"dictum|mantra|refrain|quip|line)\b"
+    r"(?:\s+(?:that|of|about|was|is|in\s+that\s+election\s+was|that\s+[^.;:\x00]{0,60}))?\s*$")
 _SUB_CLAUSE_NAME_RE = re.compile(
     r"\b(?:when|after|because|while|since|before|until|as)\s+"
     r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+([a-z]+)\b[^,;:\x00]*$")
@@ -1320,6 +1327,11 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
         verbs.pop()
+    poss = _POSSESSIVE_WORDS_RE.search(masked, max(start, end - 160), end)
+    if poss is not None and not verbs and MASK not in poss.group():
+        # "Ruiz's assertion that “thousands” cheered", "Varga's “47 percent”
+        # comment": the words are the possessor's.
+        return Cue(poss.group(2), poss.span(2), poss.span(1), None, False, False, True)
     if acc is not None and (not verbs or verbs[-1].start() < acc.start()
                             or not masked[start:acc.start()].strip()):
         # "According to the Journal, Roe said the plan was “…”": the source

@@ -312,6 +312,13 @@ ROWS = [
      "Varga looked rattled at the debate, unable to say much when Ruiz accused him of an "
      "“artful smear” over her funds.",
      [("artful smear", "Ruiz", "person")]),
+    ("'X's assertion that “…”' with no reporting verb: X's words",
+     "For example, Varga's recent evidence-free assertion that “thousands” of people "
+     "cheered is false.",
+     [("thousands", "Varga", "person")]),
+    ("a reporting verb in the sentence still wins over a possessive",
+     "In his statement, the mayor said Varga's claim was “absurd.”",
+     [("absurd.", "the mayor", "person")]),
     ("'so heated that X said': the subject after 'that'",
      "The debate grew so heated over which bill was whose that Springfield Mayor Ana "
      "Berki said, “I need a translator.”",
