@@ -1256,6 +1256,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_PAREN_ONLY_RE = re.compile(r"\s*\([^()\n\x00]{1,20}\)\s*")  # "Rep. Ana Ruiz (D-Ore.):"
 _POSSESSIVE_WORDS_RE = re.compile(
     r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
     r"(?:[a-z][\w-]*\s+){0,3}(assertions?|claims?|statements?|remarks?|comments?|promises?|"
@@ -1442,7 +1443,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         # "TURNOUT IS UP IN IOWA - Ana Ruiz: “…": the name after a headline's dash.
         sp, role = _np_forward(masked, dash + 3 if dash >= 0 else start, end - 1)
         words = masked[sp[0]:sp[1]].split() if sp else []
-        if sp and sp[1] >= end - 2 and len(words) <= 6 and masked[sp[0]].isupper() and \
+        if sp and (sp[1] >= end - 2 or _PAREN_ONLY_RE.fullmatch(masked, sp[1], end - 1)) and \
+                (len(words) <= 6 or len(words) <= 9 and all(w[:1].isupper() for w in words[-2:])) \
+                and masked[sp[0]].isupper() and \
                 words[0] not in _IMPERATIVES:
             # "Jane Roe: “…" - but not "Like the page: “…"
             return Cue(":", (end - 1, end), sp, role, True, False)

@@ -237,6 +237,10 @@ ROWS = [
     ("a surname is completed from a full mention in the text",
      "Ruiz met Tomas Varga.\n\n“We will win,” Varga said.",
      [("We will win", "Tomas Varga", "person")]),
+    ("a transcript line 'Rep. X (D-Ore.):' with no space before the quote",
+     "The figure was her camp's.\n\nRep. Ana Ruiz (D-Ore.):“Who told you that?”\n\nFormer "
+     "harbour master and councillor Tomas Varga:“The port did.”",
+     [("Who told you that?", "Ana Ruiz", "person"), ("The port did.", "Tomas Varga", "person")]),
     ("'HEADLINE - Name: “…”' in a news roundup",
      "TURNOUT IN IOWA DOES NOT RAISE HOPES ELSEWHERE - Ana B. Ruiz: “At long last the "
      "contests have started.”",
