@@ -1256,6 +1256,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
 
 
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_ASKED_BY_RE = re.compile(r"\b(?:was|were|is|are|being)\s+(asked|pressed|questioned)\s+by\s+")
 _PAREN_ONLY_RE = re.compile(r"\s*\([^()\n\x00]{1,20}\)\s*")  # "Rep. Ana Ruiz (D-Ore.):"
 _POSSESSIVE_WORDS_RE = re.compile(
     r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
@@ -1328,6 +1329,12 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
         verbs.pop()
+    asked = _ASKED_BY_RE.search(masked, start, end)
+    if asked is not None and punct and MASK not in masked[asked.end():end]:
+        # "Ruiz was asked by host Tomas Varga, who backs her, “…?”": the asker.
+        sp, role = _np_forward(masked, asked.end(), end)
+        if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            return Cue(asked.group(1), asked.span(1), sp, role, False, False)
     poss = _POSSESSIVE_WORDS_RE.search(masked, max(start, end - 160), end)
     if poss is not None and not verbs and MASK not in poss.group():
         # "Ruiz's assertion that “thousands” cheered", "Varga's “47 percent”

@@ -241,6 +241,10 @@ ROWS = [
      "The figure was her camp's.\n\nRep. Ana Ruiz (D-Ore.):“Who told you that?”\n\nFormer "
      "harbour master and councillor Tomas Varga:“The port did.”",
      [("Who told you that?", "Ana Ruiz", "person"), ("The port did.", "Tomas Varga", "person")]),
+    ("'X was asked by Y, “…?”': the question is Y's",
+     "Ruiz was asked by host Tomas Varga, who backs her, “Now, you said you were tired of "
+     "it, right?”",
+     [("Now, you said you were tired of it, right?", "Tomas Varga", "person")]),
     ("'HEADLINE - Name: “…”' in a news roundup",
      "TURNOUT IN IOWA DOES NOT RAISE HOPES ELSEWHERE - Ana B. Ruiz: “At long last the "
      "contests have started.”",
