@@ -59,6 +59,7 @@ implore inform insist instruct lecture mourn murmur nod praise quote relate
 reply swear tweet toast wail worry begin agree disagree echo concur recount start
 remember confess chide scold sum offer
 vent bark press riff retweet wonder boom grouse beam gloat react blare ponder jeer
+exhort
 """.split()
 
 
@@ -348,7 +349,9 @@ def plausible_speaker(phrase: str) -> bool:
     if words[-1][0].islower() and len(low[-1]) > 4 and low[-1].endswith(
             ("ed", "ing", "ous", "ful")):
         return False  # "an unprompted", "the winning": an adjective, not who
-    if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _WHEN_WORDS or low[0] in _WHEN_WORDS or \
+    if low[-1] in _NOT_SPEAKER_HEADS and not (words[-1] == "Times" and len(words) > 1) or \
+            low[-1] in _WHEN_WORDS or \
+            low[0] in _WHEN_WORDS or \
             low[-1] in _NP_FUNCTION and low[-1] != "one":
         return False
     if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS \
@@ -415,12 +418,21 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if w > a and not _STOP_CHARS_RE.search(masked, w, b) and \
             masked[w + 5:b].strip()[:1].islower() and \
             not _WHO_QUESTION_RE.search(masked, max(a, w - 12), w) and \
-            not _SUBCLAUSE_RE.search(masked, w + 5, b):
-        # (but not "grew heated over who backed which bill that Gov. Roe [said]")
+            not _SUBCLAUSE_RE.search(masked, w + 5, b) and \
+            not _CLAUSE_BREAK_RE.search(masked, w, b):
+        # (but not "grew heated over who backed which bill that Gov. Roe [said]",
+        # nor "People who backed it sounded equivocal: Ana Ruiz [called]": a
+        # new clause after the colon)
         # "Another Muslim who worshiped there and who did not want to be named
         # said": the subject is the noun phrase the relative clause hangs on.
         sp, role = _np_backward(masked, a, w)
         if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, sp[0] - 60), sp[0])
+            if m and m.end() == sp[0] and not masked[a:m.start(1)].strip() and \
+                    masked[sp[0]:sp[0] + 1].islower():
+                # "Tomas Varga, the polling guru who founded the site [said]":
+                # the name, whose appositive lost its closing comma.
+                return m.span(1), _trim(masked, sp[0], b)
             return sp, _trim(masked, w + 1, b)
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
@@ -441,6 +453,14 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                     "on", "in", "last", "this", "next", "early", "late", "that"):
                 words.pop()
             continue
+        if last == "ago" and len(words) > 2:
+            # "The ministry less than two weeks ago [said]": when, not who.
+            words.pop()
+            n = 0
+            while words and n < 4 and masked[words[-1][0]:words[-1][1]].lower() in _AGO_WORDS:
+                words.pop()
+                n += 1
+            continue
         break
     if not words:
         return None, None
@@ -452,6 +472,15 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # closing mark ends the appositive.
         b -= 1
         text = masked[a:b]
+    dash = _DASH_END_RE.search(text)
+    if dash:
+        opening = text.rfind(" " + dash.group(1) + " ", 0, dash.start())
+        if opening > 0 and MASK not in text[opening:]:
+            # "A former candidate -- Ana Ruiz, who lost -- [said]": an aside
+            # between dashes, after the subject.
+            role = _trim(masked, a + opening + len(dash.group(1)) + 2, a + dash.start())
+            b = a + opening
+            text = masked[a:b]
     if text.endswith(","):
         # Appositive: "X, the mayor of Y, said" / "X, who ..., said": the
         # subject is the first comma-delimited piece that is not an intro.
@@ -692,7 +721,7 @@ _TO_SAY_RE = re.compile(
 _FINITE_AUX = frozenset("has had have would will could is was are were".split())
 _CLAUSE_WORD_RE = re.compile(r"\b(?:that|when|while|because|as|and|but|so|after|before|"
                              r"until|if|though|although)\s+")
-_ASKED_BY_RE = re.compile(r"\s+by\s+")
+_BY_RE = re.compile(r"\s+by\s+")
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
@@ -918,6 +947,7 @@ _VERBISH = frozenset("""
 has had have is was are were will would could can should may might must does did
 do also never not still just even often already again once now then later
 cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
+makes takes gives puts gets keeps
 """.split()) | _IRREGULAR_PAST
 _CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u2015]\s+|\s--\s+")
 _SUBORDINATORS = frozenset("""
@@ -1292,6 +1322,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """
     end = sentence_end(masked, close_end, limit)
     a = close_end
+    if a < end and masked[a] in "'\u2019":
+        a += 1  # "the word 'old-school,''' said": the inner quote's mark, left over
     while a < end and (masked[a].isspace() or masked[a] in ",;"):
         a += 1
     if a >= end:
@@ -1352,6 +1384,14 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         if sp is not None and _INVERTED_SUBJECT_RE.match(masked, sp[0]) and \
                 len(masked[sp[0]:sp[1]].split()) <= 8:
             return Cue(v.group(), v.span(), sp, role, False, True)
+    if v.start() != a and 3 <= len(pre_words) <= 10 and pre_words.count("and") == 1 and \
+            pre_words[0].lower() in _DETERMINERS and pre_words[-1] != "and" and all(
+                w == "and" or w.lower() in _DETERMINERS or _word_ok(w) and not _verbish(w, False)
+                for w in pre_words) and gap <= 2 and MASK not in masked[a:v.start()]:
+        # "“…,” the Vermont senator and presidential candidate told …": one
+        # person described twice, or two described together.
+        sp = _trim(masked, a, v.start())
+        return Cue(v.group(), v.span(), sp, None, True, True)
     if v.start() != a and len(pre_words) > 6 and not (
             len(pre_words) <= 10 and _long_name_phrase(pre_words)):
         if masked[j] == "," and gap <= 2 and appositive is False and len(pre_words) <= 20:
@@ -1375,6 +1415,10 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
                 # (but not "…,” one of the prosecutors said the cases differ":
                 # a sentence of its own after a quote closing a clause)
                 return Cue(v.group(), v.span(), sp, role, True, True)
+        if gap <= 2 and " who " in masked[a:v.start()]:
+            sp, role = _np_backward(masked, a, v.start())
+            if sp is not None and sp[0] == a:
+                return Cue(v.group(), v.span(), sp, role, True, True)
         if appositive:
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:
@@ -1393,16 +1437,30 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         sp, role = _np_forward(masked, after, end)
         if sp and verb.lower().endswith("ing"):
             return None
+        if sp and verb.lower() in _WEAK and masked[sp[0]].islower() and \
+                masked[sp[0]:sp[1]].split()[0].lower() not in _DETERMINERS:
+            return None  # "… “top secret” email chains": a noun, not "said X"
         return Cue(verb, v.span(), sp, role, True, True)
     if verb.lower() in _WEAK and verb[0].islower() is False:
         return None
     sp, role = _np_backward(masked, a, v.start())
     if sp is None:
+        if len(pre_words) <= 4 and masked[a:v.start()].rstrip().endswith(",") and \
+                not verb.lower().endswith("ing"):
+            # "“…” for the mayor, said Ana Ruiz": inverted after a short aside.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if fwd is not None and masked[fwd[0]].isupper():
+                return Cue(verb, v.span(), fwd, frole, False, True)
         return None
-    if len(masked[a:sp[0]].split()) > 2 and not (
+    between = masked[a:sp[0]].split()
+    if len(between) > 2 and not (
             # "former board member and mayoral candidate Tomas Varga said"
             _long_name_phrase(pre_words) and masked[sp[1] - 1:sp[1]].isalpha()
-            and masked[sp[0]:sp[1]].split()[-1][:1].isupper()):
+            and masked[sp[0]:sp[1]].split()[-1][:1].isupper()) and not (
+            # "“…” of the case, the opinion said", "“…” as his father dreamed,
+            # Turry said": a short aside first
+            len(between) <= 5 and between[0].lower() in _NP_PREPOSITIONS | {"to", "about", "as"}
+            and between[-1].endswith(",") and MASK not in masked[a:sp[0]]):
         lead = masked[a:sp[0]].rstrip()
         if not (lead.endswith(",") and pre_words[0][:1].islower() and
                 (pre_words[0] not in _DETERMINERS or pre_words[0] == "that")
@@ -1466,6 +1524,26 @@ def _described_subject(masked: str, a: int, b: int) -> tuple[int, int] | None:
             return None
     return na, nb
 
+_ASKED_BY_RE = re.compile(r"\b(?:was|were|is|are|being)\s+(asked|pressed|questioned)\s+by\s+")
+_PAREN_ONLY_RE = re.compile(r"\s*\([^()\n\x00]{1,20}\)\s*")  # "Rep. Ana Ruiz (D-Ore.):"
+_POSSESSIVE_WORDS_RE = re.compile(
+    r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
+    r"(?:[a-z][\w-]*\s+){0,3}(assertions?|claims?|statements?|remarks?|comments?|promises?|"
+    r"pledges?|vows?|suggestions?|descriptions?|words|catch\s+phrase|slogans?|tweets?|"
+    r"language|warnings?|arguments?|accusations?|insistence|boasts?|retorts?|phrases?|"
+    r"dictum|mantra|refrain|quip|line)\b"
+    r"(?:\s+(?:that|of|about|was|is|in\s+that\s+election\s+was|that\s+[^.;:\x00]{0,60}))?\s*$")
+_SUB_CLAUSE_NAME_RE = re.compile(
+    r"\b(?:when|after|because|while|since|before|until|as)\s+"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+([a-z]+)\b[^,;:\x00]*$")
+_DASH_END_RE = re.compile(r"\s(--|[\u2014\u2013])\s*$")
+_AGO_WORDS = frozenset("""
+a an one two three four five six seven eight nine ten few several some many less more than
+about nearly almost just only over under year years month months week weeks day days hour
+hours minute minutes decade decades
+""".split())
+_QUOTED_LEAD = MASK + " \u00a0\t,.!?\"'\u201c\u201d\u2018\u2019"
+
 
 def _long_name_phrase(words: list[str]) -> bool:
     """"Tomas Varga of the Harbour Policy Institute", "Fight for Ports
@@ -1483,7 +1561,8 @@ def _long_name_phrase(words: list[str]) -> bool:
     if k == 0 or len(words) - k < 2 or words[k - 1] in _NP_PREPOSITIONS or \
             words[k - 1] in ("the", "and", "to", "by"):
         return False
-    return all(w[:1].isupper() or w in ("of", "and", "the", "for")
+    return all(w[:1].isupper() or w[:1].isdigit() or w[:1] == "$"
+               or w in ("of", "and", "the", "for")
                or _word_ok(w) and not _verbish(w, False)
                and (w.isalpha() or w.lstrip("$").isdigit())
                for w in words[:k])
@@ -1534,6 +1613,17 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
         verbs.pop()
+    asked = _ASKED_BY_RE.search(masked, start, end)
+    if asked is not None and punct and MASK not in masked[asked.end():end]:
+        # "Ruiz was asked by host Tomas Varga, who backs her, “…?”": the asker.
+        sp, role = _np_forward(masked, asked.end(), end)
+        if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            return Cue(asked.group(1), asked.span(1), sp, role, False, False)
+    poss = _POSSESSIVE_WORDS_RE.search(masked, max(start, end - 160), end)
+    if poss is not None and not verbs and MASK not in poss.group():
+        # "Ruiz's assertion that “thousands” cheered", "Varga's “47 percent”
+        # comment": the words are the possessor's.
+        return Cue(poss.group(2), poss.span(2), poss.span(1), None, False, False, True)
     if acc is not None and (not verbs or verbs[-1].start() < acc.start()
                             or not masked[start:acc.start()].strip()):
         # "According to the Journal, Roe said the plan was “…”": the source
@@ -1551,6 +1641,8 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         recent = [v for v in recent if v.group().lower() not in _WEAK] or recent
     for v in reversed(recent):
         word = v.group().lower()
+        if v is not recent[0] and masked.endswith(" to ", 0, v.start()):
+            continue  # "Ruiz said Varga was right to urge leaders “…”": an infinitive
         last_mask = masked.rfind(MASK, v.end(), end)
         if last_mask >= 0:
             # "in a clip that Judge Lenz called “distasteful,” Varga expressed
@@ -1559,7 +1651,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             new = _NEW_CLAUSE_RE.match(masked, last_mask + 1, end)
             if new is not None:
                 return Cue(new.group(2), new.span(2), new.span(1), None, False, False, True)
-        by = _ASKED_BY_RE.match(masked, v.end(), end) if word == "asked" else None
+        by = _BY_RE.match(masked, v.end(), end) if word == "asked" else None
         if by is not None and _PASSIVE_BEFORE_RE.search(masked, max(start, v.start() - 10),
                                                         v.start()):
             # "Roe was asked by host Bill Lenz, “…”": the asker's words.
@@ -1598,7 +1690,9 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             earlier = [p for p in earlier if p.group().lower() not in _WEAK] or earlier
             if earlier:
                 sp, _ = _np_backward(masked, start, earlier[-1].start())
-                if sp is None and earlier[-1].start() - start <= 2:
+                if sp is None and (earlier[-1].start() - start <= 2 or not masked[
+                        start:earlier[-1].start()].strip(_QUOTED_LEAD)):
+                    # "Said Roe, urging …" / "“…,” said Roe, urging them to “…”"
                     sp, _ = _np_forward(masked, earlier[-1].end(), v.start())
                 if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
                     return Cue(v.group(), v.span(), sp, None, bool(punct), False)
@@ -1621,6 +1715,15 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 sp, role = _np_backward(masked, floor, inf.start())
             if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
                 return Cue(v.group(), v.span(), sp, role, bool(punct), False)
+        if word in ("says", "said") and masked[start:v.start()].rstrip().endswith(","):
+            # "The paradox, says Tomas Varga, a historian, is that “…”": an
+            # inverted cue set off by commas inside the sentence.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if frole is not None and not masked[frole[1]:end].lstrip().startswith(","):
+                frole = None  # "The plan, says Varga, is “…”": no appositive
+            if fwd is not None and masked[fwd[0]].isupper() and \
+                    masked[fwd[1]:end].lstrip().startswith(","):
+                return Cue(v.group(), v.span(), fwd, frole, False, False)
         sp, role = _np_backward(masked, start, v.start())
         who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 40), v.start())
         if who:
@@ -1659,22 +1762,34 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return Cue(":", (hm.end(1), hm.end(1) + 1), hm.span(1), None, False, False)
     subject = sentence_subject(masked, start, end)
     if subject is not None:
+        inner = None
+        for inner in _SUB_CLAUSE_NAME_RE.finditer(masked, subject.verb_span[1], end):
+            pass
+        if inner is not None and _verbish(inner.group(2), True) and MASK not in inner.group():
+            # "He looked rattled when Ruiz accused him of an “artful smear”":
+            # the quote sits in the clause whose subject is Ruiz.
+            return Cue(inner.group(2), inner.span(2), inner.span(1), None, False, False, True)
         return subject
     if fallback is not None:
         return fallback
     # Headline or label form: "Smith: “…" with nothing else before.
     if punct == ":":
-        sp, role = _np_forward(masked, start, end - 1)
+        dash = max(masked.rfind(" - ", start, end), masked.rfind(" \u2014 ", start, end),
+                   masked.rfind(" \u2013 ", start, end))
+        # "TURNOUT IS UP IN IOWA - Ana Ruiz: “…": the name after a headline's dash.
+        sp, role = _np_forward(masked, dash + 3 if dash >= 0 else start, end - 1)
         words = masked[sp[0]:sp[1]].split() if sp else []
         rest = masked[sp[1]:end - 1] if sp else ""
         closes = sp is not None and (
             sp[1] >= end - 2
+            or _PAREN_ONLY_RE.fullmatch(masked, sp[1], end - 1) is not None  # "(D-Ore.):"
             # "Tomas Varga, the mayor: “…", "The ministry, in a statement: “…"
             or _ROLE_TAIL_RE.fullmatch(rest) is not None and len(rest.split()) <= 8
             and MASK not in rest and not _verb_matches(masked, sp[1], end - 1)
             or _MEDIUM_TAIL_RE.fullmatch(rest) is not None)
-        if closes and len(words) <= 6 and masked[sp[0]].isupper() and \
-                words[0] not in _IMPERATIVES and words[0].lower() not in _INTRO_WORDS:
+        if closes and (len(words) <= 6 or len(words) <= 9 and all(
+                w[:1].isupper() for w in words[-2:])) and masked[sp[0]].isupper() and \
+                words[0] not in _IMPERATIVES:
             # "Jane Roe: “…" - but not "Like the page: “…"
             return Cue(":", (end - 1, end), sp, role if sp[1] < end - 2 else None, True, False)
     return None

@@ -22,12 +22,12 @@ word words phrase slogan hashtag headline headlined film movie book song album s
 series program programme play novel article column essay op-ed documentary episode
 report bill act operation project campaign motto label the a an his her their its our my
 """.split())
+_MEDIA_NOUNS = frozenset(
+    "film movie book song album show series novel documentary episode".split())
 _LABEL_STRONG = frozenset(
     "dubbed dub titled entitled nicknamed named branded labeled labelled so-called "
     "as film movie book song album show series novel documentary episode hashtag "
     "slogan motto".split())
-_MEDIA_NOUNS = frozenset(
-    "film movie book song album show series novel documentary episode".split())
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"]*\baccording to\b")
 _LINE_RE = re.compile(r"[^\n]+")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
@@ -265,6 +265,17 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             if wide is not None and wide.speaker is not None and (
                     not wide.tight or _name_inside(art, group[-1] + 1, wide)):
                 cue = wide
+            elif limit_idx < len(spans) and spans[limit_idx].closed and _JOINED_QUOTES_RE.fullmatch(
+                    art.masked, last.close_end, spans[limit_idx].open_at):
+                # "Guns are “A” and “B,” Dean, a former governor, proclaimed": the
+                # cue right after the next quote names who said both.
+                nxt = spans[limit_idx]
+                n_limit = spans[limit_idx + 1].open_at if limit_idx + 1 < len(spans) and \
+                    spans[limit_idx + 1].open_at < lp_end else lp_end
+                shared = cue_after(art.masked, nxt.close_end, n_limit)
+                if shared is not None and shared.tight and shared.speaker is not None and \
+                        plausible_speaker(art.masked[shared.speaker[0]:shared.speaker[1]]):
+                    cue = dataclasses.replace(shared, tight=False)
         content = text[first.start:first.end]
         segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
         transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end)
@@ -363,7 +374,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # not "Analysts were blunt - a report by the Courier:".)
             colon = lead.endswith(":") and gap <= 1 and n_words >= 3 and prev is not None \
                 and _lead_names(lead, prev[1].speaker)
-            if prev is not None and (near and not lead or colon) and n_words >= 2:
+            if prev is not None and (near and not lead or colon) and (n_words >= 2 or gap == 0):
                 # (After a colon naming them, at low confidence.)
                 src = prev[1]
                 out.append(ExtractedQuote(
@@ -381,7 +392,9 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 continue
             words = art.masked[weak.speaker[0]:weak.speaker[1]].split()
             if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words) \
-                    or words[0].lower() in _QUESTION_OPENERS:  # "Why not just say:"
+                    or words[0].lower() in _QUESTION_OPENERS \
+                    or len(words) == 1 and words[0].lower().strip(",.:") in _NOT_A_SPEAKER:
+                # ("Why not just say:")
                 # "divisive", "arranging", "two weeks ago": no name and no noun
                 # phrase, so nobody to show; the quote stays, unattributed.
                 out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
@@ -428,6 +441,8 @@ _AGE_TAIL_RE = re.compile(r",\s*\d{1,3}$")
 # "Roe’s spokesman": a description through a name, not the name of who spoke.
 _POSSESSIVE_LEAD_RE = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*['\u2019]s?\s+[a-z]")
 _QUESTION_OPENERS = frozenset("why how what when where whether if given despite".split())
+_JOINED_QUOTES_RE = re.compile(r"\s*,?\s*(?:and|or)?\s*")
+_NOT_A_SPEAKER = frozenset("then now so but and also here there yes no still later earlier".split())
 _NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
                                  "their its our".split())
 _QUOTE_MARKS = "\"\u201c\u201d\u201e"
@@ -455,6 +470,8 @@ def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
         end -= 1
     if end <= floor or MASK in masked[max(floor, end - 2):end]:
         return None
+    if MASK in masked[sentence_start(masked, end, floor):end]:
+        return None  # the sentence before quotes someone: a continuation
     cue = cue_before(masked, end, floor)
     if cue is None or cue.speaker is None or cue.subject_only:
         return None
@@ -523,12 +540,13 @@ _SMALL_WORDS = frozenset(
     "a an the of and or in on at to for with by from vs but as is it’s its into over not no"
     .split())
 _TITLE_LEAD_RE = re.compile(
-    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:(?:on|of|in|with|for|at|(?:according|speaking|"
+    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on\s+to|(?:on|of|in|with|for|at|(?:according|speaking|"
     r"talking|listen(?:s|ed|ing)?)\s+to)(?:\s+the)?|told|tells|telling|(?:podcast|show|program|programme|film|movie|novel|book|series|season|episode|"
     r"trailer|album|song|memoir|autobiography|biography|documentary|column|editorial|article|"
-    r"op-ed|play|musical|sitcom|segment),?|(?:re)?stream(?:s|ed|ing)?|cancel(?:l?ed|s)|"
+    r"op-ed|play|musical|sitcom|segment|anthem|hits?|pseudonym|nickname|ad|tour),?|(?:re)?stream(?:s|ed|ing)?|cancel(?:l?ed|s)|"
     r"renew(?:s|ed)|(?:self-)?publish(?:es|ed)?|perform(?:s|ed|ing)?|edit(?:s|ed)|"
-    r"host(?:s|ed|ing)|star(?:s|red|ring)|watch(?:es|ed|ing)?|air(?:s|ed)))\s*$",
+    r"host(?:s|ed|ing)|star(?:s|red|ring)(?:\s+in)?|watch(?:es|ed|ing)?|air(?:s|ed))|"
+    r"\b(the|a|an|its|his|her|their|our|called|including))\s*,?\s*$",
     re.IGNORECASE)
 # A media noun or an author right after the name ("“Eclipse” star Ana Ruiz",
 # "“Low Tide,” a thriller", "“Low Tide” by Ana Ruiz").
@@ -553,8 +571,13 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
     significant = [w for w in words if w.lower() not in _SMALL_WORDS]
     if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
         return False
+    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in ".!?":
+        return False  # "the “Choke!”": one shouted word may be speech
     lead_from = max(p_start, span.open_at - 30)
-    if not (_TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)
+    lead = _TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)
+    if lead and lead.group(1) and len(significant) < 2:
+        lead = None  # (after a bare determiner, a name of two words or more)
+    if not (lead
             or _TITLE_TAIL_RE.match(art.masked, span.close_end, p_end)
             or previous is not None and previous.close_end > lead_from
             and _TITLE_LIST_RE.search(art.masked, previous.close_end - 1, span.open_at)
@@ -677,9 +700,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
                 cue: Cue, kind: str) -> ExtractedQuote | None:
     text = art.text
     sp_a, sp_b = cue.speaker  # type: ignore[misc]
-    while sp_a < sp_b and text[sp_a] in _QUOTE_MARKS:
+    while sp_a < sp_b and (text[sp_a] in _QUOTE_MARKS or text[sp_a].isspace()):
         sp_a += 1  # a stray mark opening the paragraph
-    while sp_b > sp_a and text[sp_b - 1] in _QUOTE_MARKS:
+    while sp_b > sp_a and (text[sp_b - 1] in _QUOTE_MARKS or text[sp_b - 1].isspace()):
         sp_b -= 1
     as_written = text[sp_a:sp_b]
     if not as_written or _QUOTE_MARK_RE.search(as_written):
@@ -697,13 +720,13 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
     described = as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"]) or (
         _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
     if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
-        name = _AGE_TAIL_RE.sub("", role)  # "Jo Lenz, 67"
+        name = _AGE_TAIL_RE.sub("", role.split(",")[0].strip())  # "Jo Lenz, 67", "Ana Ruiz, who lost"
         appos = parse_speaker(name)
         if appos.kind == "person" and appos.descriptor is None and 2 <= len(name.split()) <= 4 \
-                and all(w[:1].isupper() for w in name.split()):
+                and all(w[:1].isupper() for w in name.split()) and cue.role is not None:
             # "the campaign's state director, Mike Rubino, said": name the person.
             role, as_written = as_written, name
-            sp_a, sp_b = cue.role  # type: ignore[misc]
+            sp_a = cue.role[0] + text[cue.role[0]:cue.role[1]].find(name)
             sp_b = sp_a + len(name)
             parsed = appos
     people = art.people

@@ -52,6 +52,12 @@ _NAME_ = r"[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,3}"
 _NAME_AND_BEFORE_RE = re.compile(r"(?<![\w'\u2019.\-])(" + _NAME_ + r"\s+and\s+)$")
 _NAME_PAIR_RE = re.compile(_NAME_ + r"(?:,\s+" + _NAME_ + r")*,?\s+and\s+" + _NAME_)
 
+# Titles and labels that sit inside a capitalised run, before the name.
+_INNER_TITLE_RE = re.compile(
+    r"(?<=\s)(Gov\.|Sen\.|Rep\.|Governor|Senator|Representative|Mayor|Secretary|Speaker|"
+    r"Director|Chairman|Chairwoman|Chair|Congressman|Congresswoman|Judge|Justice|"
+    r"Ambassador|Minister|Commissioner|Sheriff|Councillor|Councilman|Councilwoman|"
+    r"Spokesman|Spokeswoman|Democrat|Republican)\s+(?=[A-Z])")
 _RUN_BREAKERS = frozenset("of for from at with in on to by and the a an".split())
 
 _ORG_WORDS = frozenset("""
@@ -144,7 +150,8 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
     title = None
     rest = raw
     m = _TITLE_PREFIX_RE.match(raw)
-    if m:
+    if m and not (m.group().strip() == "General" and len(raw[m.end():].split()) == 1):
+        # (but "General Motors" is a company, not a general named Motors)
         title = m.group().strip()
         rest = raw[m.end():]
     words = rest.split()
@@ -206,6 +213,20 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
     pm = _PREP_CUT_RE.search(rest)
     if pm and pm.start() > 0 and rest[pm.start() - 1] != "." and rest[: pm.start()].split()[-1][0].isupper():
         main, tail = rest[: pm.start()], rest[pm.start():].strip()
+    inner = None
+    for inner in _INNER_TITLE_RE.finditer(main):
+        pass  # the last one: "Senate Intelligence Ranking Democrat Dianne Feinstein"
+    if inner is not None and inner.start() > 0 and not title:
+        name = main[inner.end():].strip()
+        if 2 <= len(name.split()) <= 4 and all(w[:1].isupper() for w in name.split()):
+            # "New Jersey Gov. Chris Christie", "Springfield Mayor Ana Berki":
+            # the name after a place or office and a title.
+            word = inner.group(1)
+            honorific = word.rstrip(".").lower() in _TITLE_WORDS
+            before = main[: inner.start()].strip() if honorific else main[: inner.end()].strip()
+            descriptor = " ".join(x for x in (before, tail) if x) or None
+            return SpeakerPhrase(name, word if honorific else None, "person",
+                                 descriptor=descriptor)
     mwords = main.split()
     pair = _NAME_PAIR_RE.fullmatch(main)
     if pair:
@@ -236,6 +257,7 @@ Mayor Ambassador Commissioner Professor Officials Police American Americans
 Washington Senate Congress Department Donald Hillary Bernie Trump Clinton
 January February March April May June July August September October November
 December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+Said Says Added Asked Wrote Here's Here’s There's There’s
 """.split()) - {"Donald", "Hillary", "Bernie"}
 _NAME_WINDOW = 50_000
 _KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))
@@ -244,6 +266,17 @@ _NAMES_BEFORE_RE = re.compile(
     r"(?<![\w.'\u2019-])((?:[A-Z][a-z'\u2019\-]+\s+|[A-Z]\.\s+){1,3})$")
 _FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Madam", "Dame", "Queen", "Princess", "Lady", "Sister")
 _MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
+
+
+_CAP_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _in_headline(text: str, at: int) -> bool:
+    """Whether ``at`` sits in a short title-case line (a headline)."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    words = _CAP_WORD_RE.findall(text, a, b if b >= 0 else len(text))
+    return 3 <= len(words) <= 30 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 class ArticlePeople:
@@ -269,6 +302,8 @@ class ArticlePeople:
             if (i == 0 or not text[i - 1].isalnum()) and (
                     end >= len(text) or not text[end].isalnum()):
                 m = _NAMES_BEFORE_RE.search(text, max(0, i - 60), i)
+                if m and len(m.group(1).split()) > 1 and _in_headline(text, i):
+                    m = None  # "Move Against Bernie Sanders": a title-case headline
                 if m:
                     words = m.group(1).split()
                     start = m.start(1)
