@@ -1235,8 +1235,9 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return None
     sp, role = _np_backward(masked, a, v.start())
     if sp is None:
-        if len(pre_words) <= 4 and masked[a:v.start()].rstrip().endswith(",") and \
-                not verb.lower().endswith("ing"):
+        if (len(pre_words) <= 4 or verb.lower() in ("said", "says") and len(pre_words) <= 12
+                and MASK not in masked[a:v.start()]) and \
+                masked[a:v.start()].rstrip().endswith(",") and not verb.lower().endswith("ing"):
             # "“…” for the mayor, said Ana Ruiz": inverted after a short aside.
             fwd, frole = _np_forward(masked, v.end(), end)
             if fwd is not None and masked[fwd[0]].isupper():
@@ -1248,6 +1249,14 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
             and between[-1].endswith(",") and MASK not in masked[a:sp[0]]):
         # (but "“…” of the case, the opinion said", "“…” as his father dreamed,
         # Turry said": a short aside first)
+        if verb.lower() in ("said", "says") and len(pre_words) <= 12 and \
+                masked[a:v.start()].rstrip().endswith(",") and MASK not in masked[a:v.start()]:
+            # "“…” that Varga can win, said Tomas Berki, a strategist": the
+            # inverted cue closes the sentence the quote opened.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if fwd is not None and masked[fwd[0]].isupper() and plausible_speaker(
+                    masked[fwd[0]:fwd[1]]):
+                return Cue(verb, v.span(), fwd, frole, False, True)
         return None
     if _COLON_AFTER_RE.match(masked, v.end(), end):
         return None  # "… .” Roe said: “…": the cue introduces the next quote
