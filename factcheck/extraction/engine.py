@@ -321,8 +321,10 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         weak_guess = False
         if cue is not None and cue.speaker is not None:
             phrase = art.masked[cue.speaker[0]:cue.speaker[1]]
-            share = _POLL_SHARE_RE.match(phrase) or _SHARE_OF_BEFORE_RE.search(
-                art.masked, max(p_start, cue.speaker[0] - 60), cue.speaker[0])
+            lo = max(p_start, cue.speaker[0] - 60)
+            share = _POLL_SHARE_RE.match(phrase) or (
+                art.masked.find(" of ", lo, cue.speaker[0]) >= 0  # (cheap test first)
+                and _SHARE_OF_BEFORE_RE.search(art.masked, lo, cue.speaker[0]))
             poll = _poll_source(art, cue.speaker[0], p_start) if share else None
             if poll is not None:
                 # "In a May poll, 75 percent of voters said …": the poll speaks.

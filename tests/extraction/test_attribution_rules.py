@@ -245,6 +245,10 @@ ROWS = [
      "Ruiz was asked by host Tomas Varga, who backs her, “Now, you said you were tired of "
      "it, right?”",
      [("Now, you said you were tired of it, right?", "Tomas Varga", "person")]),
+    ("an inverted 'said X' closing the sentence the quote opened",
+     "Ruiz spoke.\n\n“It seems unlikely” that Varga can catch Ruiz, said Tomas Berki, deputy "
+     "manager of the 2004 campaign.",
+     [("It seems unlikely", "Tomas Berki", "person")]),
     ("'HEADLINE - Name: “…”' in a news roundup",
      "TURNOUT IN IOWA DOES NOT RAISE HOPES ELSEWHERE - Ana B. Ruiz: “At long last the "
      "contests have started.”",
