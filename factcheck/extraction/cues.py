@@ -9,6 +9,7 @@ reporter's own words.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -318,6 +319,7 @@ latest hours
 """.split())
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same few phrases recur
 def plausible_speaker(phrase: str) -> bool:
     """Whether a phrase can be who spoke: "the mayor", "Ana Ruiz", "officials" -
     not "the time", "arranging calls" or "said his"."""
