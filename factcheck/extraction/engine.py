@@ -573,7 +573,7 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
     significant = [w for w in words if w.lower() not in _SMALL_WORDS]
     if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
         return False
-    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in ".!?":
+    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in "!?":
         return False  # "the “Choke!”": one shouted word may be speech
     lead_from = max(p_start, span.open_at - 30)
     lead = _TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)

@@ -282,6 +282,8 @@ ROWS = [
      "A news site called “The Harbour Local” cited the report.", []),
     ("a song the candidate walked on to",
      "Ruiz walked on to “Eye of the Storm.” The crowd cheered.", []),
+    ("a one-word title with its period inside the marks is still a title",
+     "Varga said he has never watched an episode of “Lighthouse.” He prefers the radio.", []),
     ("a book 'according to' is a source, its title no quote",
      "According to “The Port Kings: Three Generations,” by Ana Ruiz, the family was rich.",
      []),
