@@ -177,6 +177,28 @@ def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
     return starts, ends, stops
 
 
+_UNSEEN = object()
+
+
+def _memo_per_text(fn):
+    """Memoise ``fn(masked, *args)`` for the last masked text seen: the same
+    look-ups recur for the quotes of one sentence (pure functions only; each
+    call keeps the table of its own text, so concurrent texts never mix)."""
+    last: list = [None]
+
+    @functools.wraps(fn)
+    def memoised(masked: str, *args):
+        table = last[0]
+        if table is None or table[0] is not masked:
+            table = last[0] = (masked, {})
+        hit = table[1].get(args, _UNSEEN)
+        if hit is _UNSEEN:
+            hit = table[1][args] = fn(masked, *args)
+        return hit
+
+    return memoised
+
+
 # Below this size a local scan around each quote is cheaper than indexing
 # every boundary of the text.
 _INDEX_SENTENCES_FROM = 100_000
@@ -415,6 +437,7 @@ def _time_phrase(seg: str) -> bool:
 _RELATIVE_APPOS_RE = re.compile(r"[A-Za-z.],\s+(?:who|which)\s+[^,]*$")
 
 
+@_memo_per_text
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""

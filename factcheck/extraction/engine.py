@@ -96,8 +96,9 @@ class _Article:
         self.masked = _mask(text, self.spans)
         # Paragraphs are the non-empty lines; blank lines do not count, so
         # "the previous paragraph" is the previous block of text.
-        self.para_starts = [m.start() for m in _LINE_RE.finditer(text)] or [0]
-        self.para_ends = [m.end() for m in _LINE_RE.finditer(text)] or [len(text)]
+        lines = [m.span() for m in _LINE_RE.finditer(text)]
+        self.para_starts = [a for a, _ in lines] or [0]
+        self.para_ends = [b for _, b in lines] or [len(text)]
         self.people = ArticlePeople(text)
         self.headlines: dict[int, bool] = {}
 
@@ -218,7 +219,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
     last_speaker: tuple[int, ExtractedQuote] | None = None
     for group in _group_spans(art):
         first, last = spans[group[0]], spans[group[-1]]
-        if not any(_HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group):
+        if not (_HAS_WORD_RE.search(text, first.start, first.end) or len(group) > 1 and any(
+                _HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group[1:])):
             continue  # nothing but marks and punctuation: no words to attribute
         p_start, p_end = art.paragraph_bounds(first.open_at)
         limit_idx = group[-1] + 1
@@ -277,7 +279,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                         plausible_speaker(art.masked[shared.speaker[0]:shared.speaker[1]]):
                     cue = dataclasses.replace(shared, tight=False)
         content = text[first.start:first.end]
-        segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
+        segments = (_clean_segment(text, first.start, first.end),) if len(group) == 1 else tuple(
+            _clean_segment(text, spans[k].start, spans[k].end) for k in group)
         transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end)
         if transcript and segments and transcript.end() < segments[0][1]:
             # "“PENCE: Well, the question …": a transcript line names its
@@ -300,7 +303,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         starts_sentence = not lead or lead[-1] in ",:" and cue is not None and not cue.after
         kind = "full" if (content.lstrip()[:1].isupper() or content.lstrip()[:1].isdigit()) \
             and (starts_sentence or not lead) else "partial"
-        if not lead and _words(art.masked[first.close_end:limit]) > 10 and cue is None:
+        if not lead and cue is None and _words(art.masked[first.close_end:limit]) > 10:
             kind = "partial"
         if len(group) == 1 and _is_work_title(
                 art, first, p_start, p_end, spans[group[0] - 1] if group[0] else None):

@@ -156,20 +156,26 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     nested = open_curly = same_nested = False
     closers: _Closers | None = None
     markup = _markup_spans(text, p_start, p_end)
+    n = len(text)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
         seen = True
-        at, width = m.start(), m.end() - m.start()
+        at, m_end = m.span()
+        width = m_end - at
         if markup and any(a <= at < b for a, b in markup):
             continue  # tweet-id="…": an attribute value, not speech
         if open_at >= 0 and width == 2 and text.startswith("'''", at):
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
-        way = _direction(text, at, width)
+            m_end += 1
+        # (_direction's memo, looked up here: this loop runs once per mark)
+        way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
+        if way is None:
+            way = _direction(text, at, width)
+        curly = text[at] in _CURLY
         if open_at < 0:
             if way != _CLOSE:
                 open_at, open_width = at, width
-                nested, open_curly = False, text[at] in _CURLY
+                nested, open_curly = False, curly
             continue
-        curly = text[at] in _CURLY
         if nested:
             if way != _OPEN and (curly != open_curly or same_nested):
                 nested = False  # the inner quotation closes
@@ -222,13 +228,13 @@ def _single_spans(text: str, p_start: int, p_end: int,
                   out: list[QuoteSpan]) -> None:
     """‘…’ spans in a paragraph region that has no double quotes."""
     open_at = -1
+    n = len(text)
     for m in _SINGLE_MARK_RE.finditer(text, p_start, p_end):
         at = m.start()
-        if at + 1 < len(text) and text[at + 1] == "'" or (
-                at > 0 and text[at - 1] == "'"):
-            continue
+        after = text[at + 1] if at + 1 < n else "\n"
         before = text[at - 1] if at > 0 else "\n"
-        after = text[at + 1] if at + 1 < len(text) else "\n"
+        if after == "'" or before == "'":
+            continue
         if open_at < 0 or at - open_at > _MAX_SINGLE_SPAN:
             # Opening: after a space and before a letter; excludes don't, ’90s.
             if (before in _OPEN_BEFORE and (after.isalpha() or after.isdigit())

@@ -264,6 +264,25 @@ _KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))
 # One to three capitalised words (or initials) right before a surname.
 _NAMES_BEFORE_RE = re.compile(
     r"(?<![\w.'\u2019-])((?:[A-Z][a-z'\u2019\-]+\s+|[A-Z]\.\s+){1,3})$")
+
+
+def _names_before(text: str, at: int) -> re.Match | None:
+    """``_NAMES_BEFORE_RE.search(text, max(0, at - 60), at)``, searched from
+    the third word before ``at`` only: each of its one to three words ends at
+    white space, so it cannot start earlier (and trying every position of
+    the window, with its backtracking, was what this cost)."""
+    lo = max(0, at - 60)
+    window = text[lo:at]
+    head = window.rstrip()
+    if len(head) == len(window):
+        return None  # it ends in white space
+    parts = head.rsplit(None, 3)
+    if len(parts) == 4:
+        rest = head[len(parts[0]):]
+        lo += len(parts[0]) + len(rest) - len(rest.lstrip())
+    return _NAMES_BEFORE_RE.search(text, lo, at)
+
+
 _FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Madam", "Dame", "Queen", "Princess", "Lady", "Sister")
 _MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
 
@@ -301,7 +320,7 @@ class ArticlePeople:
             end = i + len(surname)
             if (i == 0 or not text[i - 1].isalnum()) and (
                     end >= len(text) or not text[end].isalnum()):
-                m = _NAMES_BEFORE_RE.search(text, max(0, i - 60), i)
+                m = _names_before(text, i)
                 if m and len(m.group(1).split()) > 1 and _in_headline(text, i):
                     m = None  # "Move Against Bernie Sanders": a title-case headline
                 if m:
