@@ -9,6 +9,7 @@ reporter's own words.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -58,6 +59,8 @@ recommend rejoin remark retort sigh stammer surmise taunt tease underscore
 implore inform insist instruct lecture mourn murmur nod praise quote relate
 reply swear tweet toast wail worry begin agree disagree echo concur recount start
 remember confess chide scold sum offer
+vent bark press riff retweet wonder boom grouse beam gloat react blare ponder jeer
+exhort
 """.split()
 
 
@@ -81,7 +84,14 @@ def _forms() -> dict[str, str]:
         forms[lemma] = lemma
         for f in _inflect(lemma):
             forms.setdefault(f, lemma)
+    for f in _NOUN_FORMS:
+        del forms[f]
     return forms
+
+
+# Forms of speaking verbs that are nouns or adjectives in news copy ("press
+# secretary", "a pressing issue"): never cues.
+_NOUN_FORMS = frozenset("press presses pressing beam beams".split())
 
 
 #: every reporting-verb form -> its lemma ("told" -> "tell")
@@ -98,7 +108,8 @@ _WEAK = frozenset({
     "read", "reading", "speaking", "writing", "written", "continue", "begin",
     "protest", "mock", "sigh", "rail", "reflect", "estimate", "joke", "tease",
     "question", "relate", "message", "hint", "plead", "swear", "start", "starts", "started",
-    "starting",
+    "starting", "wonder", "wonders", "boom", "booms", "vent", "vents", "bark", "barks",
+    "jeer", "jeers",
 })
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}
@@ -106,6 +117,9 @@ _PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in
 _LOWER_WORD_RE = re.compile(r"(?<![\w'\u2019-])[a-z]+(?![\w'\u2019-])")
 _PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
+_IN_WHOSE_WORDS_RE = re.compile(
+    r"\b[Ii]n\s+((?:[Tt]he\s+)?(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s?\s+"
+    r"(?:own\s+)?words[,:]?\s*$")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset("""
@@ -115,7 +129,10 @@ sept sep oct nov dec calif fla ill mass mich minn ore penn tenn tex va wash
 wis ariz colo conn ind kan ky la md mo mont neb nev okla pa ala ark del ga
 miss d.c n.y n.j ft mt gens supt det insp sgts fr msgr
 """.split())
-_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s+[^\sa-z])|\n")
+# A . ! or ? (and closing marks) before white space and a word that is not
+# lower-case, or a line break; written to open with one character class,
+# which the regex engine scans for much faster than for an alternation.
+_BOUNDARY_RE = re.compile(r"[.!?\n](?:(?<=\n)|[\"'\u201d\u2019)\]]*(?=\s+[^\sa-z]))")
 _INITIALS_RE = re.compile(r"^(?:[a-z]\.)+[a-z]$")
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)\.$")
 
@@ -158,6 +175,28 @@ def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
             stops.append(m.end() if m.group() != "\n" else m.start())
     _boundary_cache = (masked, starts, ends, stops)
     return starts, ends, stops
+
+
+_UNSEEN = object()
+
+
+def _memo_per_text(fn):
+    """Memoise ``fn(masked, *args)`` for the last masked text seen: the same
+    look-ups recur for the quotes of one sentence (pure functions only; each
+    call keeps the table of its own text, so concurrent texts never mix)."""
+    last: list = [None]
+
+    @functools.wraps(fn)
+    def memoised(masked: str, *args):
+        table = last[0]
+        if table is None or table[0] is not masked:
+            table = last[0] = (masked, {})
+        hit = table[1].get(args, _UNSEEN)
+        if hit is _UNSEEN:
+            hit = table[1][args] = fn(masked, *args)
+        return hit
+
+    return memoised
 
 
 # Below this size a local scan around each quote is cheaper than indexing
@@ -318,6 +357,7 @@ latest hours
 """.split())
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same few phrases recur
 def plausible_speaker(phrase: str) -> bool:
     """Whether a phrase can be who spoke: "the mayor", "Ana Ruiz", "officials" -
     not "the time", "arranging calls" or "said his"."""
@@ -336,15 +376,21 @@ def plausible_speaker(phrase: str) -> bool:
     if words[-1][0].islower() and len(low[-1]) > 4 and low[-1].endswith(
             ("ed", "ing", "ous", "ful")):
         return False  # "an unprompted", "the winning": an adjective, not who
-    if low[-1] in _NOT_SPEAKER_HEADS or low[-1] in _WHEN_WORDS or low[0] in _WHEN_WORDS or \
+    if low[-1] in _NOT_SPEAKER_HEADS and not (words[-1] == "Times" and len(words) > 1) or \
+            low[-1] in _WHEN_WORDS or \
+            low[0] in _WHEN_WORDS or \
             low[-1] in _NP_FUNCTION and low[-1] != "one":
         return False
     if words[0][0].islower() and low[0] not in _SUBJECT_OPENERS and low[0] not in _DETERMINERS \
             and not (len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()):
         return False  # but "campaign manager Robby Mook" is fine
     for i, w in enumerate(low[1:], 1):
-        if w in _NOT_NP and w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
-                not (w == "by" and low[i - 1].rstrip("s") in DOCUMENT_NOUNS):
+        if w in _NOT_NP and words[i][0].islower() and \
+                w not in ("of", "at", "for", "in", "on", "from", "and", "to") and \
+                not (w == "by" and (low[i - 1].rstrip("s") in DOCUMENT_NOUNS
+                                    or low[i - 1] in _RECORD_PARTICIPLES)) and \
+                not (w == "with" and low[i - 1] in ("familiar", "associated", "connected")):
+            # (but "a source familiar with the talks" speaks)
             return False  # but "a study by two economists" speaks
         if w.endswith("ing") and len(w) > 5 and not w.startswith(("king", "wing")):
             # "an engineer working on the project" is a speaker; "his
@@ -391,25 +437,42 @@ def _time_phrase(seg: str) -> bool:
 _RELATIVE_APPOS_RE = re.compile(r"[A-Za-z.],\s+(?:who|which)\s+[^,]*$")
 
 
+@_memo_per_text
 def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                        tuple[int, int] | None]:
     """Speaker phrase ending at ``b`` ("Smith, the mayor, [said]")."""
     a = max(a, b - 300)  # a subject with its appositives never runs longer
     w = masked.find(" who ", a, b)
-    if w > a and masked.find(",", w, b) < 0 and masked[w + 5:b].strip()[:1].islower():
+    if w > a and not _STOP_CHARS_RE.search(masked, w, b) and \
+            masked[w + 5:b].strip()[:1].islower() and \
+            not _WHO_QUESTION_RE.search(masked, max(a, w - 12), w) and \
+            not _SUBCLAUSE_RE.search(masked, w + 5, b) and \
+            not _CLAUSE_BREAK_RE.search(masked, w, b):
+        # (but not "grew heated over who backed which bill that Gov. Roe [said]",
+        # nor "People who backed it sounded equivocal: Ana Ruiz [called]": a
+        # new clause after the colon)
         # "Another Muslim who worshiped there and who did not want to be named
         # said": the subject is the noun phrase the relative clause hangs on.
         sp, role = _np_backward(masked, a, w)
         if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, sp[0] - 60), sp[0])
+            if m and m.end() == sp[0] and not masked[a:m.start(1)].strip() and \
+                    masked[sp[0]:sp[0] + 1].islower():
+                # "Tomas Varga, the polling guru who founded the site [said]":
+                # the name, whose appositive lost its closing comma.
+                return m.span(1), _trim(masked, sp[0], b)
             return sp, _trim(masked, w + 1, b)
     # Drop auxiliaries and adverbs between subject and verb.
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:
         raw = masked[words[-1][0]:words[-1][1]]
         last = raw.lower().strip(",")
-        if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and _RELATIVE_APPOS_RE.search(
-                masked, words[0][0], words[-1][0]):
-            break  # "Ruiz, who was in Oslo this week, said": the appositive closes here
+        if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and (
+                _RELATIVE_APPOS_RE.search(masked, words[0][0], words[-1][0])
+                or _NAME_COMMA_IN_RE.match(masked, words[0][0], words[-1][0])):
+            # "Ruiz, who was in Oslo this week, said", "Varga, in a speech in
+            # Salem on Tuesday night, said": the appositive closes here
+            break
         if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
                 and raw[:1].islower() or last in _WHEN_WORDS:  # but not "Kelly"
             words.pop()
@@ -418,12 +481,34 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                     "on", "in", "last", "this", "next", "early", "late", "that"):
                 words.pop()
             continue
+        if last == "ago" and len(words) > 2:
+            # "The ministry less than two weeks ago [said]": when, not who.
+            words.pop()
+            n = 0
+            while words and n < 4 and masked[words[-1][0]:words[-1][1]].lower() in _AGO_WORDS:
+                words.pop()
+                n += 1
+            continue
         break
     if not words:
         return None, None
     b = words[-1][1]
     role = None
     text = masked[a:b]
+    if text.endswith((",\u201d", ",\"")) and MASK in text[-3:]:
+        # "Roe, star of the show “Harbour,” [said]": the comma inside the
+        # closing mark ends the appositive.
+        b -= 1
+        text = masked[a:b]
+    dash = _DASH_END_RE.search(text)
+    if dash:
+        opening = text.rfind(" " + dash.group(1) + " ", 0, dash.start())
+        if opening > 0 and MASK not in text[opening:]:
+            # "A former candidate -- Ana Ruiz, who lost -- [said]": an aside
+            # between dashes, after the subject.
+            role = _trim(masked, a + opening + len(dash.group(1)) + 2, a + dash.start())
+            b = a + opening
+            text = masked[a:b]
     if text.endswith(","):
         # Appositive: "X, the mayor of Y, said" / "X, who ..., said": the
         # subject is the first comma-delimited piece that is not an intro.
@@ -433,11 +518,52 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         for c in re.finditer(r",", masked[a:body]):
             seg = masked[seg_start:a + c.start()].strip()
             first = seg.split()[0].lower() if seg.split() else ""
+            if first in ("as", "but", "and") and len(seg.split()) > 1 and \
+                    seg.split()[1][:1].isupper() and MASK not in seg and \
+                    seg.split()[1].lower() not in _WHEN_WORDS and \
+                    seg.split()[1].lower() not in _INTRO_WORDS:
+                # "As Tomas Varga, a former harbour master, put it", "But Tom
+                # Miller, the head of …, said": the name after the word speaks.
+                seg_start = masked.index(seg, seg_start) + len(seg.split()[0]) + 1
+                cut = a + c.start()
+                break
+            if first in _DAY_WORDS or _STATE_CODE_RE.fullmatch(seg):
+                seg_start = a + c.end()
+                continue  # "Tuesday at the hall in Salem, OR, after the vote, Roe said"
+            if len(first) > 5 and first.endswith("ing") and len(seg.split()) > 1 and \
+                    seg.split()[1][:1].islower():
+                seg_start = a + c.end()
+                continue  # "Dashing into the hall, Senator Roe, …, called": an opening
             if seg and first not in _INTRO_WORDS and not first.isdigit() and MASK not in seg \
                     and not _time_phrase(seg):
                 cut = a + c.start()
                 break
             seg_start = a + c.end()
+        last = masked[seg_start:body].split()
+        if cut < 0 and seg_start > a and last and last[0][:1].isupper() and \
+                last[0].lower() not in _INTRO_WORDS:
+            # "Tuesday at the hall, after the vote, Mayor Ana Ruiz, said": the
+            # openings skipped, the last piece is the subject.
+            cut = body
+            paren = masked.rfind("(", seg_start, body)
+            if paren > seg_start and masked[seg_start:body].rstrip().endswith(")"):
+                cut = paren  # "Mayor Ana Ruiz (D-Ore.)": the name without the party
+        commas = [a + c.start() for c in re.finditer(r",", masked[a:body])]
+        first_piece = masked[seg_start:cut].split() if cut >= 0 else []
+        if cut >= 0 and (len(first_piece) > 8 or any(
+                w in _FINITE_AUX for w in first_piece[1:])) \
+                and len(commas) >= 2 and \
+                commas[-2] >= cut and MASK not in masked[commas[-2]:body]:
+            # "… went to the convention in 1976, in what Bay Lenz, a treasurer for
+            # the campaign, called": the name before the last role, not the
+            # start of a long sentence.
+            piece = commas[-2] + 1
+            for m in _CLAUSE_WORD_RE.finditer(masked, piece, commas[-1]):
+                piece = m.end()  # "in what Bay Lenz", "charges that Rush Lenz"
+            for m in re.finditer(r"\b(?:what|whom)\s+", masked[piece:commas[-1]]):
+                piece += m.end()
+            if len(masked[piece:commas[-1]].split()) >= 2:
+                seg_start, cut = piece, commas[-1]
         if cut < 0:
             return None, None
         r = _trim(masked, cut + 1, body)
@@ -445,6 +571,16 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             role = r
         a = seg_start
         b = cut
+        paren = masked.rfind("(", a, b)
+        if paren > a and masked[a:b].rstrip().endswith(")"):
+            b = paren  # "Sen. Tomas Varga (R-Ore.), a candidate, said": no party tag
+    elif text.endswith(("\u2014", "\u2013")) and MASK not in text:
+        # "Tom Sims — a teacher from Salem — says": the name before the dashes.
+        d2 = max(masked.rfind("\u2014", a, b - 1), masked.rfind("\u2013", a, b - 1))
+        if d2 > a:
+            r = _trim(masked, d2 + 1, b - 1)
+            role = r if r[1] > r[0] else None
+            b = d2
     elif text.endswith(")"):
         # "Sen. Warren (D-Mass.) said": keep the parenthesis out of the name.
         cut = masked.rfind("(", a, b)
@@ -462,6 +598,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         np_words.pop()  # "the resolution, which said" / "a group that said"
     k = len(np_words)
     last = masked[np_words[-1][0]:np_words[-1][1]].strip(",").lower()
+    coordinated = long_np = False
     if last in _PRONOUN_SUBJECTS:
         k = len(np_words) - 1
     else:
@@ -470,12 +607,50 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
             if word.lower() == "that" and k < len(np_words) and masked[
                     np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
                 break  # "a trend that the foundation [predicts]"
-            if _word_ok(word):
+            if word.lower() == "that" and 2 <= k < len(np_words) - 1 and masked[
+                    np_words[k][0]:np_words[k][0] + 1].isupper() and masked[
+                    np_words[k + 1][0]:np_words[k + 1][0] + 1].isupper() and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]].islower() and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]] not in _NP_PREPOSITIONS:
+                break  # "three years ago that Michael Lenz [said]", "a bill that Senate
+                # Democrats [blocked]": the subject of the clause after "that"
+            nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
+            prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
+            if word[:1].islower() and (word.endswith("ed") or word.endswith("s") and word in
+                                       REPORTING_VERBS) and nxt != "by" and (
+                    nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
+                    or prv[:1].isupper() and prv.lower() not in _LEADERS
+                    and prv.lower() not in _DETERMINERS):
+                # "Roe shared a syllabus for a class [called]": the subject of
+                # the verb inside the phrase carries the words.
+                sub, sub_role = _np_backward(masked, a, np_words[k - 1][0] - 1)
+                if sub is not None:
+                    # "at one point the crowd [reprised]": the second noun phrase.
+                    m = _JUXTAPOSED_NP_RE.search(masked, sub[0], sub[1])
+                    if m:
+                        sub = (m.start(1), sub[1])
+                if sub is not None and plausible_speaker(masked[sub[0]:sub[1]]):
+                    return sub, sub_role
+                break
+            if _word_ok(word) and not (coordinated and _verbish(word, False)):
+                k -= 1
+                continue
+            if (word == "and" and not coordinated and 2 <= k < len(np_words)
+                    and _name_word(masked[np_words[k][0]:np_words[k][1]])
+                    and _name_word(masked[np_words[k - 2][0]:np_words[k - 2][1]])):
+                # "Ana Ruiz and Tomas Varga [wrote]": both speak; past the
+                # "and" only noun-phrase words, not "Police met Ana Ruiz and …".
+                coordinated = True
                 k -= 1
                 continue
             if (word.lower() == "to" and k >= 2 and k < len(np_words) and masked[
                     np_words[k - 2][0]:np_words[k - 2][1]].lower() in ("speaking", "talking")):
                 k -= 1  # "another source speaking to Fox News [said]"
+                continue
+            if (word == "by" and k >= 3 and k < len(np_words) and masked[
+                    np_words[k - 2][0]:np_words[k - 2][1]].lower() in _RECORD_PARTICIPLES):
+                k -= 1  # "a letter from the union obtained by the Courier [warns]"
+                long_np = True
                 continue
             # "the senator from Vermont", "a reporter for Agence France-Presse"
             if (word.lower() in _NP_PREPOSITIONS and k >= 2 and k < len(np_words)
@@ -496,7 +671,14 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # Leading discourse words ("But", "As", "When asked,") are not the subject.
     while np_words and masked[np_words[0][0]:np_words[0][1]].lower().strip(",") in _LEADERS:
         np_words.pop(0)
-    if not np_words or len(np_words) > 9:
+    if len(np_words) > 9 and not (coordinated or long_np) and len(np_words) <= 13 and all(
+            masked[x:y][:1].isupper() or masked[x:y] in ("of", "on", "for", "the", "and")
+            for x, y in np_words):
+        long_np = True  # "The Council on Harbor Relations Executive Director Nihad Lenz"
+        titled = [i for i, (x, y) in enumerate(np_words) if masked[x:y] in _TITLE_WORDS]
+        if titled and 2 <= len(np_words) - titled[-1] - 1 <= 4:
+            np_words = np_words[titled[-1]:]  # the person: "Director Nihad Lenz"
+    if not np_words or len(np_words) > (12 if coordinated else 15 if long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
     if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
@@ -515,19 +697,124 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         c_start = start + (len(masked[start:b]) - len(clause))
         m = _NAME_BEFORE_COMMA_RE.search(masked, max(a, c_start - 60), c_start)
         if m and m.end() == c_start and (m.start(1) == a or not masked[a:m.start(1)].strip()):
-            return m.span(1), _trim(masked, c_start, b)
+            name_at = m.start(1)
+            words = m.group(1).split()
+            while len(words) > 1 and words[0].lower() in _CONJUNCTIONS:
+                name_at += len(words[0]) + 1  # "But Tom Miller, …"
+                words = words[1:]
+            opener = words[0].lower()
+            if opener not in _INTRO_WORDS and not (opener.endswith("ing") and len(opener) > 5):
+                # (but "Leaving Springfield, the mayor said": an opening phrase)
+                return (name_at, m.end(1)), _trim(masked, c_start, b)
     if start > a and masked[start - 1] == "," and len(np_words) <= 3 and \
             all(masked[x:y][:1].isupper() for x, y in np_words):
         # "Stacy Baker of Columbia, South Carolina says": a place after "of".
         m = _OF_PLACE_BEFORE_RE.search(masked, max(a, start - 80), start)
         if m and m.end() == start:
             na = m.start(1)
+    if coordinated and masked[na - 2:na] == ", " and masked[na:na + 1].isupper():
+        # "Ana Ruiz, Tomas Varga and Ilona Berki [wrote]": a list of names
+        # opening the clause.
+        m = _NAME_LIST_BEFORE_RE.search(masked, max(a, na - 120), na)
+        if m and not masked[a:m.start()].strip() and all(
+                _name_word(item.split()[0]) and item.split()[0].lower() not in _SUBORDINATORS
+                for item in m.group().split(",")[:-1]):
+            na = m.start()
     d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na)
     if d and d.end() == na and MASK not in d.group():
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
         na = d.start(1)
+    for m in _SENTENCE_IN_NP_RE.finditer(masked, na, nb):
+        # "… on the convention floor. But a fresh poll [said]": a sentence ended
+        # inside the phrase; the subject is in the new one.
+        na = m.end()
+        while masked[na:nb].split() and masked[na:nb].split()[0].lower() in _LEADERS:
+            na += len(masked[na:nb].split()[0]) + 1
     return (na, nb), role
+
+
+_DAY_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday "
+                       "today tonight".split())
+_FRONTED_VERB_RE = re.compile(
+    r"\s*(Said|Says|Asked|Asks|Added|Adds|Wrote|Writes|Explained|Recalled|Noted)\s+")
+# "was prompted to", "felt compelled to" (the subject speaks) or "led Roe to",
+# "prompted the atlas, which …, to" (the object speaks), right before "say".
+_TO_SAY_RE = re.compile(
+    r"(?:\s(?:was|were|is|are|been|felt|seemed)\s+(?:\w+\s+)?"
+    r"(?:prompted|moved|forced|compelled|led|inspired|pushed|driven|asked|invited|quick|"
+    r"eager|careful|sure|able|willing|happy|ready)"
+    r"|\b(?:prompted|led|forced|moved|caused|inspired|pushed|drove|compelled|got|invited)"
+    r"\s+(?P<who>[^\x00]{2,120}?),?)\s+to\s+$")
+_FINITE_AUX = frozenset("has had have would will could is was are were".split())
+_CLAUSE_WORD_RE = re.compile(r"\b(?:that|when|while|because|as|and|but|so|after|before|"
+                             r"until|if|though|although)\s+")
+_BY_RE = re.compile(r"\s+by\s+")
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
+_QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
+_STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
+_JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
+                               r"[a-z]+\s+((?:the|a|an)\s)")
+_SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
+# ", 54, a retired captain", ", the mayor": roles after a name, before a colon.
+_ROLE_TAIL_RE = re.compile(
+    r"(?:,\s*(?:\d{1,3}|(?:the|a|an|his|her|its|their)\s+[^,:;\x00]+))+,?\s*")
+_MEDIUM_TAIL_RE = re.compile(
+    r",?\s*(?:in|on)\s+(?:an?\s+|his\s+|her\s+|its\s+|their\s+)?(?:[\w-]+\s+)?"
+    r"(?:statement|e-?mail|tweet|interview|post|letter|release|Twitter|Facebook|speech)\s*")
+_NAME_COMMA_IN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*,\s+"
+                               r"(?:in|at|on|during|after|before)\s")
+_TITLE_WORDS = frozenset(
+    "Director Chairman Chairwoman President Secretary Spokesman Spokeswoman Leader Chief "
+    "Officer Commissioner Minister Governor Senator Mayor Editor Chair Founder".split())
+_WHO_QUESTION_RE = re.compile(r"\b(?:over|about|of|on|to|for|asked|know|knows|knew|wonder)$")
+_SUBCLAUSE_RE = re.compile(r"\s(?:that|which|when|because|while|so)\s")
+_NEW_CLAUSE_RE = re.compile(
+    r"[\s,.\"'\u201d\u2019]*((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*)\s+"
+    r"([a-z]+(?:ed|es))\b")
+_STOP_CHARS_RE = re.compile(r"[,:;\u2014\u2013]")
+_NAME_LIST_BEFORE_RE = re.compile(
+    r"(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3},\s+)+$")
+
+
+_ANTECEDENT_PREP_RE = re.compile(r"\s(?:from|for|by|with|to)\s+(?=[A-Z]|(?:a|an|the)\s)")
+_PERSON_SUFFIXES = ("man", "woman", "person", "er", "or", "ist", "ian", "ant", "ent", "official",
+                    "aide", "adviser", "member", "head", "chief", "leader", "staff", "secretary")
+
+
+def _nearest_antecedent(masked: str, span: tuple[int, int]) -> tuple[int, int]:
+    """What ", who" hangs on: the noun phrase nearest the comma ("praise from
+    a professor at Yale, who", "steep for Mr. Roe, who") - but a person's
+    role keeps its "for" ("a spokesman for Senator Roe, who")."""
+    a, b = span
+    words = list(_WORD_RE.finditer(masked, a, b))
+    for w in reversed(words[1:]):
+        if _verbish(w.group(), True) and w.group().endswith("ed"):
+            a = w.end()  # "The plan drew praise from …": after the verb
+            break
+    cut = None
+    for m in _ANTECEDENT_PREP_RE.finditer(masked, a, b):
+        cut = m
+    if cut is None:
+        return _trim(masked, a, b)
+    before = masked[a:cut.start()].split()
+    if before and before[-1].lower().rstrip(",").endswith(_PERSON_SUFFIXES):
+        return _trim(masked, a, b)
+    return _trim(masked, cut.end(), b)
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word that can be part of a name ("Ruiz", "Democrats")."""
+    low = word.lower()
+    return word[:1].isupper() and low not in _LEADERS and low not in _PRONOUN_SUBJECTS \
+        and low not in _DETERMINERS and not word.endswith((",", "."))
+
+
+# Participles that hang a record on who obtained or made it.
+_RECORD_PARTICIPLES = frozenset("""
+obtained seen reviewed released published issued written signed sent provided filed
+drafted posted shared prepared commissioned conducted produced compiled
+""".split())
 
 
 # Documents and media that speak for their authors in news copy.
@@ -550,8 +837,10 @@ _OF_PLACE_BEFORE_RE = re.compile(
 
 
 _OWN_SUBJECT_RE = re.compile(
-    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile)\s+"
-    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+$")
+    r"(?:[,;\u2014\u2013]|\band|\bwith|\bwhile|^)\s*"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})(?:\s+\([^)]{1,12}\))?\s+"
+    r"(?:[a-z]+ly\s+)?(?:(?:kept|keeps|keep|began|begins|started|starts|continued|continues|"
+    r"was|were|is|are|went\s+on|goes\s+on)\s+)?$")
 _CARRIER_ING_RE = re.compile(
     r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:signs?|banners?|placards?|posters?|(?:t-)?shirts?|hats?|caps?|stickers?|captions?|"
@@ -568,9 +857,13 @@ def _group_head(phrase: str) -> bool:
         and last not in _NOT_SPEAKER_HEADS)
 
 
+_WITH_NAME_ING_RE = re.compile(
+    r"\bwith\s+((?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of|for|and|the|[A-Z][\w.'\u2019-]*)){0,6})"
+    r"(?:\s+\([^)]{1,20}\))?\s+$")
 _IMPERATIVES = frozenset(
     "Like Follow Watch See Read Click Share Sign Subscribe Listen Join Check Tap".split())
-_WHO_BEFORE_RE = re.compile(r",\s+who\s+(?:also\s+|later\s+|then\s+)?$")
+_WHO_BEFORE_RE = re.compile(
+    r",\s+who\s+(?:(?:also|later|then|has|have|had|once|long|[a-z]+ly|in\s+the\s+past)\s+)*$")
 _NAME_BEFORE_COMMA_RE = re.compile(
     r"\b([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}),\s+")
 
@@ -587,10 +880,38 @@ _NOUN_BEFORE_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their|our|my|your|this|these|those|whose|each|every|"
     r"no|any|another|first|last|latest|new|written|formal|brief|public|"
     r"joint|press|which)|['\u2019]s)\s+$", re.IGNORECASE)
+_NOUN_BEFORE_WORDS = frozenset(
+    "a an the his her its their our my your this these those whose each every no any another "
+    "first last latest new written formal brief public joint press which".split())
+
+
+def _noun_before(masked: str, at: int) -> bool:
+    """``_NOUN_BEFORE_RE.search(masked, max(0, at - 12), at)`` without the regex
+    in the usual case (a search for its many words at every position of the
+    window costs more than all the rest of the verb test): the word before
+    ``at`` makes the word at ``at`` a noun ("the report", "his call")."""
+    lo = max(0, at - 12)
+    window = masked[lo:at]
+    head = window.rstrip()
+    if len(head) == len(window) or not head:
+        return False  # it needs the word, then white space up to ``at``
+    if head[-1] in "sS\u017f" and len(head) >= 2 and head[-2] in "'\u2019":
+        return True  # "Smith's"
+    k = len(head)
+    while k and (head[k - 1].isalnum() or head[k - 1] == "_"):
+        k -= 1
+    word = head[k:]  # the whole word: the regex wants a word boundary before it
+    if not word.isascii():
+        # Case-insensitive matching folds a few non-ASCII letters into ASCII
+        # ones ("\u017f" is an "s"): leave those to the regex.
+        return _NOUN_BEFORE_RE.search(masked, lo, at) is not None
+    if word.lower() not in _NOUN_BEFORE_WORDS:
+        return False
+    return k > 0 or lo == 0 or not (masked[lo - 1].isalnum() or masked[lo - 1] == "_")
 
 
 _DET_WORD_BEFORE_RE = re.compile(
-    r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that)\s+[\w'\u2019-]+\s+$",
+    r"\b(?:a|an|the|his|her|its|their|our|my|your|this|that|no|any)\s+[\w'\u2019-]+\s+$",
     re.IGNORECASE)
 
 
@@ -643,8 +964,11 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
                 end = p.end()
         elif w not in _SINGLE_FORMS:
             continue
-        if _NOUN_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
+        if _noun_before(masked, m.start()) and \
+                not masked.endswith("Press ", 0, m.start()):  # "the Associated Press said"
             continue
+        if masked.endswith(" of ", 0, m.start()) and not w.endswith("ing"):
+            continue  # "the secretary of state said": a noun after "of"
         if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
                 and _SG_DET_WORD_BEFORE_RE.search(
                 masked, max(0, m.start() - 30), m.start()):
@@ -658,10 +982,10 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
 
 
 _INTRO_WORDS = frozenset("""
-in on at after before during since when while as but and so yet still however
+of in on at after before during since when while as but and so yet still however
 meanwhile earlier later last this that by for from with without under over
 speaking asked if although though because despite instead indeed now then
-once unlike like among amid following
+once unlike like among amid following or
 """.split())
 _HEADLINE_SPEAKER_RE = re.compile(
     r"\s*((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w'\u2019-]*):\s")
@@ -679,6 +1003,7 @@ _VERBISH = frozenset("""
 has had have is was are were will would could can should may might must does did
 do also never not still just even often already again once now then later
 cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
+makes takes gives puts gets keeps
 """.split()) | _IRREGULAR_PAST
 _CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u2015]\s+|\s--\s+")
 _SUBORDINATORS = frozenset("""
@@ -758,7 +1083,8 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if low in _EXPLETIVES or low in _SUBORDINATORS or low in _WHEN_WORDS:
         return None
-    if not (first[0].isupper() or low in _SUBJECT_OPENERS):
+    if not (first[0].isupper() or low in _SUBJECT_OPENERS or _descriptor_before_name(
+            [w(j) for j in range(i, min(n, i + 5))])):
         return None
     k = i
     while k < n and k - i < 8:
@@ -809,10 +1135,31 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if not _verbish(w(k), True):
         return None
-    a, b = _trim(masked, words[i][0], words[k - 1][1])
+    end = k
+    for j in range(i + 1, k):
+        # "Gov. Ana Ruiz on Monday [signed]", "Roe earlier [vowed]": when, not who.
+        low = w(j).strip(",.").lower()
+        if low in _WHEN_WORDS or low in ("earlier", "later") or low in ("on", "last", "this") \
+                and j + 1 < k and w(j + 1).strip(",.").lower() in _WHEN_WORDS:
+            end = j
+            break
+    a, b = _trim(masked, words[i][0], words[end - 1][1])
     if b <= a:
         return None
     return (a, b), words[k]
+
+
+def _descriptor_before_name(words: list[str]) -> bool:
+    """"city council member Ana Ruiz …": lower-case nouns, then a name."""
+    for j, word in enumerate(words):
+        if word[:1].isupper():
+            return j > 0
+        low = word.lower()
+        if low in _NOT_NP or low in _NP_PREPOSITIONS or low in _SUBORDINATORS or \
+                low.endswith("ing") or _verbish(word, False) or not low.isalpha() \
+                and "-" not in low:
+            return False
+    return False
 
 
 def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
@@ -846,6 +1193,7 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
         starts.reverse()
         if subordinate and len(words) > 1:
             starts.append(1)
+    fallback = None
     for k in starts:
         if (k == 0 and subordinate) or words[k][0] < after:
             continue
@@ -862,8 +1210,12 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
         hit = _subject_at(masked, words, k, end)
         if hit is not None:
             (a, b), v = hit
-            return Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
-    return None
+            cue = Cue(masked[v[0]:v[1]].strip(",."), v, (a, b), None, False, False, True)
+            if plausible_speaker(masked[a:b]):
+                return cue
+            # "Hours later, Roe returned …": the next clause may hold who.
+            fallback = fallback or cue
+    return fallback
 
 
 def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
@@ -878,9 +1230,10 @@ def _parenthetical(masked: str, a: int, end: int, verbs: list) -> Cue | None:
         if stop and len(tail[:stop.start()].split()) > 3:
             continue
         if v.start() - comma <= 2:
-            # "…, said Smith." inverted
+            # "…, said Smith." inverted (but "…, a source, who …, told the Courier")
             sp, role = _np_forward(masked, v.end(), end)
-            if sp:
+            if sp and REPORTING_VERBS.get(v.group().lower()) in _INVERTED_VERBS and \
+                    _INVERTED_SUBJECT_RE.match(masked, sp[0]):  # not "said matter-of-factly"
                 return Cue(v.group(), v.span(), sp, role, False, True)
             # "…, Howard Dean, the former governor, said."
             sp, role = _np_backward(masked, a, v.start())
@@ -904,8 +1257,9 @@ def _appositive_subject(masked: str, a: int, b: int) -> tuple[tuple[int, int],
         return None
     if not (words[0][0].isupper() or words[0].lower() in _SUBJECT_OPENERS):
         return None
-    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS:
-        return None
+    if words[0].lower() in _EXPLETIVES or words[0].lower() in _LEADERS or \
+            words[0].lower() in _INTRO_WORDS:
+        return None  # "Of Varga, Levine, who …, said": an opening phrase
     if not all(_word_ok(w) or w.lower() == "of" for w in words):
         return None
     ra, rb = _trim(masked, comma + 1, b)
@@ -952,8 +1306,11 @@ def headline_subject(masked: str, start: int, end: int) -> Cue | None:
     return Cue(words[k].group(), words[k].span(), (a, b), None, False, False, not speaking)
 
 
+# (Callers stop the match at the sentence end, so a period inside it is an
+# abbreviation: "he told Sen. Ruiz (R-Ore.), according to aides".)
 _ACCORDING_AFTER_RE = re.compile(
-    r"[^.\n\u201c\"\x00]*?(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
+    r"(?:[^.\n\u201c\"\x00]|\.(?=[\s),]))*?"
+    r"(?:\b(according\s+to)\s+|,\s+(reported|reports)\s+(?=[A-Za-z]))",
     re.IGNORECASE)
 
 
@@ -972,13 +1329,18 @@ def _source_record(phrase: str) -> bool:
     words = phrase.lower().split()
     if words and words[0] in ("a", "an", "the"):
         words = words[1:]
-    return 1 <= len(words) <= 12 and words[0] in _RECORD_NOUNS
+    # "a Courier poll conducted in May": the record noun may follow a modifier.
+    return 1 <= len(words) <= 12 and any(w in _RECORD_NOUNS for w in words[:3])
 
 
 def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
     """"…,” Smith said, according to a transcript": the reporter's source
     for the words, which is who the words are attributed to."""
-    m = _ACCORDING_AFTER_RE.match(masked, cue.verb_span[1], min(ceiling, cue.verb_span[1] + 120))
+    lim = min(ceiling, cue.verb_span[1] + 120)
+    if masked.find("ccording", cue.verb_span[1], lim) < 0 and \
+            masked.find("report", cue.verb_span[1], lim) < 0:
+        return None  # (a cheap test before the regex)
+    m = _ACCORDING_AFTER_RE.match(masked, cue.verb_span[1], lim)
     if m is None:
         return None
     sp, role = _np_forward(masked, m.end(), ceiling)
@@ -991,6 +1353,9 @@ def according_after(masked: str, cue: Cue, ceiling: int) -> Cue | None:
         e = _PARTICIPLE_TAIL_RE.match(masked, sp[1], min(ceiling, sp[1] + 60))
         if e and MASK not in e.group():
             sp = _trim(masked, sp[0], e.end())
+        elif " " in masked[sp[0]:sp[1]]:
+            # "a poll conducted [in May]": the record without its dangling participle.
+            sp = (sp[0], masked.rindex(" ", sp[0], sp[1]))
     word = 1 if m.group(1) else 2
     return Cue("according to", m.span(word), sp, role, False, True)
 
@@ -1017,6 +1382,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """
     end = sentence_end(masked, close_end, limit)
     a = close_end
+    if a < end and masked[a] in "'\u2019":
+        a += 1  # "the word 'old-school,''' said": the inner quote's mark, left over
     while a < end and (masked[a].isspace() or masked[a] in ",;"):
         a += 1
     if a >= end:
@@ -1040,16 +1407,79 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         and _PREP_DET_WORD_BEFORE_RE.search(masked, max(0, v.start() - 40), v.start()))]
     if not verbs:
         return None
+    while len(verbs) > 1:
+        first, then = verbs[0].group().lower(), verbs[1].group().lower()
+        between = masked[verbs[0].end():verbs[1].start()]
+        aside = first.endswith("ing") and not then.endswith("ing") and \
+            masked.endswith(", ", 0, verbs[0].start()) and between.rstrip().endswith(",")
+        noun = first in _WEAK and then not in _WEAK and "," not in between
+        if not (aside or noun):
+            break
+        # "an official, speaking on condition of anonymity, told", "the report
+        # by the institute concluded": the finite verb after them is the cue.
+        verbs = verbs[1:]
     v = verbs[0]
     pre_words = masked[a:v.start()].split()
     j = close_end - 1
     while j > 0 and masked[j] in "\"'\u201d\u2019\u201c":
         j -= 1
-    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper():
+    appositive = gap <= 2 and masked[a:v.start()].rstrip().endswith(",")
+    if masked[j] in ".!?" and len(pre_words) > 3 and masked[a:a + 1].isupper() and not (
+            appositive and _appositive_subject(masked, a, v.start()) is not None) and not (
+            # "“… Varga!” State Senator Jeff Lenz said as he opened the vote": a
+            # name and a verb that closes the sentence, not a sentence of its own
+            gap <= 2 and len(pre_words) <= 8 and _long_name_phrase(pre_words)
+            and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS
+            and (not _CLAUSE_END_RE.match(masked, v.end(), end).group().strip()
+                 or _VERB_TAIL_RE.match(masked, v.end(), end))):
+        # (but "“… today?” Miller, a retired nurse, said" closes with its verb)
         return None  # "… “highly productive.” While details remain, the talks continue"
+    if v.start() != a and pre_words[0][:1].islower() and pre_words[-1].endswith(",") and \
+            masked[v.start() - 2:v.start()] == ", " and v.group()[:1].islower() and \
+            (pre_words[0] not in _DETERMINERS or pre_words[0] == "that") and \
+            REPORTING_VERBS.get(v.group().lower()) in _INVERTED_VERBS:
+        # "“…” for the port, said Jane Roe, a director": the quote runs on into
+        # the sentence, and the inverted attribution closes it.
+        sp, role = _np_forward(masked, v.end(), end)
+        if sp is not None and _INVERTED_SUBJECT_RE.match(masked, sp[0]) and \
+                len(masked[sp[0]:sp[1]].split()) <= 8:
+            return Cue(v.group(), v.span(), sp, role, False, True)
+    if v.start() != a and 3 <= len(pre_words) <= 10 and pre_words.count("and") == 1 and \
+            pre_words[0].lower() in _DETERMINERS and pre_words[-1] != "and" and all(
+                w == "and" or w.lower() in _DETERMINERS or _word_ok(w) and not _verbish(w, False)
+                for w in pre_words) and gap <= 2 and MASK not in masked[a:v.start()]:
+        # "“…,” the Vermont senator and presidential candidate told …": one
+        # person described twice, or two described together.
+        sp = _trim(masked, a, v.start())
+        return Cue(v.group(), v.span(), sp, None, True, True)
     if v.start() != a and len(pre_words) > 6 and not (
-            len(pre_words) <= 10 and all(w[:1].isupper() or w in ("of", "and") for w in pre_words)):
-        if gap <= 2 and masked[a:v.start()].rstrip().endswith(","):
+            len(pre_words) <= 10 and _long_name_phrase(pre_words)):
+        if masked[j] == "," and gap <= 2 and appositive is False and len(pre_words) <= 20:
+            # "…,” the Oregon senator and party nominee said": a long subject
+            # right after a quote that ends with a comma.
+            sp, role = _np_backward(masked, a, v.start())
+            if sp is None or masked[a:sp[0]].strip():
+                sp, role = _described_subject(masked, a, v.start()), None
+            of = masked.find(" of ", a, v.start())
+            if (sp is None or masked[a:sp[0]].strip()) and of > a and \
+                    _long_name_phrase(masked[of + 4:v.start()].split() or ["x"]):
+                # "harbor experts Tom Albright and Ilona Berki of the Institute
+                # for Harbor Studies wrote": the names, then where they work.
+                sp, role = _np_backward(masked, a, of)
+                role = _trim(masked, of + 1, v.start()) if sp is not None else None
+            rest = _CLAUSE_END_RE.match(masked, v.end(), end)
+            if sp is not None and not masked[a:sp[0]].strip() and plausible_speaker(
+                    masked[sp[0]:sp[1]]) \
+                    and REPORTING_VERBS.get(v.group().lower()) in _TIGHT_VERBS \
+                    and (len(rest.group().split()) <= 3 or _VERB_TAIL_RE.match(rest.group())):
+                # (but not "…,” one of the prosecutors said the cases differ":
+                # a sentence of its own after a quote closing a clause)
+                return Cue(v.group(), v.span(), sp, role, True, True)
+        if gap <= 2 and " who " in masked[a:v.start()]:
+            sp, role = _np_backward(masked, a, v.start())
+            if sp is not None and sp[0] == a:
+                return Cue(v.group(), v.span(), sp, role, True, True)
+        if appositive:
             appos = _appositive_subject(masked, a, v.start())
             if appos is not None:
                 return Cue(v.group(), v.span(), appos[0], appos[1], True, True)
@@ -1067,21 +1497,146 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         sp, role = _np_forward(masked, after, end)
         if sp and verb.lower().endswith("ing"):
             return None
+        if sp and verb.lower() in _WEAK and masked[sp[0]].islower() and \
+                masked[sp[0]:sp[1]].split()[0].lower() not in _DETERMINERS:
+            return None  # "… “top secret” email chains": a noun, not "said X"
         return Cue(verb, v.span(), sp, role, True, True)
     if verb.lower() in _WEAK and verb[0].islower() is False:
         return None
     sp, role = _np_backward(masked, a, v.start())
     if sp is None:
+        if (len(pre_words) <= 4 or verb.lower() in ("said", "says") and len(pre_words) <= 12
+                and MASK not in masked[a:v.start()]) and \
+                masked[a:v.start()].rstrip().endswith(",") and not verb.lower().endswith("ing"):
+            # "“…” for the mayor, said Ana Ruiz": inverted after a short aside.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if fwd is not None and masked[fwd[0]].isupper():
+                return Cue(verb, v.span(), fwd, frole, False, True)
         return None
-    if len(masked[a:sp[0]].split()) > 2:
-        return None
+    between = masked[a:sp[0]].split()
+    if len(between) > 2 and not (
+            # "former board member and mayoral candidate Tomas Varga said"
+            _long_name_phrase(pre_words) and masked[sp[1] - 1:sp[1]].isalpha()
+            and masked[sp[0]:sp[1]].split()[-1][:1].isupper()) and not (
+            # "“…” of the case, the opinion said", "“…” as his father dreamed,
+            # Turry said": a short aside first
+            len(between) <= 5 and between[0].lower() in _NP_PREPOSITIONS | {"to", "about", "as"}
+            and between[-1].endswith(",") and MASK not in masked[a:sp[0]]):
+        # (but "“…” of the case, the opinion said", "“…” as his father dreamed,
+        # Turry said": a short aside first)
+        if verb.lower() in ("said", "says") and len(pre_words) <= 12 and \
+                masked[a:v.start()].rstrip().endswith(",") and MASK not in masked[a:v.start()]:
+            # "“…” that Varga can win, said Tomas Berki, a strategist": the
+            # inverted cue closes the sentence the quote opened.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if fwd is not None and masked[fwd[0]].isupper() and plausible_speaker(
+                    masked[fwd[0]:fwd[1]]):
+                return Cue(verb, v.span(), fwd, frole, False, True)
+        lead = masked[a:sp[0]].rstrip()
+        if not (lead.endswith(",") and pre_words[0][:1].islower() and
+                (pre_words[0] not in _DETERMINERS or pre_words[0] == "that")
+                and len(masked[sp[0]:sp[1]].split()) <= 6 and MASK not in lead
+                and REPORTING_VERBS.get(verb.lower()) in _INVERTED_VERBS):
+            return None
+        # "“…” for the port, Roe said": the quote runs into the sentence that
+        # the attribution closes.
+        return Cue(verb, v.span(), sp, role, False, True)
     if _COLON_AFTER_RE.match(masked, v.end(), end):
         return None  # "… .” Roe said: “…": the cue introduces the next quote
     tight = sp[0] - a <= 1 and gap <= 2
     return Cue(verb, v.span(), sp, role, tight, True)
 
 
+_FROM_DOC_COLON_RE = re.compile(
+    r"(?<![\w,])(?:[Ff]rom|[Ii]n)\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s?\s+"
+    r"(?:[\w-]+\s+){0,2}(?:post|statement|tweet|letter|speech|remarks|blog|op-ed|column|"
+    r"e-?mail|memo|book|interview|message|video|address|essay)s?\s*:$")
+_FROM_THE_DOC_COLON_RE = re.compile(
+    r"(?<![\w,])(?:[Ff]rom|[Ii]n)\s+(the\s+(?:[\w-]+\s+){0,2}(?:report|statement|letter|memo|"
+    r"study|poll|survey|filing|ruling|opinion|release|complaint|lawsuit|indictment|order))\s*:$")
+# "Then came Roe's reply:", "The board's response, in full:": whose words follow.
+_WHOSE_REPLY_COLON_RE = re.compile(
+    r"(?<![\w'\u2019])((?:[Tt]he\s+)?(?:[A-Z][\w.-]*\s+){0,3}(?:[A-Z][\w.-]*|[a-z]+))['\u2019]s?"
+    r"\s+(?:[a-z-]+\s+)?(?:reply|response|verdict|answer|message|retort|reaction|advice|"
+    r"warning|explanation|assessment|statement|comment|rebuttal)(?:,\s*in\s+full)?\s*:$")
+# "Here's Roe in 1992:"
+_HERES_COLON_RE = re.compile(
+    r"\s*Here['\u2019]s\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*)"
+    r"(?:\s+(?:in|on|at|during|from)\s+[^:\x00]{1,40})?\s*:$")
+_DASH_NAME_COLON_RE = re.compile(
+    r"\s[-\u2014\u2013]\s+((?:[A-Z][\w.'\u2019&-]*\s+){0,3}[A-Z][\w.'\u2019&-]*)\s*:$")
 _COLON_AFTER_RE = re.compile(r"[^\S\n]*:")
+_TIGHT_VERBS = frozenset(("say", "tell", "add", "write", "state", "explain", "note", "tweet",
+                          "argue", "ask", "reply", "respond", "continue"))
+_INVERTED_VERBS = frozenset(("say", "add", "write", "note", "explain", "continue", "argue",
+                             "recall", "insist", "observe", "conclude", "agree", "concede",
+                             "predict", "complain", "declare", "exclaim", "state"))
+_CLAUSE_END_RE = re.compile(r"[^,.;:!?\n]*")
+_VERB_TAIL_RE = re.compile(r"\s*(?:in|on|at|to|during|about|after|before|while|as|when|"
+                           r"from|with|via|through|outside|near|late|early|last|this)\b")
+# Who an inverted "…, said X" names: a capitalised name or a described person.
+_INVERTED_SUBJECT_RE = re.compile(
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Today|Yesterday)\b)"
+    r"(?:[A-Z]|(?:the|a|an|one)\s)")
+
+
+def _described_subject(masked: str, a: int, b: int) -> tuple[int, int] | None:
+    """"the Oregon senator and party nominee": a description of one speaker
+    with "and" or "of" inside, from ``a`` up to the verb at ``b``."""
+    na, nb = _trim(masked, a, b)
+    words = masked[na:nb].split()
+    if not words or words[0].lower() not in ("the", "a", "an") or MASK in masked[na:nb]:
+        return None
+    for w in words[1:]:
+        if w in ("and", "of"):
+            continue
+        if not _word_ok(w) or _verbish(w, False) or w.lower() in _NOT_NP or w.endswith(","):
+            return None
+    return na, nb
+
+_ASKED_BY_RE = re.compile(r"\b(?:was|were|is|are|being)\s+(asked|pressed|questioned)\s+by\s+")
+_PAREN_ONLY_RE = re.compile(r"\s*\([^()\n\x00]{1,20}\)\s*")  # "Rep. Ana Ruiz (D-Ore.):"
+_POSSESSIVE_WORDS_RE = re.compile(
+    r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
+    r"(?:[a-z][\w-]*\s+){0,3}(assertions?|claims?|statements?|remarks?|comments?|promises?|"
+    r"pledges?|vows?|suggestions?|descriptions?|words|catch\s+phrase|slogans?|tweets?|"
+    r"language|warnings?|arguments?|accusations?|insistence|boasts?|retorts?|phrases?|"
+    r"dictum|mantra|refrain|quip|line)\b"
+    r"(?:\s+(?:that|of|about|was|is|in\s+that\s+election\s+was|that\s+[^.;:\x00]{0,60}))?\s*$")
+_SUB_CLAUSE_NAME_RE = re.compile(
+    r"\b(?:when|after|because|while|since|before|until|as)\s+"
+    r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})\s+([a-z]+)\b[^,;:\x00]*$")
+_DASH_END_RE = re.compile(r"\s(--|[\u2014\u2013])\s*$")
+_AGO_WORDS = frozenset("""
+a an one two three four five six seven eight nine ten few several some many less more than
+about nearly almost just only over under year years month months week weeks day days hour
+hours minute minutes decade decades
+""".split())
+_QUOTED_LEAD = MASK + " \u00a0\t,.!?\"'\u201c\u201d\u2018\u2019"
+
+
+def _long_name_phrase(words: list[str]) -> bool:
+    """"Tomas Varga of the Harbour Policy Institute", "Fight for Ports
+    organizing director Tomas Varga": a long subject that is a name with its
+    organisation or its descriptor - but not "one of the prosecutors for
+    Tomas Varga" (the name after a preposition is not who speaks)."""
+    words = [w for w in words if not (w.startswith("(") or w.endswith(")"))]
+    if not words:
+        return False
+    if all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words):
+        return True  # (but "(D-Ore.)" after a name is no word of it)
+    k = len(words)
+    while k > 0 and words[k - 1][:1].isupper():
+        k -= 1
+    if k == 0 or len(words) - k < 2 or words[k - 1] in _NP_PREPOSITIONS or \
+            words[k - 1] in ("the", "and", "to", "by"):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w[:1] == "$"
+               or w in ("of", "and", "the", "for")
+               or _word_ok(w) and not _verbish(w, False)
+               and (w.isalpha() or w.lstrip("$").isdigit())
+               for w in words[:k])
 
 
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
@@ -1095,6 +1650,32 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     if not tail:
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
+    fronted = _FRONTED_VERB_RE.match(masked, start, end) if punct else None
+    if fronted is not None:
+        # "Said Dora Lenz, who grew up with him, “…": the verb opens the sentence.
+        fwd, frole = _np_forward(masked, fronted.end(), end)
+        if fwd and masked[fwd[0]].isupper() and (
+                fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2):
+            return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
+    if punct == ":":
+        m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
+            _FROM_THE_DOC_COLON_RE.search(masked, max(start, end - 60), end) or \
+            _WHOSE_REPLY_COLON_RE.search(masked, max(start, end - 80), end) or \
+            _HERES_COLON_RE.match(masked, start, end)
+        if m:
+            # "From Roe's Facebook post: “…”": the author of the document.
+            return Cue(":", (end - 1, end), m.span(1), None, True, False)
+        m = _DASH_NAME_COLON_RE.search(masked, max(start, end - 60), end)
+        if m and not _IMPERATIVES.intersection(m.group(1).split()):
+            # "Polls missed the caucus - Ana Ruiz: “…": a digest line, the
+            # name after the dash is whose words follow.
+            return Cue(":", (end - 1, end), m.span(1), None, True, False)
+    words_of = _IN_WHOSE_WORDS_RE.search(masked, max(start, end - 80), end) \
+        if masked.find(" words", start, end) >= 0 else None
+    if words_of is not None and punct:
+        # "… because, in Forbes' words, “…": the owner of the words.
+        return Cue(words_of.group().strip(" ,:"), words_of.span(), words_of.span(1), None,
+                   True, False)
     acc = None
     if masked.find("ccording", start, end) >= 0 or masked.find("words of", start, end) >= 0:
         for acc in _ACCORDING_RE.finditer(masked, start, end):
@@ -1103,6 +1684,18 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     # Skip verbs used as nouns far from the quote ("in his speech, calls for").
     while verbs and verbs[-1].group().lower() in _WEAK and verbs[-1].end() < end - 40:
         verbs.pop()
+    asked = _ASKED_BY_RE.search(masked, start, end) if masked.find(" by ", start, end) >= 0 \
+        else None
+    if asked is not None and punct and MASK not in masked[asked.end():end]:
+        # "Ruiz was asked by host Tomas Varga, who backs her, “…?”": the asker.
+        sp, role = _np_forward(masked, asked.end(), end)
+        if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+            return Cue(asked.group(1), asked.span(1), sp, role, False, False)
+    poss = _POSSESSIVE_WORDS_RE.search(masked, max(start, end - 160), end) if not verbs else None
+    if poss is not None and MASK not in poss.group():
+        # "Ruiz's assertion that “thousands” cheered", "Varga's “47 percent”
+        # comment": the words are the possessor's.
+        return Cue(poss.group(2), poss.span(2), poss.span(1), None, False, False, True)
     if acc is not None and (not verbs or verbs[-1].start() < acc.start()
                             or not masked[start:acc.start()].strip()):
         # "According to the Journal, Roe said the plan was “…”": the source
@@ -1120,6 +1713,24 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         recent = [v for v in recent if v.group().lower() not in _WEAK] or recent
     for v in reversed(recent):
         word = v.group().lower()
+        if v is not recent[0] and masked.endswith(" to ", 0, v.start()):
+            continue  # "Ruiz said Varga was right to urge leaders “…”": an infinitive
+        last_mask = masked.rfind(MASK, v.end(), end)
+        if last_mask >= 0:
+            # "in a clip that Judge Lenz called “distasteful,” Varga expressed
+            # a desire to “…”": after the earlier quote, a new clause with its
+            # own subject carries this one.
+            new = _NEW_CLAUSE_RE.match(masked, last_mask + 1, end)
+            if new is not None:
+                return Cue(new.group(2), new.span(2), new.span(1), None, False, False, True)
+        by = _BY_RE.match(masked, v.end(), end) if word == "asked" else None
+        if by is not None and _PASSIVE_BEFORE_RE.search(masked, max(start, v.start() - 10),
+                                                        v.start()):
+            # "Roe was asked by host Bill Lenz, “…”": the asker's words.
+            stop = _QUESTION_WORD_RE.search(masked, by.end(), end)
+            sp, role = _np_forward(masked, by.end(), stop.start() if stop else end)
+            if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+                return Cue(v.group(), v.span(), sp, role, False, False)
         if word.endswith("ing"):
             # "Ryan saying he was “…” and Trump calling it “…”": a participle
             # with a named subject of its own right before it.
@@ -1131,6 +1742,11 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                                                     v.start())
                 if carrier is not None and not _group_head(carrier.group(1)):
                     carrier = None
+            if carrier is None:
+                # "…, with the Federation of Teachers calling her “…”": a named
+                # subject of the participle after "with".
+                carrier = _WITH_NAME_ING_RE.search(masked, max(start, v.start() - 80),
+                                                   v.start())
             if carrier is not None and MASK not in carrier.group(1):
                 # "held a sign saying “…”", "with many marchers chanting “…”":
                 # the thing or the group right before the participle speaks.
@@ -1142,9 +1758,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             # "…, saying: “…": the participle shares the subject of the
             # previous reporting verb, or else of the sentence.
             earlier = [p for p in verbs if p.start() < v.start()]
+            # (a verb over a noun: "said there was no telephone call, adding")
+            earlier = [p for p in earlier if p.group().lower() not in _WEAK] or earlier
             if earlier:
                 sp, _ = _np_backward(masked, start, earlier[-1].start())
-                if sp is None and earlier[-1].start() - start <= 2:
+                if sp is None and (earlier[-1].start() - start <= 2 or not masked[
+                        start:earlier[-1].start()].strip(_QUOTED_LEAD)):
+                    # "Said Roe, urging …" / "“…,” said Roe, urging them to “…”"
                     sp, _ = _np_forward(masked, earlier[-1].end(), v.start())
                 if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
                     return Cue(v.group(), v.span(), sp, None, bool(punct), False)
@@ -1153,11 +1773,36 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
             if subj is not None:
                 return Cue(v.group(), v.span(), subj.speaker, None, bool(punct), False)
             continue
+        inf = _TO_SAY_RE.search(masked, max(start, v.start() - 80), v.start()) \
+            if masked.endswith("to ", 0, v.start()) else None
+        if inf is not None:
+            # "Roe was prompted to say, “…”" / "the record led Roe to state, “…”":
+            # the one made to speak.
+            if inf.group("who") is not None:
+                sp, role = _np_forward(masked, inf.start("who"), inf.end("who"))
+            else:
+                floor = start
+                for c in _CLAUSE_WORD_RE.finditer(masked, start, inf.start()):
+                    floor = c.end()  # "… so subdued that Mr. Roe was prompted"
+                sp, role = _np_backward(masked, floor, inf.start())
+            if sp is not None and plausible_speaker(masked[sp[0]:sp[1]]):
+                return Cue(v.group(), v.span(), sp, role, bool(punct), False)
+        if word in ("says", "said") and masked[start:v.start()].rstrip().endswith(","):
+            # "The paradox, says Tomas Varga, a historian, is that “…”": an
+            # inverted cue set off by commas inside the sentence.
+            fwd, frole = _np_forward(masked, v.end(), end)
+            if frole is not None and not masked[frole[1]:end].lstrip().startswith(","):
+                frole = None  # "The plan, says Varga, is “…”": no appositive
+            if fwd is not None and masked[fwd[0]].isupper() and \
+                    masked[fwd[1]:end].lstrip().startswith(","):
+                return Cue(v.group(), v.span(), fwd, frole, False, False)
         sp, role = _np_backward(masked, start, v.start())
-        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 12), v.start())
+        who = _WHO_BEFORE_RE.search(masked, max(start, v.start() - 40), v.start())
         if who:
             # "backed by Tomas Varga, who added that …": the antecedent.
             ante, _ = _np_backward(masked, start, who.start())
+            if ante is not None:
+                ante = _nearest_antecedent(masked, ante)
             if ante is not None and plausible_speaker(masked[ante[0]:ante[1]]):
                 sp, role = ante, None
         if sp is not None and not plausible_speaker(masked[sp[0]:sp[1]]):
@@ -1170,7 +1815,13 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         if sp is None:
             # Inverted or fronted: "Said Smith: “…" / "…, says Smith: “".
             fwd, frole = _np_forward(masked, v.end(), end)
-            if fwd and masked[fwd[0]].isupper() and fwd[1] >= end - 2:
+            if fwd and masked[fwd[0]].isupper() and (
+                    fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2
+                    and punct and REPORTING_VERBS.get(word) in _INVERTED_VERBS
+                    and (v.start() - start <= 1
+                         or masked[max(start, v.start() - 3):v.start()].rstrip()[-1:]
+                         in (",", "\u201d", "\"", "'", "\u2019"))):
+                # (also "…, said Dora Lenz, who grew up with him, “…")
                 return Cue(v.group(), v.span(), fwd, frole, bool(punct), False)
             if word.endswith("ing") or word in ("adding", "saying"):
                 continue
@@ -1183,15 +1834,34 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return Cue(":", (hm.end(1), hm.end(1) + 1), hm.span(1), None, False, False)
     subject = sentence_subject(masked, start, end)
     if subject is not None:
+        inner = None
+        for inner in _SUB_CLAUSE_NAME_RE.finditer(masked, subject.verb_span[1], end):
+            pass
+        if inner is not None and _verbish(inner.group(2), True) and MASK not in inner.group():
+            # "He looked rattled when Ruiz accused him of an “artful smear”":
+            # the quote sits in the clause whose subject is Ruiz.
+            return Cue(inner.group(2), inner.span(2), inner.span(1), None, False, False, True)
         return subject
     if fallback is not None:
         return fallback
     # Headline or label form: "Smith: “…" with nothing else before.
     if punct == ":":
-        sp, role = _np_forward(masked, start, end - 1)
+        dash = max(masked.rfind(" - ", start, end), masked.rfind(" \u2014 ", start, end),
+                   masked.rfind(" \u2013 ", start, end))
+        # "TURNOUT IS UP IN IOWA - Ana Ruiz: “…": the name after a headline's dash.
+        sp, role = _np_forward(masked, dash + 3 if dash >= 0 else start, end - 1)
         words = masked[sp[0]:sp[1]].split() if sp else []
-        if sp and sp[1] >= end - 2 and len(words) <= 6 and masked[sp[0]].isupper() and \
+        rest = masked[sp[1]:end - 1] if sp else ""
+        closes = sp is not None and (
+            sp[1] >= end - 2
+            or _PAREN_ONLY_RE.fullmatch(masked, sp[1], end - 1) is not None  # "(D-Ore.):"
+            # "Tomas Varga, the mayor: “…", "The ministry, in a statement: “…"
+            or _ROLE_TAIL_RE.fullmatch(rest) is not None and len(rest.split()) <= 8
+            and MASK not in rest and not _verb_matches(masked, sp[1], end - 1)
+            or _MEDIUM_TAIL_RE.fullmatch(rest) is not None)
+        if closes and (len(words) <= 6 or len(words) <= 9 and all(
+                w[:1].isupper() for w in words[-2:])) and masked[sp[0]].isupper() and \
                 words[0] not in _IMPERATIVES:
             # "Jane Roe: “…" - but not "Like the page: “…"
-            return Cue(":", (end - 1, end), sp, role, True, False)
+            return Cue(":", (end - 1, end), sp, role if sp[1] < end - 2 else None, True, False)
     return None

@@ -22,6 +22,8 @@ word words phrase slogan hashtag headline headlined film movie book song album s
 series program programme play novel article column essay op-ed documentary episode
 report bill act operation project campaign motto label the a an his her their its our my
 """.split())
+_MEDIA_NOUNS = frozenset(
+    "film movie book song album show series novel documentary episode".split())
 _LABEL_STRONG = frozenset(
     "dubbed dub titled entitled nicknamed named branded labeled labelled so-called "
     "as film movie book song album show series novel documentary episode hashtag "
@@ -61,9 +63,11 @@ def _mask(text: str, spans: list[QuoteSpan]) -> str:
         if s.start < cur:
             continue
         parts.append(text[cur:s.start])
-        # Keep a final . ? ! so the quote can still end the sentence.
+        # Keep a final . ? ! so the quote can still end the sentence, and a
+        # final comma so it can still close an appositive ("Roe, star of
+        # “Harbour,” said").
         end = s.end
-        if end > s.start and text[end - 1] in ".?!":
+        if end > s.start and text[end - 1] in ".?!,":
             end -= 1
         parts.append(MASK * (end - s.start))
         cur = end
@@ -92,8 +96,9 @@ class _Article:
         self.masked = _mask(text, self.spans)
         # Paragraphs are the non-empty lines; blank lines do not count, so
         # "the previous paragraph" is the previous block of text.
-        self.para_starts = [m.start() for m in _LINE_RE.finditer(text)] or [0]
-        self.para_ends = [m.end() for m in _LINE_RE.finditer(text)] or [len(text)]
+        lines = [m.span() for m in _LINE_RE.finditer(text)]
+        self.para_starts = [a for a, _ in lines] or [0]
+        self.para_ends = [b for _, b in lines] or [len(text)]
         self.people = ArticlePeople(text)
         self.headlines: dict[int, bool] = {}
 
@@ -145,7 +150,8 @@ def _group_spans(art: _Article) -> list[list[int]]:
             if (between.rstrip().endswith(",") and between.count(",") <= 3
                     and sentence_end(masked, s.close_end, n.open_at) >= n.open_at - 2
                     and art.text[s.start:s.end].rstrip().endswith((",", "\u2014", "-"))
-                    and cue_after(masked, s.close_end, n.open_at) is not None):
+                    and cue_after(masked, s.close_end, n.open_at) is not None
+                    and _label_kind(art, s) != 2):  # "titled “…,” adding, “…”": a name first
                 group.append(j + 1)
                 continue
             # "…,” Smith said. “And …”: the same attribution goes on in a new
@@ -180,14 +186,19 @@ def _label_kind(art: _Article, span: QuoteSpan) -> int:
     tail = art.masked[max(0, span.open_at - 40):span.open_at].rsplit(None, 2)
     if not tail:
         return 0
-    word = tail[-1].lower().lstrip("([{<\"'\u201c\u2018\u2014\u2013-")
+    raw = tail[-1].lstrip("([{<\"'\u201c\u2018\u2014\u2013-")
+    word = raw.lower()
     prev = tail[-2].lower() if len(tail) > 1 else ""
     if not (word in _LABEL_WORDS or word == "as" and prev == "known"
             or word == "it" and prev == "called"):
         return 0
-    if word in _LABEL_STRONG:
-        return 2
+    if raw[:1].isupper() and prev and not prev.endswith((".", "!", "?", ":")):
+        return 0  # "the comment by Dr. Paul Song “was …”": a name, not a label
     content = art.text[span.start:span.end]
+    if word in _LABEL_STRONG:
+        if word in _MEDIA_NOUNS and content.lstrip()[:1].islower():
+            return 0  # "called the show “the best on air”": words about it
+        return 2
     # "the “reform” bill": a short quote after an article is a label.
     return 1 if _words(content) <= 3 and not _SENTENCE_END_RE.search(content) else 0
 
@@ -208,7 +219,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
     last_speaker: tuple[int, ExtractedQuote] | None = None
     for group in _group_spans(art):
         first, last = spans[group[0]], spans[group[-1]]
-        if not any(_HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group):
+        if not (_HAS_WORD_RE.search(text, first.start, first.end) or len(group) > 1 and any(
+                _HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group[1:])):
             continue  # nothing but marks and punctuation: no words to attribute
         p_start, p_end = art.paragraph_bounds(first.open_at)
         limit_idx = group[-1] + 1
@@ -252,10 +264,23 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # "“A” and “B,” Dean said.": the attribution closes the sentence,
             # past the next quote.
             wide = cue_after(art.masked, last.close_end, lp_end)
-            if wide is not None and wide.speaker is not None and not wide.tight:
+            if wide is not None and wide.speaker is not None and (
+                    not wide.tight or _name_inside(art, group[-1] + 1, wide)):
                 cue = wide
+            elif limit_idx < len(spans) and spans[limit_idx].closed and _JOINED_QUOTES_RE.fullmatch(
+                    art.masked, last.close_end, spans[limit_idx].open_at):
+                # "Guns are “A” and “B,” Dean, a former governor, proclaimed": the
+                # cue right after the next quote names who said both.
+                nxt = spans[limit_idx]
+                n_limit = spans[limit_idx + 1].open_at if limit_idx + 1 < len(spans) and \
+                    spans[limit_idx + 1].open_at < lp_end else lp_end
+                shared = cue_after(art.masked, nxt.close_end, n_limit)
+                if shared is not None and shared.tight and shared.speaker is not None and \
+                        plausible_speaker(art.masked[shared.speaker[0]:shared.speaker[1]]):
+                    cue = dataclasses.replace(shared, tight=False)
         content = text[first.start:first.end]
-        segments = tuple(_clean_segment(text, spans[k].start, spans[k].end) for k in group)
+        segments = (_clean_segment(text, first.start, first.end),) if len(group) == 1 else tuple(
+            _clean_segment(text, spans[k].start, spans[k].end) for k in group)
         transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end)
         if transcript and segments and transcript.end() < segments[0][1]:
             # "“PENCE: Well, the question …": a transcript line names its
@@ -278,9 +303,10 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         starts_sentence = not lead or lead[-1] in ",:" and cue is not None and not cue.after
         kind = "full" if (content.lstrip()[:1].isupper() or content.lstrip()[:1].isdigit()) \
             and (starts_sentence or not lead) else "partial"
-        if not lead and _words(art.masked[first.close_end:limit]) > 10 and cue is None:
+        if not lead and cue is None and _words(art.masked[first.close_end:limit]) > 10:
             kind = "partial"
-        if len(group) == 1 and _is_work_title(art, first, p_start, p_end):
+        if len(group) == 1 and _is_work_title(
+                art, first, p_start, p_end, spans[group[0] - 1] if group[0] else None):
             continue
         if len(group) == 1 and first.single and not text[p_start:first.open_at].strip() and \
                 not text[first.close_end:p_end].strip(" .\t") and n_words <= 10:
@@ -298,12 +324,23 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         weak_guess = False
         if cue is not None and cue.speaker is not None:
             phrase = art.masked[cue.speaker[0]:cue.speaker[1]]
-            poll = _POLL_SHARE_RE.match(phrase) and _poll_source(art, cue.speaker[0], p_start)
+            lo = max(p_start, cue.speaker[0] - 60)
+            share = _POLL_SHARE_RE.match(phrase) or (
+                art.masked.find(" of ", lo, cue.speaker[0]) >= 0  # (cheap test first)
+                and _SHARE_OF_BEFORE_RE.search(art.masked, lo, cue.speaker[0]))
+            poll = _poll_source(art, cue.speaker[0], p_start) if share else None
             if poll is not None:
                 # "In a May poll, 75 percent of voters said …": the poll speaks.
                 cue = dataclasses.replace(cue, speaker=poll, role=None)
             elif not plausible_speaker(phrase) and lead:
                 weak, cue = cue, None  # "Tuesday", "the past": not who spoke
+                # The subject of the sentence is then a better guess than the
+                # phrase ("Ruiz, citing “…”, said the port could close").
+                s_end = sentence_end(art.masked, max(last.start, last.end - 1), lp_end)
+                subj = sentence_subject(art.masked, lead_start, s_end)
+                if subj is not None and subj.speaker is not None and plausible_speaker(
+                        art.masked[subj.speaker[0]:subj.speaker[1]]):
+                    weak, cue = None, subj
         if (cue is None or cue.speaker is None) and last.closed and lp_end < len(text) and \
                 not art.masked[last.close_end:lp_end].strip(" .,\u201d\"'"):
             # "“…”\n\n— Jane Roe, Springfield": a byline under the quote.
@@ -337,10 +374,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # A quote paragraph with no cue continues the last speaker; further
             # back than the previous paragraph it is a weaker guess.
             near = gap <= 1 or (gap <= 3 and kind == "full" and n_words >= min_uncued_words)
-            colon = lead.endswith(":") and gap <= 1 and n_words >= 3
-            if prev is not None and (near and not lead or colon) and n_words >= 2:
-                # (A colon before a quote announces speech even when we cannot
-                # tell whose: the person the passage is about, at low confidence.)
+            # (A colon announces somebody's words, but only a lead that names
+            # the last speaker says they are still speaking: "More from Roe:",
+            # not "Analysts were blunt - a report by the Courier:".)
+            colon = lead.endswith(":") and gap <= 1 and n_words >= 3 and prev is not None \
+                and _lead_names(lead, prev[1].speaker)
+            if prev is not None and (near and not lead or colon) and (n_words >= 2 or gap == 0):
+                # (After a colon naming them, at low confidence.)
                 src = prev[1]
                 out.append(ExtractedQuote(
                     joined, segments, src.speaker, src.speaker_as_written,
@@ -355,6 +395,17 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                                               "unknown", None, kind,
                                               _CONFIDENCE[("none", False)], "none"))
                 continue
+            words = art.masked[weak.speaker[0]:weak.speaker[1]].split()
+            if not any(w[:1].isupper() or w.lower() in _NOUN_PHRASE_OPENERS for w in words) \
+                    or words[0].lower() in _QUESTION_OPENERS \
+                    or len(words) == 1 and words[0].lower().strip(",.:") in _NOT_A_SPEAKER:
+                # ("Why not just say:")
+                # "divisive", "arranging", "two weeks ago": no name and no noun
+                # phrase, so nobody to show; the quote stays, unattributed.
+                out.append(ExtractedQuote(joined, segments, None, None, None, None, None,
+                                          "unknown", None, kind,
+                                          _CONFIDENCE[("none", False)], "none"))
+                continue
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
             weak_guess = True
@@ -362,6 +413,13 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             v_end = cue.verb_span[1]
             s_end = sentence_end(art.masked, v_end, art.para_ends[art.paragraph(v_end)])
             cue = according_after(art.masked, cue, s_end) or cue
+        if cue.verb != "according to" and not cue.after and last.closed and \
+                cue.verb_span[1] <= first.open_at:
+            # "Roe said the port was “…”, according to the Courier": the
+            # reporter's source for the words, as when it follows the verb.
+            s_end = sentence_end(art.masked, last.close_end, lp_end)
+            at_quote = dataclasses.replace(cue, verb_span=(last.close_end, last.close_end))
+            cue = according_after(art.masked, at_quote, s_end) or cue
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
@@ -375,7 +433,25 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
     return out
 
 
+def _lead_names(lead: str, speaker: str | None) -> bool:
+    """Whether ``lead`` mentions ``speaker`` by its last name ("More from Roe:")."""
+    if not speaker:
+        return False
+    last = speaker.split()[-1]
+    return len(last) > 1 and re.search(rf"\b{re.escape(last)}\b", lead) is not None
+
+
 _CONTEXT_CONFIDENCE = 0.84
+_AGE_TAIL_RE = re.compile(r",\s*\d{1,3}$")
+# "Roe’s spokesman": a description through a name, not the name of who spoke.
+_POSSESSIVE_LEAD_RE = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*['\u2019]s?\s+[a-z]")
+_QUESTION_OPENERS = frozenset("why how what when where whether if given despite".split())
+_JOINED_QUOTES_RE = re.compile(r"\s*,?\s*(?:and|or)?\s*")
+_NOT_A_SPEAKER = frozenset("then now so but and also here there yes no still later earlier".split())
+_NOUN_PHRASE_OPENERS = frozenset("the a an one some many most several this that these those his her "
+                                 "their its our".split())
+_QUOTE_MARKS = "\"\u201c\u201d\u201e"
+_QUOTE_MARK_RE = re.compile(f"[{_QUOTE_MARKS}]")
 _PLAIN_VERBS = frozenset(("say", "tell", "add", "write"))
 _DASHES = ("\u2014", "\u2013", "\u2015", "-")
 
@@ -399,6 +475,8 @@ def _context_cue(art: _Article, first: QuoteSpan, p_start: int) -> Cue | None:
         end -= 1
     if end <= floor or MASK in masked[max(floor, end - 2):end]:
         return None
+    if MASK in masked[sentence_start(masked, end, floor):end]:
+        return None  # the sentence before quotes someone: a continuation
     cue = cue_before(masked, end, floor)
     if cue is None or cue.speaker is None or cue.subject_only:
         return None
@@ -467,22 +545,48 @@ _SMALL_WORDS = frozenset(
     "a an the of and or in on at to for with by from vs but as is it’s its into over not no"
     .split())
 _TITLE_LEAD_RE = re.compile(
-    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on|of|in|with|for|told|tells|telling|podcast|show|"
-    r"program|programme|film|movie|novel|book|series|season|episode|trailer|album|song|"
-    r"memoir|documentary|column|editorial|article|op-ed|play|musical|sitcom|segment))\s*$",
+    r"(?:(?:['\u2019]s|s['\u2019])|\b(?:on\s+to|(?:on|of|in|with|for|at|(?:according|speaking|"
+    r"talking|listen(?:s|ed|ing)?)\s+to)(?:\s+the)?|told|tells|telling|(?:podcast|show|program|programme|film|movie|novel|book|series|season|episode|"
+    r"trailer|album|song|memoir|autobiography|biography|documentary|column|editorial|article|"
+    r"op-ed|play|musical|sitcom|segment|anthem|hits?|pseudonym|nickname|ad|tour),?|(?:re)?stream(?:s|ed|ing)?|cancel(?:l?ed|s)|"
+    r"renew(?:s|ed)|(?:self-)?publish(?:es|ed)?|perform(?:s|ed|ing)?|edit(?:s|ed)|"
+    r"host(?:s|ed|ing)|star(?:s|red|ring)(?:\s+in)?|watch(?:es|ed|ing)?|air(?:s|ed))|"
+    r"\b(the|a|an|its|his|her|their|our|called|including))\s*,?\s*$",
     re.IGNORECASE)
+# A media noun or an author right after the name ("“Eclipse” star Ana Ruiz",
+# "“Low Tide,” a thriller", "“Low Tide” by Ana Ruiz").
+_TITLE_TAIL_RE = re.compile(
+    r"[,\u201d\"']*\s+(?:(?:star|host|actor|actress|reboot|remake|sequel|prequel|episode|"
+    r"broadcasts?|franchise|series|show|film|movie|album|premiere|finale|season)\b|"
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:thriller|biography|book|novel|film|movie|memoir|"
+    r"show|series|collection|comedy|drama|documentary|play|musical|song|album|procedural|"
+    r"sitcom)\b|by\s+(?:the\s+)?[A-Z])")
+# "in “Low Tide” and “High Water”": the second name in a list of titles.
+_TITLE_LIST_RE = re.compile(r"[\u201d\"'],?\s+(?:and|or)\s+$|[\u201d\"'],\s+$")
 
 
-def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int) -> bool:
-    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”": a title-case name
-    of a show, book or film after a possessive, a preposition or a media noun."""
+def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
+                   previous: QuoteSpan | None = None) -> bool:
+    """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "“Eclipse” star Ana
+    Ruiz": a title-case name of a show, book or film after a possessive, a
+    preposition, a media noun or verb, or before a media noun or its author."""
     words = _WORDS_RE.findall(art.text, span.start, span.end)
     if not words or len(words) > 9:
         return False
     significant = [w for w in words if w.lower() not in _SMALL_WORDS]
     if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
         return False
-    if not _TITLE_LEAD_RE.search(art.masked, max(p_start, span.open_at - 30), span.open_at):
+    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in "!?":
+        return False  # "the “Choke!”": one shouted word may be speech
+    lead_from = max(p_start, span.open_at - 30)
+    lead = _TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)
+    if lead and lead.group(1) and len(significant) < 2:
+        lead = None  # (after a bare determiner, a name of two words or more)
+    if not (lead
+            or _TITLE_TAIL_RE.match(art.masked, span.close_end, p_end)
+            or previous is not None and previous.close_end > lead_from
+            and _TITLE_LIST_RE.search(art.masked, previous.close_end - 1, span.open_at)
+            and _is_work_title(art, previous, p_start, p_end)):
         return False
     return not art.title_case(p_start, p_end)
 
@@ -498,13 +602,16 @@ _ADVERB_LEAD_RE = re.compile(
     r"(?:(?:and|but|so|yet|still|instead|however|also|later|then|now|again|indeed|"
     r"meanwhile|moreover|besides|otherwise|finally|plus|or)\s*,?\s*){1,2}",
     re.IGNORECASE)
-_POLL_SHARE_RE = re.compile(
+_SHARE = (
     r"(?:(?:about|nearly|almost|more\s+than|fewer\s+than|less\s+than|just|only|some|over)\s+)?"
-    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|\d+\s+(?:in|out\s+of)\s+\d+|half|"
-    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))\b",
-    re.IGNORECASE)
+    r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)|"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:\d+|ten)|half|"
+    r"(?:a|one)\s+(?:third|quarter|half)|two-thirds|three-quarters|majorit(?:y|ies))(?!\w)")
+_POLL_SHARE_RE = re.compile(_SHARE, re.IGNORECASE)
+# "25 percent of likely voters [say]": the share before the speaker phrase.
+_SHARE_OF_BEFORE_RE = re.compile(_SHARE + r"\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _POLL_RE = re.compile(
-    r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:[\w.'\u2019/-]+\s+){0,6}"
+    r"\b((?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts)\s+(?:(?:[\w'\u2019/-]|\.(?!\s))+\s+){0,6}"
     r"(?:poll|survey|study)s?)\b")
 
 
@@ -518,6 +625,20 @@ def _poll_source(art: _Article, at: int, p_start: int) -> tuple[int, int] | None
     for m in _POLL_RE.finditer(masked, lo, at):
         hit = m.span(1)
     return hit
+
+
+def _name_inside(art: _Article, k: int, cue: Cue) -> bool:
+    """"“…,” Bill Lenz, wearing “Varga” pins, said": the next quotation is a
+    short name inside the appositive of a cue tight against this quote."""
+    spans = art.spans
+    n = 0
+    while k < len(spans) and spans[k].open_at < cue.verb_span[0]:
+        if _words(art.text[spans[k].start:spans[k].end]) > 4 or not (
+                cue.speaker[1] <= spans[k].open_at):
+            return False
+        n += 1
+        k += 1
+    return n > 0
 
 
 _UNSEEN = object()
@@ -584,7 +705,16 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
                 cue: Cue, kind: str) -> ExtractedQuote | None:
     text = art.text
     sp_a, sp_b = cue.speaker  # type: ignore[misc]
+    while sp_a < sp_b and (text[sp_a] in _QUOTE_MARKS or text[sp_a].isspace()):
+        sp_a += 1  # a stray mark opening the paragraph
+    while sp_b > sp_a and (text[sp_b - 1] in _QUOTE_MARKS or text[sp_b - 1].isspace()):
+        sp_b -= 1
     as_written = text[sp_a:sp_b]
+    if not as_written or _QUOTE_MARK_RE.search(as_written):
+        # A phrase running across quotation marks is a misread of the marks,
+        # never a name: keep the quote, unattributed.
+        return ExtractedQuote(joined, segments, None, None, None, None, None, "unknown", None,
+                              kind, _CONFIDENCE[("none", False)], "none")
     parsed = parse_speaker(as_written)
     role = text[cue.role[0]:cue.role[1]] if cue.role else None
     if role and (role.split()[0].lower() in ("who", "which", "that", "whose", "speaking")
@@ -592,13 +722,17 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    if role and parsed.kind != "person" and parsed.pronoun is None:
-        appos = parse_speaker(role)
-        if appos.kind == "person" and appos.descriptor is None and 2 <= len(role.split()) <= 4 \
-                and all(w[:1].isupper() for w in role.split()):
+    described = as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"]) or (
+        _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
+    if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
+        name = _AGE_TAIL_RE.sub("", role.split(",")[0].strip())  # "Jo Lenz, 67", "Ana Ruiz, who lost"
+        appos = parse_speaker(name)
+        if appos.kind == "person" and appos.descriptor is None and 2 <= len(name.split()) <= 4 \
+                and all(w[:1].isupper() for w in name.split()) and cue.role is not None:
             # "the campaign's state director, Mike Rubino, said": name the person.
-            role, as_written = as_written, role
-            sp_a, sp_b = cue.role  # type: ignore[misc]
+            role, as_written = as_written, name
+            sp_a = cue.role[0] + text[cue.role[0]:cue.role[1]].find(name)
+            sp_b = sp_a + len(name)
             parsed = appos
     people = art.people
     if cue.verb == ":" and as_written.isupper() and len(as_written) > 2 and parsed.pronoun is None:

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 __all__ = ["QuoteSpan", "find_quote_spans"]
 
 # '' and `` are two-character marks used by some wire styles for double quotes.
-_DOUBLE_MARK_RE = re.compile(r"''|``|[\u201c\u201d\u201e\u201f\"\u00ab\u00bb]")
+# (Same as r"''|``|[“…]", written to open with one character class:
+# the regex engine then skips to candidates much faster.)
+_DOUBLE_MARK_RE = re.compile(
+    r"['`\u201c\u201d\u201e\u201f\"\u00ab\u00bb](?:(?<=')'|(?<=`)`|(?<![`']))")
 _SINGLE_MARK_RE = re.compile(r"[\u2018\u2019\u201a\u201b']")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 
@@ -52,18 +55,37 @@ class QuoteSpan:
     single: bool = False
 
 
+# (character before, mark, character after) -> direction, for the common cases
+# (a mark's neighbours take few distinct values, and this runs once per mark).
+_DIRECTIONS: dict[str, int] = {}
+_DIRECTIONS_MAX = 4096
+
+
 def _direction(text: str, at: int, width: int) -> int:
-    mark = text[at]
-    before = text[at - 1] if at > 0 else "\n"
-    after = text[at + width] if at + width < len(text) else "\n"
+    if 0 < at < len(text) - width:
+        key = text[at - 1:at + width + 1]
+        way = _DIRECTIONS.get(key)
+        if way is None:
+            way = _read_direction(key[1], key[0], key[-1])
+            if len(_DIRECTIONS) < _DIRECTIONS_MAX:
+                _DIRECTIONS[key] = way
+        return way
+    return _read_direction(text[at], text[at - 1] if at > 0 else "\n",
+                           text[at + width] if at + width < len(text) else "\n")
+
+
+def _read_direction(mark: str, before: str, after: str) -> int:
     opens = before in _OPEN_BEFORE and not after.isspace()
     closes = not before.isspace() and (after in _CLOSE_AFTER)
+    if after == "\n":
+        return _CLOSE  # "They agree. “⏎": a mark ending a paragraph opens nothing
     if mark in _ALWAYS_OPEN:
         # A left mark glued to the end of a word and followed by a space is
         # a misused closing mark ("victory,“ he said").
         return _CLOSE if closes and not opens else _OPEN
     if mark in _ALWAYS_CLOSE:
-        return _OPEN if opens and not closes else _CLOSE
+        # "⏎” … we are ready,” she said": a paragraph opens with a misused mark.
+        return _OPEN if (opens or before == "\n") and not closes else _CLOSE
     if opens and not closes:
         return _OPEN
     if closes and not opens:
@@ -104,27 +126,58 @@ class _Closers:
 
 _CURLY_CLOSE_RE = re.compile("\u201d")
 
+# How far to look for the two closings of a nested quotation (keeps it linear).
+_NEST_LOOKAHEAD = 6
+
+
+def _closes_twice(text: str, at: int, p_end: int) -> bool:
+    """Whether the marks after a second opening close it and then the first
+    one (balanced nesting), rather than leaving the first one stray."""
+    depth = 2
+    for n, m in enumerate(_DOUBLE_MARK_RE.finditer(text, at, p_end)):
+        if n >= _NEST_LOOKAHEAD:
+            return False
+        if _direction(text, m.start(), m.end() - m.start()) == _OPEN:
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
 
 def _pair_paragraph(text: str, p_start: int, p_end: int,
-                    next_opens: bool, out: list[QuoteSpan]) -> None:
+                    following: tuple[int, int] | None, out: list[QuoteSpan]) -> bool:
+    """Pair the double marks of one paragraph into ``out``; ``following`` is
+    the next paragraph (for a quote that runs on). Whether it has any."""
+    seen = False
     open_at = -1
     open_width = 0
-    nested = open_curly = False
+    nested = open_curly = same_nested = False
     closers: _Closers | None = None
     markup = _markup_spans(text, p_start, p_end)
+    n = len(text)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
-        at, width = m.start(), m.end() - m.start()
+        seen = True
+        at, m_end = m.span()
+        width = m_end - at
         if markup and any(a <= at < b for a, b in markup):
             continue  # tweet-id="…": an attribute value, not speech
-        way = _direction(text, at, width)
+        if open_at >= 0 and width == 2 and text.startswith("'''", at):
+            at += 1  # "word 'old-school,''' he said": the inner mark closes first
+            m_end += 1
+        # (_direction's memo, looked up here: this loop runs once per mark)
+        way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
+        if way is None:
+            way = _direction(text, at, width)
+        curly = text[at] in _CURLY
         if open_at < 0:
             if way != _CLOSE:
                 open_at, open_width = at, width
-                nested, open_curly = False, text[at] in _CURLY
+                nested, open_curly = False, curly
             continue
-        curly = text[at] in _CURLY
         if nested:
-            if curly != open_curly and way != _OPEN:
+            if way != _OPEN and (curly != open_curly or same_nested):
                 nested = False  # the inner quotation closes
             continue
         if way == _OPEN:
@@ -134,7 +187,11 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
                 # "He said “no” twice," / "“WALLACE: As "The Journal" wrote, …":
                 # a quotation inside a quotation marked with the other kind
                 # of marks (when the outer one closes, or is a transcript).
-                nested = True
+                nested, same_nested = True, False
+                continue
+            if curly == open_curly and _closes_twice(text, at + width, p_end):
+                # "He called it “a “fair” deal” twice": the same marks nest.
+                nested = same_nested = True
                 continue
             # Unclosed mark followed by a fresh opening: the first one was
             # stray, so start again rather than derail the paragraph.
@@ -152,20 +209,32 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
             end -= 1
         if end > start:
             out.append(QuoteSpan(start, end, open_at, end, closed=False,
-                                 continues=next_opens))
+                                 continues=following is not None
+                                 and _opens_paragraph(text, *following)))
+    return seen
+
+
+def _opens_paragraph(text: str, p_start: int, p_end: int) -> bool:
+    """Whether the paragraph opens with an opening double mark (a quote that
+    runs on from the paragraph before)."""
+    j = p_start
+    while j < p_end and text[j].isspace():
+        j += 1
+    m = _DOUBLE_MARK_RE.match(text, j, p_end)
+    return bool(m) and _direction(text, j, m.end() - j) != _CLOSE
 
 
 def _single_spans(text: str, p_start: int, p_end: int,
                   out: list[QuoteSpan]) -> None:
     """‘…’ spans in a paragraph region that has no double quotes."""
     open_at = -1
+    n = len(text)
     for m in _SINGLE_MARK_RE.finditer(text, p_start, p_end):
         at = m.start()
-        if at + 1 < len(text) and text[at + 1] == "'" or (
-                at > 0 and text[at - 1] == "'"):
-            continue
+        after = text[at + 1] if at + 1 < n else "\n"
         before = text[at - 1] if at > 0 else "\n"
-        after = text[at + 1] if at + 1 < len(text) else "\n"
+        if after == "'" or before == "'":
+            continue
         if open_at < 0 or at - open_at > _MAX_SINGLE_SPAN:
             # Opening: after a space and before a letter; excludes don't, ’90s.
             if (before in _OPEN_BEFORE and (after.isalpha() or after.isdigit())
@@ -192,18 +261,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(text)]
     spans: list[QuoteSpan] = []
     for i, (p_start, p_end) in enumerate(paragraphs):
-        next_opens = False
-        if i + 1 < len(paragraphs):
-            n_start, n_end = paragraphs[i + 1]
-            j = n_start
-            while j < n_end and text[j].isspace():
-                j += 1
-            m = _DOUBLE_MARK_RE.match(text, j, n_end)
-            next_opens = bool(m) and _direction(text, j, m.end() - j) != _CLOSE
         before = len(spans)
-        _pair_paragraph(text, p_start, p_end, next_opens, spans)
+        doubles = _pair_paragraph(text, p_start, p_end,
+                                  paragraphs[i + 1] if i + 1 < len(paragraphs) else None, spans)
         if len(spans) == before and _SINGLE_MARK_RE.search(text, p_start, p_end):
-            if not _DOUBLE_MARK_RE.search(text, p_start, p_end):
+            if not doubles:
                 _single_spans(text, p_start, p_end, spans)
         elif len(spans) > before:
             # Single quotes between double-quoted spans: only outside them.

@@ -48,6 +48,18 @@ _NAME_RUN_RE = re.compile(
     r"(?:(?<=\s)|^)((?:[A-Z][\w'\u2019.\-]*|de|la|van|von|del|da|bin|al)"
     r"(?:\s+(?:[A-Z][\w'\u2019.\-]*|de|la|van|von|del|da|bin|al))*)$")
 
+_NAME_ = r"[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,3}"
+_NAME_AND_BEFORE_RE = re.compile(r"(?<![\w'\u2019.\-])(" + _NAME_ + r"\s+and\s+)$")
+_NAME_PAIR_RE = re.compile(_NAME_ + r"(?:,\s+" + _NAME_ + r")*,?\s+and\s+" + _NAME_)
+
+# Titles and labels that sit inside a capitalised run, before the name.
+_INNER_TITLE_RE = re.compile(
+    r"(?<=\s)(Gov\.|Sen\.|Rep\.|Governor|Senator|Representative|Mayor|Secretary|Speaker|"
+    r"Director|Chairman|Chairwoman|Chair|Congressman|Congresswoman|Judge|Justice|"
+    r"Ambassador|Minister|Commissioner|Sheriff|Councillor|Councilman|Councilwoman|"
+    r"Spokesman|Spokeswoman|Democrat|Republican)\s+(?=[A-Z])")
+_RUN_BREAKERS = frozenset("of for from at with in on to by and the a an".split())
+
 _ORG_WORDS = frozenset("""
 department ministry committee campaign party association agency office council
 commission court bureau institute foundation center centre group corp corporation
@@ -113,7 +125,8 @@ def _kind_of_description(words: list[str]) -> str:
     if head in _GROUP_WORDS or (head.endswith("s") and not head.endswith(("ss", "us"))
                                 and head not in _ORG_WORDS and head != "news"):
         return "group"
-    if head in _ORG_WORDS or (lw & _ORG_WORDS and head not in (
+    if head in _ORG_WORDS or head in DOCUMENT_NOUNS or head == "page" or (
+            lw & _ORG_WORDS and head not in (
             "spokesman", "spokeswoman", "spokesperson", "official", "aide", "adviser")):
         return "organization"
     if first in ("a", "an", "one", "another") or _ANON_RE.search(" ".join(words)):
@@ -137,7 +150,8 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
     title = None
     rest = raw
     m = _TITLE_PREFIX_RE.match(raw)
-    if m:
+    if m and not (m.group().strip() == "General" and len(raw[m.end():].split()) == 1):
+        # (but "General Motors" is a company, not a general named Motors)
         title = m.group().strip()
         rest = raw[m.end():]
     words = rest.split()
@@ -172,19 +186,52 @@ def parse_speaker(phrase: str) -> SpeakerPhrase:
                                                         & _ORG_WORDS):
             # "campaign manager Robby Mook": a person with a descriptor.
             name = run.group(1).strip()
+            kind = "person"
+            both = _NAME_AND_BEFORE_RE.search(body, 0, len(body) - len(run.group(1)))
+            if both:
+                # "economists Ana Ruiz and Tomas Varga": both of them.
+                name, kind = both.group(1) + name, "group"
             descriptor = cut[: len(cut) - len(name)].strip()
             tm = _TITLE_PREFIX_RE.match(name)
             if tm and not title:
                 # "chief executive Dr. Amara Okafor": the title sits inside the run.
                 title, name = tm.group().strip(), name[tm.end():]
-            return SpeakerPhrase(name, title, "person", descriptor=descriptor or None)
+            return SpeakerPhrase(name, title, kind, descriptor=descriptor or None)
         return SpeakerPhrase(cut, title, _kind_of_description(cut.split()))
+    end_run = _NAME_RUN_RE.search(rest)
+    if end_run and end_run.start(1) > 0:
+        before = rest[: end_run.start(1)].split()
+        if len(end_run.group(1).split()) >= 2 and before and before[-1][:1].islower() and \
+                before[-1].lower() not in _RUN_BREAKERS and \
+                not any(w.lower() in _RUN_BREAKERS and w != "for" for w in before):
+            # "Fight for Ports organizing director Tomas Varga": the name that
+            # ends the phrase, after its lower-case descriptor.
+            return SpeakerPhrase(end_run.group(1).strip(), title, "person",
+                                 descriptor=" ".join(before))
     # Cut "David Sandalow of Columbia University" at the preposition.
     main, tail = rest, ""
     pm = _PREP_CUT_RE.search(rest)
     if pm and pm.start() > 0 and rest[pm.start() - 1] != "." and rest[: pm.start()].split()[-1][0].isupper():
         main, tail = rest[: pm.start()], rest[pm.start():].strip()
+    inner = None
+    for inner in _INNER_TITLE_RE.finditer(main):
+        pass  # the last one: "Senate Intelligence Ranking Democrat Dianne Feinstein"
+    if inner is not None and inner.start() > 0 and not title:
+        name = main[inner.end():].strip()
+        if 2 <= len(name.split()) <= 4 and all(w[:1].isupper() for w in name.split()):
+            # "New Jersey Gov. Chris Christie", "Springfield Mayor Ana Berki":
+            # the name after a place or office and a title.
+            word = inner.group(1)
+            honorific = word.rstrip(".").lower() in _TITLE_WORDS
+            before = main[: inner.start()].strip() if honorific else main[: inner.end()].strip()
+            descriptor = " ".join(x for x in (before, tail) if x) or None
+            return SpeakerPhrase(name, word if honorific else None, "person",
+                                 descriptor=descriptor)
     mwords = main.split()
+    pair = _NAME_PAIR_RE.fullmatch(main)
+    if pair:
+        # "Ana Ruiz and Tomas Varga", "Ruiz, Varga and Berki": they speak together.
+        return SpeakerPhrase(main, title, "group", descriptor=tail or None)
     run = _NAME_RUN_RE.search(main)
     run_text = run.group(1).strip() if run else ""
     lw = {w.lower().strip(".,\u2019'") for w in mwords}
@@ -210,14 +257,45 @@ Mayor Ambassador Commissioner Professor Officials Police American Americans
 Washington Senate Congress Department Donald Hillary Bernie Trump Clinton
 January February March April May June July August September October November
 December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+Said Says Added Asked Wrote Here's Here’s There's There’s
 """.split()) - {"Donald", "Hillary", "Bernie"}
 _NAME_WINDOW = 50_000
 _KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))
 # One to three capitalised words (or initials) right before a surname.
 _NAMES_BEFORE_RE = re.compile(
     r"(?<![\w.'\u2019-])((?:[A-Z][a-z'\u2019\-]+\s+|[A-Z]\.\s+){1,3})$")
+
+
+def _names_before(text: str, at: int) -> re.Match | None:
+    """``_NAMES_BEFORE_RE.search(text, max(0, at - 60), at)``, searched from
+    the third word before ``at`` only: each of its one to three words ends at
+    white space, so it cannot start earlier (and trying every position of
+    the window, with its backtracking, was what this cost)."""
+    lo = max(0, at - 60)
+    window = text[lo:at]
+    head = window.rstrip()
+    if len(head) == len(window):
+        return None  # it ends in white space
+    parts = head.rsplit(None, 3)
+    if len(parts) == 4:
+        rest = head[len(parts[0]):]
+        lo += len(parts[0]) + len(rest) - len(rest.lstrip())
+    return _NAMES_BEFORE_RE.search(text, lo, at)
+
+
 _FEMALE_TITLES = ("Mrs", "Ms", "Miss", "Madam", "Dame", "Queen", "Princess", "Lady", "Sister")
 _MALE_TITLES = ("Mr", "Sir", "King", "Prince", "Lord", "Father", "Brother")
+
+
+_CAP_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _in_headline(text: str, at: int) -> bool:
+    """Whether ``at`` sits in a short title-case line (a headline)."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    words = _CAP_WORD_RE.findall(text, a, b if b >= 0 else len(text))
+    return 3 <= len(words) <= 30 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 class ArticlePeople:
@@ -242,7 +320,9 @@ class ArticlePeople:
             end = i + len(surname)
             if (i == 0 or not text[i - 1].isalnum()) and (
                     end >= len(text) or not text[end].isalnum()):
-                m = _NAMES_BEFORE_RE.search(text, max(0, i - 60), i)
+                m = _names_before(text, i)
+                if m and len(m.group(1).split()) > 1 and _in_headline(text, i):
+                    m = None  # "Move Against Bernie Sanders": a title-case headline
                 if m:
                     words = m.group(1).split()
                     start = m.start(1)
