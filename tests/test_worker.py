@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from factcheck.db import db
+from factcheck.db import db, reading_only
 from factcheck.models import Article, Job, JobState, Quote
 from factcheck.services import jobs
 from factcheck.worker import dispatch
@@ -80,15 +80,15 @@ def wait_for(predicate, seconds: float = 30.0) -> None:
 
 
 def job_state(app, job_id: int) -> JobState:
-    # Read as a GET request would: on SQLite a unit outside one takes the write lock,
-    # which the worker holds while it sits at the failpoint.
-    with app.test_request_context():
+    # A read-only unit: on SQLite any other unit takes the write lock, which the
+    # worker holds while it sits at the failpoint.
+    with app.app_context(), reading_only():
         db.session.remove()
         return db.session.get(Job, job_id).state
 
 
 def counts(app) -> tuple[int, int]:
-    with app.test_request_context():
+    with app.app_context(), reading_only():
         db.session.remove()
         return (db.session.scalar(select(func.count()).select_from(Article)),
                 db.session.scalar(select(func.count()).select_from(Quote)))
