@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
@@ -185,21 +185,37 @@ def speakers_by_quote_count(session: Session, *, page: int, per_page: int) -> Pa
     return Page(rows, page_, per_page, total)
 
 
+# The quote page's statements, built once (building ORM options costs more than
+# running them) and run with the quote's id as a parameter.
+_MATCHES_EARLIER = (
+    select(QuoteMatch).where(QuoteMatch.quote_id == bindparam("quote_id"))
+    .options(joinedload(QuoteMatch.earlier).options(joinedload(Quote.speaker),
+                                                    joinedload(Quote.article).defer(Article.text)))
+    .order_by(QuoteMatch.score.desc())
+)
+_MATCHES_LATER = (
+    select(QuoteMatch).where(QuoteMatch.earlier_id == bindparam("quote_id"))
+    .options(joinedload(QuoteMatch.quote).options(joinedload(Quote.speaker),
+                                                  joinedload(Quote.article).defer(Article.text)))
+    .order_by(QuoteMatch.score.desc())
+)
+
+
+# Most quotes match nothing; asking first skips setting up two eager loads.
+_matches = QuoteMatch.__table__.c
+_HAS_MATCHES = select(
+    exists().where(_matches.quote_id == bindparam("quote_id"))
+    | exists().where(_matches.earlier_id == bindparam("quote_id"))
+)
+
+
 def matches_of(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[QuoteMatch]]:
     """Matches with earlier quotes, and later quotes that matched this one."""
-    earlier = session.scalars(
-        select(QuoteMatch).where(QuoteMatch.quote_id == quote_id)
-        .options(joinedload(QuoteMatch.earlier).options(joinedload(Quote.speaker),
-                                                        joinedload(Quote.article).defer(Article.text)))
-        .order_by(QuoteMatch.score.desc())
-    ).all()
-    later = session.scalars(
-        select(QuoteMatch).where(QuoteMatch.earlier_id == quote_id)
-        .options(joinedload(QuoteMatch.quote).options(joinedload(Quote.speaker),
-                                                      joinedload(Quote.article).defer(Article.text)))
-        .order_by(QuoteMatch.score.desc())
-    ).all()
-    return list(earlier), list(later)
+    key = {"quote_id": quote_id}
+    if not session.connection().execute(_HAS_MATCHES, key).scalar():
+        return [], []
+    return (list(session.scalars(_MATCHES_EARLIER, key)),
+            list(session.scalars(_MATCHES_LATER, key)))
 
 
 # --- The quote page, related quotes and published verdicts (reader-facing) ---
@@ -210,17 +226,19 @@ PUBLIC_STATUS_VALUES = tuple(status.value for status in PUBLIC_STATUSES)
 VARIANT_RELATIONS = (MatchRelation.VARIANT, MatchRelation.FRAGMENT, MatchRelation.EXTENSION)
 
 
+# Many-to-one rows joined into the one query; evidence is a list, loaded when shown.
+# The article's text is not on the page (a quote page is small); it loads if asked for.
+_QUOTE_FOR_DESK = select(Quote).where(Quote.id == bindparam("quote_id")).options(
+    joinedload(Quote.speaker), joinedload(Quote.article).defer(Article.text),
+    joinedload(Quote.misattributed_to),
+)
+_QUOTE_FOR_READERS = _QUOTE_FOR_DESK.where(shown_to_readers())
+
+
 def quote_for_page(session: Session, quote_id: int, *, desk: bool) -> Quote | None:
     """The quote with its speaker and article; None for a reader when it is judged not a quote."""
-    # Many-to-one rows joined into the one query; evidence is a list, loaded when shown.
-    # The article's text is not on the page (a quote page is small); it loads if asked for.
-    query = select(Quote).where(Quote.id == quote_id).options(
-        joinedload(Quote.speaker), joinedload(Quote.article).defer(Article.text),
-        joinedload(Quote.misattributed_to),
-    )
-    if not desk:
-        query = query.where(shown_to_readers())
-    return session.scalars(query).first()
+    return session.scalars(_QUOTE_FOR_DESK if desk else _QUOTE_FOR_READERS,
+                           {"quote_id": quote_id}).first()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,17 +249,20 @@ class HistoryEntry:
     at: datetime
 
 
+_PUBLIC_HISTORY = (
+    select(ReviewEvent.to_value, ReviewEvent.created_at).where(
+        ReviewEvent.quote_id == bindparam("quote_id"), ReviewEvent.field == "status",
+        ReviewEvent.to_value.in_(PUBLIC_STATUS_VALUES),
+    ).order_by(ReviewEvent.created_at, ReviewEvent.id)
+)
+
+
 def public_history(session: Session, quote: Quote) -> list[HistoryEntry]:
     """When the verdict was published and corrected, oldest first; empty while unpublished."""
     if not quote.status.is_public:
         return []
-    events = session.scalars(
-        select(ReviewEvent).where(
-            ReviewEvent.quote_id == quote.id, ReviewEvent.field == "status",
-            ReviewEvent.to_value.in_(PUBLIC_STATUS_VALUES),
-        ).order_by(ReviewEvent.created_at, ReviewEvent.id)
-    ).all()
-    entries = [HistoryEntry(ReviewStatus(event.to_value), event.created_at) for event in events]
+    entries = [HistoryEntry(ReviewStatus(to_value), at)
+               for to_value, at in session.execute(_PUBLIC_HISTORY, {"quote_id": quote.id})]
     if not entries and quote.published_at:
         entries.append(HistoryEntry(ReviewStatus.PUBLISHED, quote.published_at))
     return entries
