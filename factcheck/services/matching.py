@@ -24,7 +24,7 @@ from ..matching.search import (
     CANDIDATES, IndexedQuote, MemoryIndex, SearchTerm, best_candidates, index_terms, plan_query,
     quote_terms,
 )
-from ..models import MatchRelation, Quote, QuoteMatch, Speaker, SpeakerKind
+from ..models import AttributionState, MatchRelation, Quote, QuoteMatch, Speaker, SpeakerKind
 from .candidates import candidate_search
 
 __all__ = [
@@ -379,9 +379,13 @@ def _different(a: Speaker | None, b: Speaker | None) -> bool:
             and a.kind in _ATTRIBUTABLE and b.kind in _ATTRIBUTABLE)
 
 
+# Words editors judged not a quote (a headline, a title) are nobody's words: never
+# offered as an earlier saying, so a later quote is neither a repeat of them nor
+# flagged as taking them from someone.
 _CANDIDATE_COLUMNS = (
     select(Quote.id, Quote.text, Quote.article_id, Quote.speaker_id, Speaker.name, Speaker.kind)
     .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+    .where(Quote.attribution != AttributionState.NOT_A_QUOTE)
 )
 _CANDIDATE_ROWS = _CANDIDATE_COLUMNS.where(Quote.id.in_(bindparam("ids", expanding=True)))
 # PostgreSQL: the ids as one array parameter (an IN list of thousands is slow to send).

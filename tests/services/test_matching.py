@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from factcheck.models import (
-    Article, ArticleSource, MatchChunk, MatchPosting, MatchRelation, MatchTerm, Quote, QuoteMatch, Speaker,
-    SpeakerKind,
+    Article, ArticleSource, AttributionState, MatchChunk, MatchPosting, MatchRelation, MatchTerm, Quote,
+    QuoteMatch, Speaker, SpeakerKind,
 )
 from factcheck.services import matching
 from factcheck.services.ingestion import ArticleInput, ingest_article
@@ -103,6 +103,18 @@ def test_found_both_ways(session, people):
     (later,) = store(session, (people["Ann Lee"], PIPELINE))
     assert [m.quote_id for m in both_ways(session, earlier.id)[1]] == [later.id]
     assert [m.earlier_id for m in both_ways(session, later.id)[0]] == [earlier.id]
+
+
+def test_words_judged_not_a_quote_are_never_an_earlier_saying(session, people):
+    (headline,) = store(session, (people["Jane Roe"], PIPELINE))
+    (kept,) = store(session, (people["Cy Young"], PIPELINE.replace("2030", "2035")))
+    headline.attribution = AttributionState.NOT_A_QUOTE
+    session.flush()
+    (new,) = store(session, (people["Ann Lee"], PIPELINE))
+    assert [m.earlier_id for m in matches_of(session, new)] == [kept.id]
+    assert headline.id not in {m.quote_id for m in matching.find_matches(session, PIPELINE)}
+    assert matching.rematch_quotes(session, [new.id]) == 1
+    assert [m.earlier_id for m in matches_of(session, new)] == [kept.id]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "Yes.", "No comment", "🙂🙂🙂", "— — —",
