@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 
 from factcheck.models import ReviewStatus, Verdict
+from factcheck.templating import id_path
 from tests.web import reader_data as data
 
 
@@ -100,3 +102,19 @@ def test_article_without_quotes_and_missing_article(client, session):
     session.commit()
     assert "No quotes were found" in client.get(f"/articles/{article.id}").get_data(as_text=True)
     assert client.get("/articles/999999").status_code == 404
+
+
+@pytest.mark.parametrize("endpoint, argument", [
+    ("quotes.show", "quote_id"), ("articles.show", "article_id"), ("speakers.show", "speaker_id"),
+])
+@pytest.mark.parametrize("script_root", ["", "/desk"])
+def test_id_path_is_url_for_up_to_the_id(app, endpoint, argument, script_root):
+    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+        for value in (1, 42, 10**9):
+            assert id_path(endpoint) + str(value) == url_for(endpoint, **{argument: value})
+
+
+@pytest.mark.parametrize("endpoint", ["feeds.speaker", "speakers.edit", "search.index"])
+def test_id_path_refuses_a_path_that_does_not_end_with_one_id(app, endpoint):
+    with app.test_request_context("/"), pytest.raises(ValueError):
+        id_path(endpoint)
