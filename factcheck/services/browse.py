@@ -17,8 +17,8 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
-    Article, AttributionState, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent,
-    ReviewStatus, Speaker, SpeakerAlias, Verdict,
+    Article, AttributionState, Evidence, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent,
+    ReviewStatus, Speaker, SpeakerAlias, SpeakerKind, Verdict,
 )
 from .pagination import Page, paginate
 
@@ -62,6 +62,7 @@ def article_with_quotes(session: Session, article_id: int) -> Article | None:
 class SpeakerRef:
     id: int
     name: str
+    kind: SpeakerKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,19 +227,99 @@ PUBLIC_STATUS_VALUES = tuple(status.value for status in PUBLIC_STATUSES)
 VARIANT_RELATIONS = (MatchRelation.VARIANT, MatchRelation.FRAGMENT, MatchRelation.EXTENSION)
 
 
-# Many-to-one rows joined into the one query; evidence is a list, loaded when shown.
-# The article's text is not on the page (a quote page is small); it loads if asked for.
-_QUOTE_FOR_DESK = select(Quote).where(Quote.id == bindparam("quote_id")).options(
-    joinedload(Quote.speaker), joinedload(Quote.article).defer(Article.text),
-    joinedload(Quote.misattributed_to),
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """Where a quote was said, without the article's text."""
+
+    id: int
+    title: str
+    url: str | None
+    outlet: str | None
+    published_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    url: str
+    title: str
+    archive_url: str | None
+    accessed_on: str | None
+    shows: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuotePageView:
+    """What the quote page and the embeddable card show of one quote (read-only)."""
+
+    id: int
+    text: str
+    role: str | None
+    cue: str | None
+    speaker_as_written: str | None
+    kind: QuoteKind
+    verdict: Verdict
+    status: ReviewStatus
+    rating: str | None
+    public_note: str | None
+    published_at: datetime | None
+    attribution: AttributionState
+    speaker: SpeakerRef | None
+    misattributed_to: SpeakerRef | None
+    article: ArticleRef
+    evidence: tuple[EvidenceView, ...]   # loaded for published verdicts only: shown with them
+
+    @property
+    def is_not_a_quote(self) -> bool:
+        return self.attribution is AttributionState.NOT_A_QUOTE
+
+
+# The quote page is the second most read: one Core query for the quote, its
+# speakers and article (not its text), a second for evidence when it is shown.
+_misattributed = Speaker.__table__.alias("misattributed")
+_evidence = Evidence.__table__.c
+_QUOTE_PAGE = (
+    select(_quotes.id, _quotes.text, _quotes.role, _quotes.cue, _quotes.speaker_as_written, _quotes.kind,
+           _quotes.verdict, _quotes.status, _quotes.rating, _quotes.public_note, _quotes.published_at,
+           _quotes.attribution, _quotes.speaker_id, _speakers.name.label("speaker_name"),
+           _speakers.kind.label("speaker_kind"), _quotes.misattributed_to_id,
+           _misattributed.c.name.label("misattributed_name"), _misattributed.c.kind.label("misattributed_kind"),
+           _articles.id.label("article_id"), _articles.title, _articles.url, _articles.outlet,
+           _articles.published_at.label("article_published_at"), _articles.created_at.label("article_created_at"))
+    .select_from(
+        Quote.__table__.join(Article.__table__, _articles.id == _quotes.article_id)
+        .outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id)
+        .outerjoin(_misattributed, _misattributed.c.id == _quotes.misattributed_to_id)
+    )
+    .where(_quotes.id == bindparam("quote_id"))
 )
-_QUOTE_FOR_READERS = _QUOTE_FOR_DESK.where(shown_to_readers())
+_QUOTE_EVIDENCE = (
+    select(_evidence.url, _evidence.title, _evidence.archive_url, _evidence.accessed_on, _evidence.shows)
+    .where(_evidence.quote_id == bindparam("quote_id")).order_by(_evidence.id)
+)
 
 
-def quote_for_page(session: Session, quote_id: int, *, desk: bool) -> Quote | None:
-    """The quote with its speaker and article; None for a reader when it is judged not a quote."""
-    return session.scalars(_QUOTE_FOR_DESK if desk else _QUOTE_FOR_READERS,
-                           {"quote_id": quote_id}).first()
+def quote_for_page(session: Session, quote_id: int, *, desk: bool) -> QuotePageView | None:
+    """The quote with its speaker, article and evidence, as plain values; None for a
+    reader when it is judged not a quote."""
+    connection = session.connection()
+    key = {"quote_id": quote_id}
+    row = connection.execute(_QUOTE_PAGE, key).first()
+    if row is None or (not desk and row.attribution is AttributionState.NOT_A_QUOTE):
+        return None
+    evidence = ()
+    if row.status.is_public:
+        evidence = tuple(EvidenceView(*item) for item in connection.execute(_QUOTE_EVIDENCE, key))
+    return QuotePageView(
+        row.id, row.text, row.role, row.cue, row.speaker_as_written, row.kind, row.verdict, row.status,
+        row.rating, row.public_note, row.published_at, row.attribution,
+        SpeakerRef(row.speaker_id, row.speaker_name, row.speaker_kind) if row.speaker_id is not None else None,
+        SpeakerRef(row.misattributed_to_id, row.misattributed_name, row.misattributed_kind)
+        if row.misattributed_to_id is not None else None,
+        ArticleRef(row.article_id, row.title, row.url, row.outlet, row.article_published_at,
+                   row.article_created_at),
+        evidence,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +338,7 @@ _PUBLIC_HISTORY = (
 )
 
 
-def public_history(session: Session, quote: Quote) -> list[HistoryEntry]:
+def public_history(session: Session, quote: Quote | QuotePageView) -> list[HistoryEntry]:
     """When the verdict was published and corrected, oldest first; empty while unpublished."""
     if not quote.status.is_public:
         return []
@@ -307,7 +388,7 @@ class Related:
         return bool(self.repeats or self.variants or self.misattributions)
 
 
-def related_quotes(session: Session, quote: Quote, *, desk: bool) -> Related:
+def related_quotes(session: Session, quote: Quote | QuotePageView, *, desk: bool) -> Related:
     """Repeats, variants (with their word-level diff) and possible misattributions of ``quote``,
     as this viewer may see them (readers: none judged not a quote)."""
     earlier, later = matches_of(session, quote.id)
