@@ -1639,6 +1639,25 @@ def _long_name_phrase(words: list[str]) -> bool:
                for w in words[:k])
 
 
+_WORD_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _could_name(tail: str) -> bool:
+    """Whether ``tail`` has a character that a rule of ``cue_before`` needs.
+
+    Every rule there wants a letter: a reporting verb or a word of one
+    ("according to", "words"), a capital ([A-Z], ``isupper``) or a
+    lower-case word (``islower``) of a speaker phrase. So a lead of marks,
+    digits and punctuation only (common between stray quote marks) can
+    have no cue. Letters are what ``_WORD_LETTER_RE`` matches; the few cased
+    characters outside it (circled letters such as U+24B6) are tested for
+    one by one, and only in the rare non-ASCII lead without a letter.
+    """
+    if _WORD_LETTER_RE.search(tail):
+        return True
+    return not tail.isascii() and any(c.isupper() or c.islower() for c in tail)
+
+
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     """Attribution in the sentence before a quote ("Smith said: “…", "According
     to Smith, “…", "Smith called the plan “…")."""
@@ -1647,7 +1666,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return None
     tail = masked[start:open_at].rstrip()
     end = start + len(tail)
-    if not tail:
+    if not tail or not _could_name(tail):
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
     fronted = _FRONTED_VERB_RE.match(masked, start, end) if punct else None
