@@ -946,11 +946,42 @@ class _Verb:
         return self._w
 
 
+# Verdicts of ``_verb_word`` for the last masked text seen, by (position,
+# word): the same words are looked at again for every quote of a long
+# sentence (see _memo_per_text on why identity is a safe key).
+_verb_verdicts: tuple[str, dict[tuple[int, str], int]] | None = None
+_NOT_VERB, _VERB_UNLESS_STRICT, _VERB = 0, 1, 2
+
+
+def _verb_word(masked: str, at: int, w: str) -> int:
+    """Whether the reporting-verb form ``w`` at ``at`` reads as a verb here:
+    ``_NOT_VERB`` after a determiner ("the report", "his call"),
+    ``_VERB_UNLESS_STRICT`` for a weak form after one further back, else
+    ``_VERB``. Depends only on the text before ``at`` and on ``w``."""
+    if _noun_before(masked, at) and \
+            not masked.endswith("Press ", 0, at):  # "the Associated Press said"
+        return _NOT_VERB
+    if masked.endswith(" of ", 0, at) and not w.endswith("ing"):
+        return _NOT_VERB  # "the secretary of state said": a noun after "of"
+    if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
+            and _SG_DET_WORD_BEFORE_RE.search(masked, max(0, at - 30), at):
+        return _NOT_VERB  # "an early tweet", "one blunt statement": a singular subject
+        # would take "tweets" or "tweeted", so the bare form is a noun
+    if w in _WEAK and _DET_WORD_BEFORE_RE.search(masked, max(0, at - 30), at):
+        return _VERB_UNLESS_STRICT  # before a quote, "in a Facebook post", "an unprompted call"
+    return _VERB
+
+
 def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[_Verb]:
     """Reporting verbs in ``masked[a:b]``, minus nouns ("the report", "his call").
 
     A word scan plus set look-ups: much faster than one big alternation.
     """
+    global _verb_verdicts
+    memo = _verb_verdicts
+    if memo is None or memo[0] is not masked:
+        memo = _verb_verdicts = (masked, {})
+    verdicts = memo[1]
     out = []
     for m in _LOWER_WORD_RE.finditer(masked, a, b):
         w = m.group()
@@ -964,20 +995,14 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
                 end = p.end()
         elif w not in _SINGLE_FORMS:
             continue
-        if _noun_before(masked, m.start()) and \
-                not masked.endswith("Press ", 0, m.start()):  # "the Associated Press said"
+        at = m.start()
+        # (``w`` is in the key: a word cut short by ``b`` is another word.)
+        verdict = verdicts.get((at, w))
+        if verdict is None:
+            verdict = verdicts[at, w] = _verb_word(masked, at, w)
+        if verdict == _NOT_VERB or strict and verdict == _VERB_UNLESS_STRICT:
             continue
-        if masked.endswith(" of ", 0, m.start()) and not w.endswith("ing"):
-            continue  # "the secretary of state said": a noun after "of"
-        if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
-                and _SG_DET_WORD_BEFORE_RE.search(
-                masked, max(0, m.start() - 30), m.start()):
-            continue  # "an early tweet", "one blunt statement": a singular subject
-            # would take "tweets" or "tweeted", so the bare form is a noun
-        if strict and w in _WEAK and _DET_WORD_BEFORE_RE.search(
-                masked, max(0, m.start() - 30), m.start()):
-            continue  # before a quote, "in a Facebook post", "an unprompted call"
-        out.append(_Verb(m.start(), end, masked[m.start():end]))
+        out.append(_Verb(at, end, masked[at:end]))
     return out
 
 
