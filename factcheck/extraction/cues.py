@@ -402,6 +402,7 @@ def plausible_speaker(phrase: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)  # pure; the same words recur in every phrase
 def _word_ok(word: str) -> bool:
     w = word.strip(",.\u2019'\"")
     if not w:
@@ -1044,6 +1045,7 @@ _S_NOUNS = frozenset("news politics economics series species headquarters "
                      "physics ethics means".split())
 
 
+@functools.lru_cache(maxsize=8192)  # pure; the same words recur in every phrase
 def _verbish(word: str, after_name: bool) -> bool:
     """A lower-case word that can be the verb right after a subject."""
     w = word.strip(",.;:\u2019'\"")
