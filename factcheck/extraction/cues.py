@@ -464,7 +464,18 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 return m.span(1), _trim(masked, sp[0], b)
             return sp, _trim(masked, w + 1, b)
     # Drop auxiliaries and adverbs between subject and verb.
-    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
+    # (Usually the word before the verb is none of those, and only where it
+    # ends is needed: read it with rsplit - same white space as \s - and
+    # list the words only when some may be dropped.)
+    head = masked[a:b].rstrip()
+    if not head:
+        return None, None
+    raw = head.rsplit(None, 1)[-1]
+    last = raw.lower().strip(",")
+    if not (last in _AUX or last.endswith("ly") or last in _WHEN_WORDS or last == "ago"):
+        words = [(a + len(head) - len(raw), a + len(head))]  # the loop below stops at once
+    else:
+        words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:
         raw = masked[words[-1][0]:words[-1][1]]
         last = raw.lower().strip(",")
@@ -682,7 +693,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if not np_words or len(np_words) > (12 if coordinated else 15 if long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
-    if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
+    if na >= nb or not (masked[na].isalpha() or any(c.isalpha() for c in masked[na:nb])):
         return None, role
     first = masked[na:nb].split()[0]
     last_two = masked[na:nb].split()[-2:]
@@ -721,7 +732,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 _name_word(item.split()[0]) and item.split()[0].lower() not in _SUBORDINATORS
                 for item in m.group().split(",")[:-1]):
             na = m.start()
-    d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na)
+    # (The pattern ends in "by", "from", "of", "to" or "and" and white space:
+    # test for that first, the search tries every start in the window.)
+    d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na) \
+        if masked[max(a, na - 80):na].rstrip().endswith(_DOC_OF_LINKS) else None
     if d and d.end() == na and MASK not in d.group():
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
@@ -830,6 +844,9 @@ _DOC_OF_BEFORE_RE = re.compile(
     r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[Tt]hat)\s+"
     r"(?:[\w'\u2019-]+\s+){0,3}?(?:" + "|".join(sorted(DOCUMENT_NOUNS)) + r")s?)\s+"
     r"(?:by|from|of|to)\s+(?:(?:[\w.'\u2019-]+\s+){1,6}?and\s+)?$")
+
+
+_DOC_OF_LINKS = ("by", "from", "of", "to", "and")
 
 
 _OF_PLACE_BEFORE_RE = re.compile(
