@@ -1603,6 +1603,16 @@ _WHOSE_REPLY_COLON_RE = re.compile(
     r"(?<![\w'\u2019])((?:[Tt]he\s+)?(?:[A-Z][\w.-]*\s+){0,3}(?:[A-Z][\w.-]*|[a-z]+))['\u2019]s?"
     r"\s+(?:[a-z-]+\s+)?(?:reply|response|verdict|answer|message|retort|reaction|advice|"
     r"warning|explanation|assessment|statement|comment|rebuttal)(?:,\s*in\s+full)?\s*:$")
+# The word right before the colon when each of the three patterns above matches.
+_FROM_DOC_WORDS = frozenset(
+    w + plural for w in "post statement tweet letter speech remarks blog op-ed column email "
+    "e-mail memo book interview message video address essay".split() for plural in ("", "s"))
+_FROM_THE_DOC_WORDS = frozenset(
+    "report statement letter memo study poll survey filing ruling opinion release complaint "
+    "lawsuit indictment order".split())
+_WHOSE_REPLY_WORDS = frozenset(
+    "reply response verdict answer message retort reaction advice warning explanation "
+    "assessment statement comment rebuttal full".split())  # ("…, in full:")
 # "Here's Roe in 1992:"
 _HERES_COLON_RE = re.compile(
     r"\s*Here['\u2019]s\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*)"
@@ -1721,8 +1731,17 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2):
             return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
     if punct == ":":
-        m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
+        # Each of the three searches below ends in one of its nouns (after
+        # white space) and the colon, so the word before the colon tells
+        # which may match; it is found once, instead of each search trying
+        # every start in its window.
+        last_word = masked[max(start, end - 80):end - 1].rsplit(None, 1)[-1:]
+        last_word = last_word[0] if last_word else ""
+        m = last_word in _FROM_DOC_WORDS and \
+            _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
+            last_word in _FROM_THE_DOC_WORDS and \
             _FROM_THE_DOC_COLON_RE.search(masked, max(start, end - 60), end) or \
+            last_word in _WHOSE_REPLY_WORDS and \
             _WHOSE_REPLY_COLON_RE.search(masked, max(start, end - 80), end) or \
             _HERES_COLON_RE.match(masked, start, end)
         if m:
