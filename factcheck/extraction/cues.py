@@ -216,7 +216,8 @@ def sentence_start(masked: str, pos: int, floor: int) -> int:
             if _is_boundary(masked, m):
                 last = m.end()
         return last
-    _, ends, _ = _boundaries(masked)
+    cache = _boundary_cache  # (the look-up of _boundaries, inline: this runs per quote)
+    ends = cache[2] if cache is not None and cache[0] is masked else _boundaries(masked)[1]
     i = bisect.bisect_right(ends, pos) - 1
     if i >= 0 and ends[i] >= lo:
         return ends[i]
@@ -230,7 +231,11 @@ def sentence_end(masked: str, pos: int, ceiling: int) -> int:
             if _is_boundary(masked, m):
                 return m.end() if m.group() != "\n" else m.start()
         return ceiling
-    starts, ends, stops = _boundaries(masked)
+    cache = _boundary_cache
+    if cache is not None and cache[0] is masked:
+        _, starts, ends, stops = cache
+    else:
+        starts, ends, stops = _boundaries(masked)
     i = bisect.bisect_left(starts, pos)
     if i < len(starts) and ends[i] <= ceiling:
         return stops[i]
