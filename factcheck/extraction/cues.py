@@ -1423,6 +1423,7 @@ def dash_byline(masked: str, start: int, end: int) -> Cue | None:
     return Cue(masked[a], (a, a + 1), sp, role, True, True)
 
 
+@_memo_per_text  # (pairing quotes and attributing them look at the same gaps)
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """Attribution in the words after a quote, up to the sentence end.
 
