@@ -216,7 +216,8 @@ def sentence_start(masked: str, pos: int, floor: int) -> int:
             if _is_boundary(masked, m):
                 last = m.end()
         return last
-    _, ends, _ = _boundaries(masked)
+    cache = _boundary_cache  # (the look-up of _boundaries, inline: this runs per quote)
+    ends = cache[2] if cache is not None and cache[0] is masked else _boundaries(masked)[1]
     i = bisect.bisect_right(ends, pos) - 1
     if i >= 0 and ends[i] >= lo:
         return ends[i]
@@ -230,7 +231,11 @@ def sentence_end(masked: str, pos: int, ceiling: int) -> int:
             if _is_boundary(masked, m):
                 return m.end() if m.group() != "\n" else m.start()
         return ceiling
-    starts, ends, stops = _boundaries(masked)
+    cache = _boundary_cache
+    if cache is not None and cache[0] is masked:
+        _, starts, ends, stops = cache
+    else:
+        starts, ends, stops = _boundaries(masked)
     i = bisect.bisect_left(starts, pos)
     if i < len(starts) and ends[i] <= ceiling:
         return stops[i]
@@ -402,6 +407,7 @@ def plausible_speaker(phrase: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)  # pure; the same words recur in every phrase
 def _word_ok(word: str) -> bool:
     w = word.strip(",.\u2019'\"")
     if not w:
@@ -463,7 +469,18 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 return m.span(1), _trim(masked, sp[0], b)
             return sp, _trim(masked, w + 1, b)
     # Drop auxiliaries and adverbs between subject and verb.
-    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
+    # (Usually the word before the verb is none of those, and only where it
+    # ends is needed: read it with rsplit - same white space as \s - and
+    # list the words only when some may be dropped.)
+    head = masked[a:b].rstrip()
+    if not head:
+        return None, None
+    raw = head.rsplit(None, 1)[-1]
+    last = raw.lower().strip(",")
+    if not (last in _AUX or last.endswith("ly") or last in _WHEN_WORDS or last == "ago"):
+        words = [(a + len(head) - len(raw), a + len(head))]  # the loop below stops at once
+    else:
+        words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
     while words:
         raw = masked[words[-1][0]:words[-1][1]]
         last = raw.lower().strip(",")
@@ -681,7 +698,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     if not np_words or len(np_words) > (12 if coordinated else 15 if long_np else 9):
         return None, role
     na, nb = _trim(masked, np_words[0][0], np_words[-1][1])
-    if na >= nb or not any(c.isalpha() for c in masked[na:nb]):
+    if na >= nb or not (masked[na].isalpha() or any(c.isalpha() for c in masked[na:nb])):
         return None, role
     first = masked[na:nb].split()[0]
     last_two = masked[na:nb].split()[-2:]
@@ -720,7 +737,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                 _name_word(item.split()[0]) and item.split()[0].lower() not in _SUBORDINATORS
                 for item in m.group().split(",")[:-1]):
             na = m.start()
-    d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na)
+    # (The pattern ends in "by", "from", "of", "to" or "and" and white space:
+    # test for that first, the search tries every start in the window.)
+    d = _DOC_OF_BEFORE_RE.search(masked, max(a, na - 80), na) \
+        if masked[max(a, na - 80):na].rstrip().endswith(_DOC_OF_LINKS) else None
     if d and d.end() == na and MASK not in d.group():
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
@@ -829,6 +849,9 @@ _DOC_OF_BEFORE_RE = re.compile(
     r"\b((?:[Aa]n?|[Tt]he|[Oo]ne|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[Tt]hat)\s+"
     r"(?:[\w'\u2019-]+\s+){0,3}?(?:" + "|".join(sorted(DOCUMENT_NOUNS)) + r")s?)\s+"
     r"(?:by|from|of|to)\s+(?:(?:[\w.'\u2019-]+\s+){1,6}?and\s+)?$")
+
+
+_DOC_OF_LINKS = ("by", "from", "of", "to", "and")
 
 
 _OF_PLACE_BEFORE_RE = re.compile(
@@ -946,11 +969,42 @@ class _Verb:
         return self._w
 
 
+# Verdicts of ``_verb_word`` for the last masked text seen, by (position,
+# word): the same words are looked at again for every quote of a long
+# sentence (see _memo_per_text on why identity is a safe key).
+_verb_verdicts: tuple[str, dict[tuple[int, str], int]] | None = None
+_NOT_VERB, _VERB_UNLESS_STRICT, _VERB = 0, 1, 2
+
+
+def _verb_word(masked: str, at: int, w: str) -> int:
+    """Whether the reporting-verb form ``w`` at ``at`` reads as a verb here:
+    ``_NOT_VERB`` after a determiner ("the report", "his call"),
+    ``_VERB_UNLESS_STRICT`` for a weak form after one further back, else
+    ``_VERB``. Depends only on the text before ``at`` and on ``w``."""
+    if _noun_before(masked, at) and \
+            not masked.endswith("Press ", 0, at):  # "the Associated Press said"
+        return _NOT_VERB
+    if masked.endswith(" of ", 0, at) and not w.endswith("ing"):
+        return _NOT_VERB  # "the secretary of state said": a noun after "of"
+    if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
+            and _SG_DET_WORD_BEFORE_RE.search(masked, max(0, at - 30), at):
+        return _NOT_VERB  # "an early tweet", "one blunt statement": a singular subject
+        # would take "tweets" or "tweeted", so the bare form is a noun
+    if w in _WEAK and _DET_WORD_BEFORE_RE.search(masked, max(0, at - 30), at):
+        return _VERB_UNLESS_STRICT  # before a quote, "in a Facebook post", "an unprompted call"
+    return _VERB
+
+
 def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[_Verb]:
     """Reporting verbs in ``masked[a:b]``, minus nouns ("the report", "his call").
 
     A word scan plus set look-ups: much faster than one big alternation.
     """
+    global _verb_verdicts
+    memo = _verb_verdicts
+    if memo is None or memo[0] is not masked:
+        memo = _verb_verdicts = (masked, {})
+    verdicts = memo[1]
     out = []
     for m in _LOWER_WORD_RE.finditer(masked, a, b):
         w = m.group()
@@ -964,20 +1018,14 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
                 end = p.end()
         elif w not in _SINGLE_FORMS:
             continue
-        if _noun_before(masked, m.start()) and \
-                not masked.endswith("Press ", 0, m.start()):  # "the Associated Press said"
+        at = m.start()
+        # (``w`` is in the key: a word cut short by ``b`` is another word.)
+        verdict = verdicts.get((at, w))
+        if verdict is None:
+            verdict = verdicts[at, w] = _verb_word(masked, at, w)
+        if verdict == _NOT_VERB or strict and verdict == _VERB_UNLESS_STRICT:
             continue
-        if masked.endswith(" of ", 0, m.start()) and not w.endswith("ing"):
-            continue  # "the secretary of state said": a noun after "of"
-        if REPORTING_VERBS.get(w) == w and not w.endswith("s") and w not in _PAST_LIKE_BASE \
-                and _SG_DET_WORD_BEFORE_RE.search(
-                masked, max(0, m.start() - 30), m.start()):
-            continue  # "an early tweet", "one blunt statement": a singular subject
-            # would take "tweets" or "tweeted", so the bare form is a noun
-        if strict and w in _WEAK and _DET_WORD_BEFORE_RE.search(
-                masked, max(0, m.start() - 30), m.start()):
-            continue  # before a quote, "in a Facebook post", "an unprompted call"
-        out.append(_Verb(m.start(), end, masked[m.start():end]))
+        out.append(_Verb(at, end, masked[at:end]))
     return out
 
 
@@ -1019,6 +1067,7 @@ _S_NOUNS = frozenset("news politics economics series species headquarters "
                      "physics ethics means".split())
 
 
+@functools.lru_cache(maxsize=8192)  # pure; the same words recur in every phrase
 def _verbish(word: str, after_name: bool) -> bool:
     """A lower-case word that can be the verb right after a subject."""
     w = word.strip(",.;:\u2019'\"")
@@ -1374,6 +1423,7 @@ def dash_byline(masked: str, start: int, end: int) -> Cue | None:
     return Cue(masked[a], (a, a + 1), sp, role, True, True)
 
 
+@_memo_per_text  # (pairing quotes and attributing them look at the same gaps)
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """Attribution in the words after a quote, up to the sentence end.
 
@@ -1559,6 +1609,16 @@ _WHOSE_REPLY_COLON_RE = re.compile(
     r"(?<![\w'\u2019])((?:[Tt]he\s+)?(?:[A-Z][\w.-]*\s+){0,3}(?:[A-Z][\w.-]*|[a-z]+))['\u2019]s?"
     r"\s+(?:[a-z-]+\s+)?(?:reply|response|verdict|answer|message|retort|reaction|advice|"
     r"warning|explanation|assessment|statement|comment|rebuttal)(?:,\s*in\s+full)?\s*:$")
+# The word right before the colon when each of the three patterns above matches.
+_FROM_DOC_WORDS = frozenset(
+    w + plural for w in "post statement tweet letter speech remarks blog op-ed column email "
+    "e-mail memo book interview message video address essay".split() for plural in ("", "s"))
+_FROM_THE_DOC_WORDS = frozenset(
+    "report statement letter memo study poll survey filing ruling opinion release complaint "
+    "lawsuit indictment order".split())
+_WHOSE_REPLY_WORDS = frozenset(
+    "reply response verdict answer message retort reaction advice warning explanation "
+    "assessment statement comment rebuttal full".split())  # ("…, in full:")
 # "Here's Roe in 1992:"
 _HERES_COLON_RE = re.compile(
     r"\s*Here['\u2019]s\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*)"
@@ -1639,6 +1699,25 @@ def _long_name_phrase(words: list[str]) -> bool:
                for w in words[:k])
 
 
+_WORD_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _could_name(tail: str) -> bool:
+    """Whether ``tail`` has a character that a rule of ``cue_before`` needs.
+
+    Every rule there wants a letter: a reporting verb or a word of one
+    ("according to", "words"), a capital ([A-Z], ``isupper``) or a
+    lower-case word (``islower``) of a speaker phrase. So a lead of marks,
+    digits and punctuation only (common between stray quote marks) can
+    have no cue. Letters are what ``_WORD_LETTER_RE`` matches; the few cased
+    characters outside it (circled letters such as U+24B6) are tested for
+    one by one, and only in the rare non-ASCII lead without a letter.
+    """
+    if _WORD_LETTER_RE.search(tail):
+        return True
+    return not tail.isascii() and any(c.isupper() or c.islower() for c in tail)
+
+
 def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
     """Attribution in the sentence before a quote ("Smith said: “…", "According
     to Smith, “…", "Smith called the plan “…")."""
@@ -1647,7 +1726,7 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
         return None
     tail = masked[start:open_at].rstrip()
     end = start + len(tail)
-    if not tail:
+    if not tail or not _could_name(tail):
         return None
     punct = tail[-1] if tail[-1] in ",:" else ""
     fronted = _FRONTED_VERB_RE.match(masked, start, end) if punct else None
@@ -1658,8 +1737,17 @@ def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
                 fwd[1] >= end - 2 or frole is not None and frole[1] >= end - 2):
             return Cue(fronted.group(1), fronted.span(1), fwd, frole, True, False)
     if punct == ":":
-        m = _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
+        # Each of the three searches below ends in one of its nouns (after
+        # white space) and the colon, so the word before the colon tells
+        # which may match; it is found once, instead of each search trying
+        # every start in its window.
+        last_word = masked[max(start, end - 80):end - 1].rsplit(None, 1)[-1:]
+        last_word = last_word[0] if last_word else ""
+        m = last_word in _FROM_DOC_WORDS and \
+            _FROM_DOC_COLON_RE.search(masked, max(start, end - 80), end) or \
+            last_word in _FROM_THE_DOC_WORDS and \
             _FROM_THE_DOC_COLON_RE.search(masked, max(start, end - 60), end) or \
+            last_word in _WHOSE_REPLY_WORDS and \
             _WHOSE_REPLY_COLON_RE.search(masked, max(start, end - 80), end) or \
             _HERES_COLON_RE.match(masked, start, end)
         if m:
