@@ -148,12 +148,19 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
     index = _index_for(session)
     filters = _Filters(search, speakers, desk)
 
+    offset = (page - 1) * per_page
+    if sort is SearchSort.RELEVANCE and index.scores_in_one_walk and max_counted <= RANK_WINDOW:
+        total, capped, ids = _best_matches(session, index, terms, filters, max_counted=max_counted,
+                                           offset=offset, per_page=per_page)
+        return SearchResults(
+            items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
+            total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
+        )
     total = session.scalar(
         select(func.count()).select_from(index.counted(terms, filters).limit(max_counted + 1).subquery())
     ) or 0
     capped = total > max_counted
     total = min(total, max_counted)
-    offset = (page - 1) * per_page
     if offset >= total:
         ids: list[int] = []
     else:
@@ -169,6 +176,26 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
         items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
         total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
     )
+
+
+def _best_matches(session: Session, index, terms: Terms, filters: _Filters, *, max_counted: int,
+                  offset: int, per_page: int) -> tuple[int, bool, list[int]]:
+    """(total, capped, the page's ids) for "best match", counted and ranked in one walk.
+
+    The RANK_WINDOW most recently recorded matches (with their scores) are all a count up
+    to ``max_counted`` <= RANK_WINDOW and the ranking need: the same figures and order
+    as counting, then ranking, in two walks of the matches (which cost twice the time).
+    """
+    rows = session.execute(index.recent(terms, filters).limit(max(max_counted + 1, RANK_WINDOW))).all()
+    counted = min(len(rows), max_counted + 1)
+    total = min(counted, max_counted)
+    capped = counted > max_counted
+    window = rows[:RANK_WINDOW] if capped or total > RANK_WINDOW else rows
+    if offset >= total:
+        return total, capped, []
+    # Best score first (bm25: lowest), then the most recently recorded, as ``ranked`` orders them.
+    window.sort(key=lambda row: (row.score, -row.quote_id))
+    return total, capped, [row.quote_id for row in window[offset:offset + per_page]]
 
 
 def _filter_columns(*extra):
@@ -196,8 +223,8 @@ class _Filters:
             # Hidden quotes have no readers' verdict. Nearly every quote passes, so no index
             # is worth using for this (``hidden`` keeps SQLite's planner off them).
             query = query.where(hidden(c.public_verdict).is_not(None))
-        if search.speaker.strip():
-            query = query.where(plain(c.speaker_id).in_([speaker.id for speaker in self.speakers]))
+        if self.by_speaker:
+            query = query.where(plain(c.speaker_id).in_(self.speaker_ids))
         if search.verdict is not None:
             # The desk filters on the verdict as it stands; readers on the verdict they can see.
             verdict = c.verdict if self.desk else c.public_verdict
@@ -209,6 +236,14 @@ class _Filters:
         if search.date_to:
             query = query.where(c.said_at < _day_start(search.date_to + timedelta(days=1)))
         return query
+
+    @property
+    def by_speaker(self) -> bool:
+        return bool(self.search.speaker.strip())
+
+    @property
+    def speaker_ids(self) -> list[int]:
+        return [speaker.id for speaker in self.speakers]
 
     @property
     def any(self) -> bool:
@@ -244,29 +279,51 @@ class _SQLiteIndex:
         return filters.apply(query, index, plain=plain, hidden=_unindexed)
 
     def counted(self, terms: Terms, filters: _Filters) -> Select:
-        """What the count reads: with words and no filter, the FTS5 table alone, which stops at
-        the LIMIT (an IN over it would first collect every match: ms per common word at 1M)."""
-        if terms and not filters.any:
-            words, index = self.words, self.filters
-            query = select(words.c.rowid).select_from(words).where(self._match(terms))
-            if filters.needed:
-                # Readers: each match looked up by key, still stopping at the LIMIT.
-                query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
-                                      hidden=_unindexed)
-            return query
+        """What the count reads: with words and no filter but the speaker, the FTS5 table,
+        which stops at the LIMIT (an IN over it would first collect every match: ms per
+        common word at 1M)."""
+        if terms and (not filters.any or filters.by_speaker):
+            query = select(self.words.c.rowid).select_from(self.words).where(self._match(terms))
+            return self._filtered_words(query, filters)
         return self.matching(terms, filters)
 
-    def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
-        # bm25() only works in the query that holds the MATCH, so this one starts from the words.
+    def _filtered_words(self, query: Select, filters: _Filters) -> Select:
+        """Filters on a query that walks the matches of the FTS5 table.
+
+        Readers: each match looked up by key. A speaker filter: the speakers' quote ids,
+        read once from the speaker index, are a set each match is checked against before
+        any lookup; checking the speaker on the looked-up row instead cost a lookup per
+        match (tens of ms for a common word), and letting the planner start from the
+        speaker index runs one full-text query per quote of theirs (seconds).
+        """
         words, index = self.words, self.filters
-        query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
+        plain = lambda column: column  # noqa: E731
+        if filters.by_speaker:
+            speakers = select(index.c.quote_id).where(index.c.speaker_id.in_(filters.speaker_ids))
+            query = query.where(_unindexed(words.c.rowid).in_(speakers))
+            plain = _unindexed
         if filters.needed:
             query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
-                                  hidden=_unindexed)
-        query = query.where(self._match(terms))
+                                  plain=plain, hidden=_unindexed)
+        return query
+
+    #: ``recent`` gives the matches with their score, most recent first (see _best_matches).
+    scores_in_one_walk = True
+
+    def _scored(self, terms: Terms, filters: _Filters) -> Select:
+        # bm25() only works in the query that holds the MATCH, so this one starts from the words.
+        words = self.words
+        query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
+        return self._filtered_words(query, filters).where(self._match(terms))
+
+    def recent(self, terms: Terms, filters: _Filters) -> Select:
+        """(quote_id, score) of the matches, most recently recorded first; the lower score is the better."""
+        return self._scored(terms, filters).order_by(self.words.c.rowid.desc())
+
+    def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         if window is None:
-            return query.order_by(self.rank, words.c.rowid.desc())
-        recent = query.order_by(words.c.rowid.desc()).limit(window).subquery("recent")
+            return self._scored(terms, filters).order_by(self.rank, self.words.c.rowid.desc())
+        recent = self.recent(terms, filters).limit(window).subquery("recent")
         return select(recent.c.quote_id).order_by(recent.c.score, recent.c.quote_id.desc())
 
     def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
@@ -291,6 +348,7 @@ class _PostgresIndex:
     """Table ``quote_search``: quote id, tsvector document (GIN), and the filters' columns (b-tree)."""
 
     table = table("quote_search", *_filter_columns(column("document")))
+    scores_in_one_walk = False
 
     @staticmethod
     def _tsquery(terms: Terms):
