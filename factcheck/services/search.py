@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy import Select, bindparam, column, func, literal_column, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import UTCDateTime
-from ..models import Quote, Speaker, Verdict
+from ..models import Article, AttributionState, Quote, ReviewStatus, Speaker, Verdict
+from .browse import SpeakerRef
 from .pagination import MAX_PER_PAGE, Page
 
 #: Counting stops here: beyond it the page says "1,000+" and offers no deeper pages.
@@ -115,6 +116,23 @@ class QuoteSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchHit:
+    """What the results page shows of one quote (plain values, no ORM identity)."""
+
+    id: int
+    text: str
+    role: str | None
+    verdict: Verdict
+    status: ReviewStatus
+    is_not_a_quote: bool          # only ever True for the desk
+    speaker: SpeakerRef | None
+    article_id: int
+    article_title: str
+    article_outlet: str | None
+    said_at: datetime             # the article's date: published, else recorded
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResults(Page):
     """One page of quotes; ``total`` stops at the count cap (``total_capped`` then says so)."""
 
@@ -137,6 +155,21 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
     most RANK_WINDOW, else the RANK_WINDOW most recently recorded ones; date
     order walks the date index when matches are many, and sorts them when few.
     """
+    found = _search(session, search, desk=desk, page=page, per_page=per_page, max_counted=max_counted)
+    return replace(found, items=_load_quotes(session, found.items))
+
+
+def search_for_page(session: Session, search: QuoteSearch, *, desk: bool, page: int = 1,
+                    per_page: int = 25) -> SearchResults:
+    """What :func:`search_quotes` finds, as the results page shows it: :class:`SearchHit` values
+    read with one query (entities and their relationships cost more than the search itself)."""
+    found = _search(session, search, desk=desk, page=page, per_page=per_page, max_counted=None)
+    return replace(found, items=_load_hits(session, found.items))
+
+
+def _search(session: Session, search: QuoteSearch, *, desk: bool, page: int, per_page: int,
+            max_counted: int | None) -> SearchResults:
+    """The page of results with the quotes' ids as its items."""
     max_counted = MAX_COUNTED if max_counted is None else max_counted
     terms = parse_terms(search.text.strip())
     if search.date_from and search.date_to and search.date_from > search.date_to:
@@ -152,30 +185,25 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
     if sort is SearchSort.RELEVANCE and index.scores_in_one_walk and max_counted <= RANK_WINDOW:
         total, capped, ids = _best_matches(session, index, terms, filters, max_counted=max_counted,
                                            offset=offset, per_page=per_page)
-        return SearchResults(
-            items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
-            total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
-        )
-    total = session.scalar(
-        select(func.count()).select_from(index.counted(terms, filters).limit(max_counted + 1).subquery())
-    ) or 0
-    capped = total > max_counted
-    total = min(total, max_counted)
-    if offset >= total:
-        ids: list[int] = []
     else:
-        if sort is SearchSort.RELEVANCE:
-            many = capped or total > RANK_WINDOW
-            ordered = index.ranked(terms, filters, window=RANK_WINDOW if many else None)
+        total = session.scalar(
+            select(func.count()).select_from(index.counted(terms, filters).limit(max_counted + 1).subquery())
+        ) or 0
+        capped = total > max_counted
+        total = min(total, max_counted)
+        if offset >= total:
+            ids = []
         else:
-            ordered = index.by_date(session, terms, filters, newest=sort is SearchSort.NEWEST,
-                                    bound=_bound(session, filters, None if capped else total),
-                                    reach=offset + per_page)
-        ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
-    return SearchResults(
-        items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
-        total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
-    )
+            if sort is SearchSort.RELEVANCE:
+                many = capped or total > RANK_WINDOW
+                ordered = index.ranked(terms, filters, window=RANK_WINDOW if many else None)
+            else:
+                ordered = index.by_date(session, terms, filters, newest=sort is SearchSort.NEWEST,
+                                        bound=_bound(session, filters, None if capped else total),
+                                        reach=offset + per_page)
+            ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
+    return SearchResults(items=ids, page=page, per_page=per_page, total=total, total_capped=capped,
+                         terms=terms, speakers=tuple(speakers), sort=sort)
 
 
 def _best_matches(session: Session, index, terms: Terms, filters: _Filters, *, max_counted: int,
@@ -452,6 +480,31 @@ def _websearch(terms: Terms) -> str:
     parts = [*(f'"{part}"' for part in (*terms.words, *terms.phrases)),
              *(f'-"{part}"' for part in terms.excluded)]
     return " ".join(parts)
+
+
+_quotes, _speakers, _articles = Quote.__table__.c, Speaker.__table__.c, Article.__table__.c
+_HITS = (
+    select(_quotes.id, _quotes.text, _quotes.role, _quotes.verdict, _quotes.status, _quotes.attribution,
+           _quotes.speaker_id, _speakers.name.label("speaker_name"), _quotes.article_id,
+           _articles.title, _articles.outlet, _articles.published_at, _articles.created_at)
+    .select_from(Quote.__table__.join(Article.__table__, _articles.id == _quotes.article_id)
+                 .outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id))
+    .where(_quotes.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _load_hits(session: Session, ids: list[int]) -> list[SearchHit]:
+    if not ids:
+        return []
+    by_id = {
+        row.id: SearchHit(
+            row.id, row.text, row.role, row.verdict, row.status,
+            row.attribution is AttributionState.NOT_A_QUOTE,
+            SpeakerRef(row.speaker_id, row.speaker_name) if row.speaker_id is not None else None,
+            row.article_id, row.title, row.outlet, row.published_at or row.created_at)
+        for row in session.connection().execute(_HITS, {"ids": ids})
+    }
+    return [by_id[quote_id] for quote_id in ids if quote_id in by_id]
 
 
 def _load_quotes(session: Session, ids: list[int]) -> list[Quote]:
