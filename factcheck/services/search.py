@@ -13,6 +13,7 @@ import enum
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
+from operator import itemgetter
 
 from sqlalchemy import Select, bindparam, column, func, literal_column, select, table
 from sqlalchemy.orm import Session, selectinload
@@ -221,9 +222,10 @@ def _best_matches(session: Session, index, terms: Terms, filters: _Filters, *, m
     window = rows[:RANK_WINDOW] if capped or total > RANK_WINDOW else rows
     if offset >= total:
         return total, capped, []
-    # Best score first (bm25: lowest), then the most recently recorded, as ``ranked`` orders them.
-    window.sort(key=lambda row: (row.score, -row.quote_id))
-    return total, capped, [row.quote_id for row in window[offset:offset + per_page]]
+    # Best score first (bm25: lowest), then the most recently recorded, as ``ranked`` orders them:
+    # the rows come newest first and the sort is stable.
+    window.sort(key=itemgetter(1))
+    return total, capped, [row[0] for row in window[offset:offset + per_page]]
 
 
 def _filter_columns(*extra):

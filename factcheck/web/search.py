@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
@@ -69,18 +70,27 @@ def highlight(text: str, words) -> Markup:
 
     Close to what the stemming index matched: "vote" marks "voted" and "votes".
     """
-    stems = sorted({_stem(word) for word in words or () if word}, key=len, reverse=True)
-    if not stems:
+    pattern = _highlighting(tuple(words or ()))
+    if pattern is None:
         return escape(text)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE)
+    # Plain strings joined once: Markup objects per piece cost more than the matching.
     out = []
     position = 0
     for match in pattern.finditer(text):
-        out.append(escape(text[position:match.start()]))
-        out.append(Markup("<mark>%s</mark>") % match.group(0))
+        out.append(str(escape(text[position:match.start()])))
+        out.append(f"<mark>{str(escape(match.group(0)))}</mark>")
         position = match.end()
-    out.append(escape(text[position:]))
-    return Markup("").join(out)
+    out.append(str(escape(text[position:])))
+    return Markup("".join(out))
+
+
+@lru_cache(maxsize=256)
+def _highlighting(words: tuple[str, ...]) -> re.Pattern | None:
+    """The pattern marking ``words`` (built once per search: a page highlights 50 texts)."""
+    stems = sorted({_stem(word) for word in words if word}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE)
 
 
 def _stem(word: str) -> str:
