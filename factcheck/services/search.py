@@ -327,14 +327,17 @@ class _SQLiteIndex:
         speaker index runs one full-text query per quote of theirs (seconds).
         """
         words, index = self.words, self.filters
-        plain = lambda column: column  # noqa: E731
         if filters.by_speaker:
-            speakers = select(index.c.quote_id).where(index.c.speaker_id.in_(filters.speaker_ids))
+            # Building that set is most of the cost (~0.4 us an id, tens of thousands for a
+            # common surname); ids in order are appended, not inserted: about a fifth less.
+            speakers = (select(index.c.quote_id).where(index.c.speaker_id.in_(filters.speaker_ids))
+                        .order_by(index.c.quote_id))
             query = query.where(_unindexed(words.c.rowid).in_(speakers))
-            plain = _unindexed
         if filters.needed:
+            # With a speaker filter, nothing else may lead either: the filters only check the joined row.
             query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
-                                  plain=plain, hidden=_unindexed)
+                                  plain=_unindexed if filters.by_speaker else lambda column: column,
+                                  hidden=_unindexed)
         return query
 
     #: ``recent`` gives the matches with their score, most recent first (see _best_matches).
