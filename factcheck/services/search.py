@@ -506,8 +506,8 @@ def _websearch(terms: Terms) -> str:
 _quotes, _speakers, _articles = Quote.__table__.c, Speaker.__table__.c, Article.__table__.c
 _HITS = (
     select(_quotes.id, _quotes.text, _quotes.role, _quotes.verdict, _quotes.status, _quotes.attribution,
-           _quotes.speaker_id, _speakers.name.label("speaker_name"), _quotes.article_id,
-           _articles.title, _articles.outlet, _articles.published_at, _articles.created_at)
+           _quotes.speaker_id, _speakers.name, _quotes.article_id, _articles.title, _articles.outlet,
+           func.coalesce(_articles.published_at, _articles.created_at, type_=UTCDateTime()))
     .select_from(Quote.__table__.join(Article.__table__, _articles.id == _quotes.article_id)
                  .outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id))
     .where(_quotes.id.in_(bindparam("ids", expanding=True)))
@@ -517,13 +517,14 @@ _HITS = (
 def _load_hits(session: Session, ids: list[int]) -> list[SearchHit]:
     if not ids:
         return []
+    # Unpacked as tuples: a Row's attributes cost about a microsecond each.
     by_id = {
-        row.id: SearchHit(
-            row.id, row.text, row.role, row.verdict, row.status,
-            row.attribution is AttributionState.NOT_A_QUOTE,
-            SpeakerRef(row.speaker_id, row.speaker_name) if row.speaker_id is not None else None,
-            row.article_id, row.title, row.outlet, row.published_at or row.created_at)
-        for row in session.connection().execute(_HITS, {"ids": ids})
+        quote_id: SearchHit(
+            quote_id, text, role, verdict, status, attribution is AttributionState.NOT_A_QUOTE,
+            SpeakerRef(speaker_id, speaker_name) if speaker_id is not None else None,
+            article_id, title, outlet, said_at)
+        for (quote_id, text, role, verdict, status, attribution, speaker_id, speaker_name,
+             article_id, title, outlet, said_at) in session.connection().execute(_HITS, {"ids": ids})
     }
     return [by_id[quote_id] for quote_id in ids if quote_id in by_id]
 
