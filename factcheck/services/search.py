@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
+from operator import itemgetter
 
-from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import UTCDateTime
-from ..models import Quote, Speaker, Verdict
+from ..models import Article, AttributionState, Quote, ReviewStatus, Speaker, Verdict
+from .browse import SpeakerRef
 from .pagination import MAX_PER_PAGE, Page
 
 #: Counting stops here: beyond it the page says "1,000+" and offers no deeper pages.
@@ -115,6 +117,23 @@ class QuoteSearch:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchHit:
+    """What the results page shows of one quote (plain values, no ORM identity)."""
+
+    id: int
+    text: str
+    role: str | None
+    verdict: Verdict
+    status: ReviewStatus
+    is_not_a_quote: bool          # only ever True for the desk
+    speaker: SpeakerRef | None
+    article_id: int
+    article_title: str
+    article_outlet: str | None
+    said_at: datetime             # the article's date: published, else recorded
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResults(Page):
     """One page of quotes; ``total`` stops at the count cap (``total_capped`` then says so)."""
 
@@ -137,6 +156,21 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
     most RANK_WINDOW, else the RANK_WINDOW most recently recorded ones; date
     order walks the date index when matches are many, and sorts them when few.
     """
+    found = _search(session, search, desk=desk, page=page, per_page=per_page, max_counted=max_counted)
+    return replace(found, items=_load_quotes(session, found.items))
+
+
+def search_for_page(session: Session, search: QuoteSearch, *, desk: bool, page: int = 1,
+                    per_page: int = 25) -> SearchResults:
+    """What :func:`search_quotes` finds, as the results page shows it: :class:`SearchHit` values
+    read with one query (entities and their relationships cost more than the search itself)."""
+    found = _search(session, search, desk=desk, page=page, per_page=per_page, max_counted=None)
+    return replace(found, items=_load_hits(session, found.items))
+
+
+def _search(session: Session, search: QuoteSearch, *, desk: bool, page: int, per_page: int,
+            max_counted: int | None) -> SearchResults:
+    """The page of results with the quotes' ids as its items."""
     max_counted = MAX_COUNTED if max_counted is None else max_counted
     terms = parse_terms(search.text.strip())
     if search.date_from and search.date_to and search.date_from > search.date_to:
@@ -148,27 +182,50 @@ def search_quotes(session: Session, search: QuoteSearch, *, desk: bool, page: in
     index = _index_for(session)
     filters = _Filters(search, speakers, desk)
 
-    total = session.scalar(
-        select(func.count()).select_from(index.counted(terms, filters).limit(max_counted + 1).subquery())
-    ) or 0
-    capped = total > max_counted
-    total = min(total, max_counted)
     offset = (page - 1) * per_page
-    if offset >= total:
-        ids: list[int] = []
+    if sort is SearchSort.RELEVANCE and index.scores_in_one_walk and max_counted <= RANK_WINDOW:
+        total, capped, ids = _best_matches(session, index, terms, filters, max_counted=max_counted,
+                                           offset=offset, per_page=per_page)
     else:
-        if sort is SearchSort.RELEVANCE:
-            many = capped or total > RANK_WINDOW
-            ordered = index.ranked(terms, filters, window=RANK_WINDOW if many else None)
+        total = session.scalar(
+            select(func.count()).select_from(index.counted(terms, filters).limit(max_counted + 1).subquery())
+        ) or 0
+        capped = total > max_counted
+        total = min(total, max_counted)
+        if offset >= total:
+            ids = []
         else:
-            ordered = index.by_date(session, terms, filters, newest=sort is SearchSort.NEWEST,
-                                    bound=_bound(session, filters, None if capped else total),
-                                    reach=offset + per_page)
-        ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
-    return SearchResults(
-        items=_load_quotes(session, ids), page=page, per_page=per_page, total=total,
-        total_capped=capped, terms=terms, speakers=tuple(speakers), sort=sort,
-    )
+            if sort is SearchSort.RELEVANCE:
+                many = capped or total > RANK_WINDOW
+                ordered = index.ranked(terms, filters, window=RANK_WINDOW if many else None)
+            else:
+                ordered = index.by_date(session, terms, filters, newest=sort is SearchSort.NEWEST,
+                                        bound=_bound(session, filters, None if capped else total),
+                                        reach=offset + per_page)
+            ids = list(session.scalars(ordered.limit(per_page).offset(offset)))
+    return SearchResults(items=ids, page=page, per_page=per_page, total=total, total_capped=capped,
+                         terms=terms, speakers=tuple(speakers), sort=sort)
+
+
+def _best_matches(session: Session, index, terms: Terms, filters: _Filters, *, max_counted: int,
+                  offset: int, per_page: int) -> tuple[int, bool, list[int]]:
+    """(total, capped, the page's ids) for "best match", counted and ranked in one walk.
+
+    The RANK_WINDOW most recently recorded matches (with their scores) are all a count up
+    to ``max_counted`` <= RANK_WINDOW and the ranking need: the same figures and order
+    as counting, then ranking, in two walks of the matches (which cost twice the time).
+    """
+    rows = index.recent_scores(session, terms, filters, limit=max(max_counted + 1, RANK_WINDOW))
+    counted = min(len(rows), max_counted + 1)
+    total = min(counted, max_counted)
+    capped = counted > max_counted
+    window = rows[:RANK_WINDOW] if capped or total > RANK_WINDOW else rows
+    if offset >= total:
+        return total, capped, []
+    # Best score first (bm25: lowest), then the most recently recorded, as ``ranked`` orders them:
+    # the rows come newest first and the sort is stable.
+    window.sort(key=itemgetter(1))
+    return total, capped, [row[0] for row in window[offset:offset + per_page]]
 
 
 def _filter_columns(*extra):
@@ -196,8 +253,8 @@ class _Filters:
             # Hidden quotes have no readers' verdict. Nearly every quote passes, so no index
             # is worth using for this (``hidden`` keeps SQLite's planner off them).
             query = query.where(hidden(c.public_verdict).is_not(None))
-        if search.speaker.strip():
-            query = query.where(plain(c.speaker_id).in_([speaker.id for speaker in self.speakers]))
+        if self.by_speaker:
+            query = query.where(plain(c.speaker_id).in_(self.speaker_ids))
         if search.verdict is not None:
             # The desk filters on the verdict as it stands; readers on the verdict they can see.
             verdict = c.verdict if self.desk else c.public_verdict
@@ -209,6 +266,14 @@ class _Filters:
         if search.date_to:
             query = query.where(c.said_at < _day_start(search.date_to + timedelta(days=1)))
         return query
+
+    @property
+    def by_speaker(self) -> bool:
+        return bool(self.search.speaker.strip())
+
+    @property
+    def speaker_ids(self) -> list[int]:
+        return [speaker.id for speaker in self.speakers]
 
     @property
     def any(self) -> bool:
@@ -230,8 +295,9 @@ class _SQLiteIndex:
     filters = table("quote_search_filters", *_filter_columns())
     rank = literal_column("bm25(quote_search, 1.0, 0.5)")  # the words weigh more than the name
 
-    def _match(self, terms: Terms):
-        return literal_column("quote_search").op("MATCH")(_fts5(terms))
+    def _match(self, terms: Terms | None):
+        """The MATCH condition; ``None``: the FTS5 query comes as the parameter ``match``."""
+        return literal_column("quote_search").op("MATCH")(bindparam("match") if terms is None else _fts5(terms))
 
     def matching(self, terms: Terms, filters: _Filters, *, walk: bool = False) -> Select:
         """Quote ids matching; ``walk`` leaves the date index as the only way in (see by_date)."""
@@ -244,29 +310,75 @@ class _SQLiteIndex:
         return filters.apply(query, index, plain=plain, hidden=_unindexed)
 
     def counted(self, terms: Terms, filters: _Filters) -> Select:
-        """What the count reads: with words and no filter, the FTS5 table alone, which stops at
-        the LIMIT (an IN over it would first collect every match: ms per common word at 1M)."""
-        if terms and not filters.any:
-            words, index = self.words, self.filters
-            query = select(words.c.rowid).select_from(words).where(self._match(terms))
-            if filters.needed:
-                # Readers: each match looked up by key, still stopping at the LIMIT.
-                query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
-                                      hidden=_unindexed)
-            return query
+        """What the count reads: with words and no filter but the speaker, the FTS5 table,
+        which stops at the LIMIT (an IN over it would first collect every match: ms per
+        common word at 1M)."""
+        if terms and (not filters.any or filters.by_speaker):
+            query = select(self.words.c.rowid).select_from(self.words).where(self._match(terms))
+            return self._filtered_words(query, filters)
         return self.matching(terms, filters)
 
-    def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
-        # bm25() only works in the query that holds the MATCH, so this one starts from the words.
+    def _filtered_words(self, query: Select, filters: _Filters) -> Select:
+        """Filters on a query that walks the matches of the FTS5 table.
+
+        Other filters: each match looked up by key. A speaker filter: the speakers' quote ids,
+        read once from the speaker index, are a set each match is checked against before
+        any lookup; checking the speaker on the looked-up row instead cost a lookup per
+        match (tens of ms for a common word), and letting the planner start from the
+        speaker index runs one full-text query per quote of theirs (seconds).
+        """
         words, index = self.words, self.filters
-        query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
+        if filters.needed and not filters.any:
+            # Readers, nothing else to check: leave out the hidden quotes (judged not a quote:
+            # few), their ids read once from the public-verdict index. Looking each match up by
+            # key to read its public verdict cost about a quarter of the query.
+            hidden = select(index.c.quote_id).where(index.c.public_verdict.is_(None))
+            return query.where(_unindexed(words.c.rowid).not_in(hidden))
+        if filters.by_speaker:
+            # Building that set is most of the cost (~0.4 us an id, tens of thousands for a
+            # common surname); ids in order are appended, not inserted: about a fifth less.
+            speakers = (select(index.c.quote_id).where(index.c.speaker_id.in_(filters.speaker_ids))
+                        .order_by(index.c.quote_id))
+            query = query.where(_unindexed(words.c.rowid).in_(speakers))
         if filters.needed:
+            # With a speaker filter, nothing else may lead either: the filters only check the joined row.
             query = filters.apply(query.join(index, index.c.quote_id == words.c.rowid), index,
+                                  plain=_unindexed if filters.by_speaker else lambda column: column,
                                   hidden=_unindexed)
-        query = query.where(self._match(terms))
+        return query
+
+    #: ``recent_scores`` gives the matches with their score, most recent first (see _best_matches).
+    scores_in_one_walk = True
+
+    def __init__(self):
+        self._unfiltered_recent: dict[bool, Select] = {}
+
+    def _scored(self, terms: Terms | None, filters: _Filters) -> Select:
+        # bm25() only works in the query that holds the MATCH, so this one starts from the words.
+        words = self.words
+        query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
+        return self._filtered_words(query, filters).where(self._match(terms))
+
+    def recent(self, terms: Terms | None, filters: _Filters) -> Select:
+        """(quote_id, score) of the matches, most recently recorded first; the lower score is the better."""
+        return self._scored(terms, filters).order_by(self.words.c.rowid.desc())
+
+    def recent_scores(self, session: Session, terms: Terms, filters: _Filters, *, limit: int) -> list:
+        """The first ``limit`` rows of :meth:`recent`. Without filters (most searches) the statement
+        is built once, for readers and for the desk: building it took a tenth of the request."""
+        if filters.any:
+            return session.execute(self.recent(terms, filters).limit(limit)).all()
+        statement = self._unfiltered_recent.get(filters.needed)
+        if statement is None:
+            unfiltered = _Filters(QuoteSearch(), (), desk=not filters.needed)
+            statement = self.recent(None, unfiltered).limit(bindparam("limit", type_=Integer))
+            self._unfiltered_recent[filters.needed] = statement
+        return session.execute(statement, {"match": _fts5(terms), "limit": limit}).all()
+
+    def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         if window is None:
-            return query.order_by(self.rank, words.c.rowid.desc())
-        recent = query.order_by(words.c.rowid.desc()).limit(window).subquery("recent")
+            return self._scored(terms, filters).order_by(self.rank, self.words.c.rowid.desc())
+        recent = self.recent(terms, filters).limit(window).subquery("recent")
         return select(recent.c.quote_id).order_by(recent.c.score, recent.c.quote_id.desc())
 
     def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
@@ -291,6 +403,7 @@ class _PostgresIndex:
     """Table ``quote_search``: quote id, tsvector document (GIN), and the filters' columns (b-tree)."""
 
     table = table("quote_search", *_filter_columns(column("document")))
+    scores_in_one_walk = False
 
     @staticmethod
     def _tsquery(terms: Terms):
@@ -394,6 +507,32 @@ def _websearch(terms: Terms) -> str:
     parts = [*(f'"{part}"' for part in (*terms.words, *terms.phrases)),
              *(f'-"{part}"' for part in terms.excluded)]
     return " ".join(parts)
+
+
+_quotes, _speakers, _articles = Quote.__table__.c, Speaker.__table__.c, Article.__table__.c
+_HITS = (
+    select(_quotes.id, _quotes.text, _quotes.role, _quotes.verdict, _quotes.status, _quotes.attribution,
+           _quotes.speaker_id, _speakers.name, _quotes.article_id, _articles.title, _articles.outlet,
+           func.coalesce(_articles.published_at, _articles.created_at, type_=UTCDateTime()))
+    .select_from(Quote.__table__.join(Article.__table__, _articles.id == _quotes.article_id)
+                 .outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id))
+    .where(_quotes.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _load_hits(session: Session, ids: list[int]) -> list[SearchHit]:
+    if not ids:
+        return []
+    # Unpacked as tuples: a Row's attributes cost about a microsecond each.
+    by_id = {
+        quote_id: SearchHit(
+            quote_id, text, role, verdict, status, attribution is AttributionState.NOT_A_QUOTE,
+            SpeakerRef(speaker_id, speaker_name) if speaker_id is not None else None,
+            article_id, title, outlet, said_at)
+        for (quote_id, text, role, verdict, status, attribution, speaker_id, speaker_name,
+             article_id, title, outlet, said_at) in session.connection().execute(_HITS, {"ids": ids})
+    }
+    return [by_id[quote_id] for quote_id in ids if quote_id in by_id]
 
 
 def _load_quotes(session: Session, ids: list[int]) -> list[Quote]:

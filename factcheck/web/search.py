@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from ..db import db
 from ..forms import SearchForm
 from ..models import Role, Verdict
-from ..services.search import BadSearch, QuoteSearch, SearchSort, search_quotes
+from ..services.search import BadSearch, QuoteSearch, SearchSort, search_for_page
 from .helpers import page_arg, per_page
 
 bp = Blueprint("search", __name__)
@@ -24,14 +25,26 @@ def index():
     status = 200
     if request.args and form.validate():
         try:
-            results = search_quotes(db.session, search_from(form), desk=is_desk(),
-                                    page=page_arg(), per_page=per_page())
+            results = search_for_page(db.session, search_from(form), desk=is_desk(),
+                                      page=page_arg(), per_page=per_page())
         except BadSearch as error:
             getattr(form, error.field).errors = [str(error)]
             status = 400
     elif request.args:
         status = 400
-    return render_template("search/index.html", form=form, results=results), status
+    links = result_links() if results is not None and results.items else None
+    return render_template("search/index.html", form=form, results=results, links=links), status
+
+
+def result_links() -> dict[str, str]:
+    """Each result's links, as a path the id ends: one url_for per page, not three per result."""
+    links = {}
+    for name, endpoint, key in (("quote", "quotes.show", "quote_id"), ("speaker", "speakers.show", "speaker_id"),
+                                ("article", "articles.show", "article_id")):
+        url = url_for(endpoint, **{key: 0})
+        assert url.endswith("/0"), url  # the id is the path's last part
+        links[name] = url[:-1]
+    return links
 
 
 def search_from(form: SearchForm) -> QuoteSearch:
@@ -57,18 +70,27 @@ def highlight(text: str, words) -> Markup:
 
     Close to what the stemming index matched: "vote" marks "voted" and "votes".
     """
-    stems = sorted({_stem(word) for word in words or () if word}, key=len, reverse=True)
-    if not stems:
+    pattern = _highlighting(tuple(words or ()))
+    if pattern is None:
         return escape(text)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE)
+    # Plain strings joined once: Markup objects per piece cost more than the matching.
     out = []
     position = 0
     for match in pattern.finditer(text):
-        out.append(escape(text[position:match.start()]))
-        out.append(Markup("<mark>%s</mark>") % match.group(0))
+        out.append(str(escape(text[position:match.start()])))
+        out.append(f"<mark>{str(escape(match.group(0)))}</mark>")
         position = match.end()
-    out.append(escape(text[position:]))
-    return Markup("").join(out)
+    out.append(str(escape(text[position:])))
+    return Markup("".join(out))
+
+
+@lru_cache(maxsize=256)
+def _highlighting(words: tuple[str, ...]) -> re.Pattern | None:
+    """The pattern marking ``words`` (built once per search: a page highlights 50 texts)."""
+    stems = sorted({_stem(word) for word in words if word}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE)
 
 
 def _stem(word: str) -> str:

@@ -305,6 +305,32 @@ def test_counting_stops_and_best_match_ranks_the_latest(session, corpus, monkeyp
     assert search_quotes(session, QuoteSearch(text="halvorsen"), desk=False, per_page=1, page=2).items == []
 
 
+@pytest.mark.parametrize("window, max_counted", [(1, 1), (2, 1), (1, 3), (3, 3), (1000, 1000)])
+@pytest.mark.parametrize("fields, desk", [
+    ({"text": "bridge"}, False),
+    ({"text": "the"}, True),
+    ({"text": "halvorsen"}, False),
+    ({"text": "the", "speaker": "halvorsen"}, False),
+    ({"text": "the", "speaker": "brennick"}, True),
+])
+def test_best_match_in_one_walk_finds_the_same(session, corpus, monkeypatch, window, max_counted, fields, desk):
+    """SQLite counts and ranks "best match" in one query; the count and then the ranking agree."""
+    from factcheck.services import search
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("one walk is SQLite's")
+    monkeypatch.setattr(search, "RANK_WINDOW", window)
+
+    def pages():
+        results = [search_quotes(session, QuoteSearch(**fields), desk=desk, page=n, per_page=2,
+                                 max_counted=max_counted) for n in (1, 2, 3, 4)]
+        return [([q.id for q in r.items], r.total, r.total_capped) for r in results]
+
+    one_walk = pages()
+    monkeypatch.setattr(search._SQLiteIndex, "scores_in_one_walk", False)
+    assert one_walk == pages()
+
+
 def test_the_index_knows_which_statuses_are_public():
     from factcheck import search_index
 
