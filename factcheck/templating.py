@@ -84,6 +84,11 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def shown_verdict(quote: Any, desk: bool) -> Verdict:
+    """The verdict this viewer may see: the desk sees drafts, readers only published verdicts."""
+    return quote.verdict if desk or quote.status.is_public else Verdict.UNVERIFIED
+
+
 _ID_MARK = 9_876_543_210  # stands for the id while the path is built
 
 
@@ -111,6 +116,7 @@ def register(app: Flask) -> None:
         annotate=annotate,
         page_url=page_url,
         id_path=id_path,
+        shown_verdict=shown_verdict,
         Verdict=Verdict,
         ReviewStatus=ReviewStatus,
     )

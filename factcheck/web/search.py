@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -32,19 +32,7 @@ def index():
             status = 400
     elif request.args:
         status = 400
-    links = result_links() if results is not None and results.items else None
-    return render_template("search/index.html", form=form, results=results, links=links), status
-
-
-def result_links() -> dict[str, str]:
-    """Each result's links, as a path the id ends: one url_for per page, not three per result."""
-    links = {}
-    for name, endpoint, key in (("quote", "quotes.show", "quote_id"), ("speaker", "speakers.show", "speaker_id"),
-                                ("article", "articles.show", "article_id")):
-        url = url_for(endpoint, **{key: 0})
-        assert url.endswith("/0"), url  # the id is the path's last part
-        links[name] = url[:-1]
-    return links
+    return render_template("search/index.html", form=form, results=results), status
 
 
 def search_from(form: SearchForm) -> QuoteSearch:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from flask import url_for
 
 from factcheck.models import ReviewStatus, Verdict
-from factcheck.templating import id_path
+from factcheck.templating import id_path, shown_verdict
 from tests.web import reader_data as data
 
 
@@ -118,3 +119,13 @@ def test_id_path_is_url_for_up_to_the_id(app, endpoint, argument, script_root):
 def test_id_path_refuses_a_path_that_does_not_end_with_one_id(app, endpoint):
     with app.test_request_context("/"), pytest.raises(ValueError):
         id_path(endpoint)
+
+
+@pytest.mark.parametrize("status, desk, shown", [
+    (ReviewStatus.PUBLISHED, False, Verdict.MISQUOTED),
+    (ReviewStatus.CORRECTED, False, Verdict.MISQUOTED),
+    (ReviewStatus.AWAITING_SIGNOFF, False, Verdict.UNVERIFIED),
+    (ReviewStatus.AWAITING_SIGNOFF, True, Verdict.MISQUOTED),
+])
+def test_shown_verdict_gives_readers_published_verdicts_only(status, desk, shown):
+    assert shown_verdict(SimpleNamespace(verdict=Verdict.MISQUOTED, status=status), desk) is shown
