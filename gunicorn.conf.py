@@ -24,3 +24,15 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a proxy, trust X-Forwarded-* only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """The app is loaded: what it built so far lives as long as the worker.
+
+    Frozen, those objects are left out of the cyclic collector's full passes,
+    which otherwise walk all of them and stall whichever request is running
+    (tens of milliseconds, seen at the 99th percentile under load).
+    """
+    import gc
+
+    gc.freeze()

@@ -1,0 +1,28 @@
+"""gunicorn.conf.py: the production server's settings and hooks."""
+
+from __future__ import annotations
+
+import gc
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9999")
+    conf = runpy.run_path(str(CONF))
+    assert (conf["workers"], conf["threads"], conf["bind"]) == (3, 4, "127.0.0.1:9999")
+    assert conf["worker_class"] == "gthread"
+
+
+def test_a_loaded_worker_freezes_what_the_app_built():
+    conf = runpy.run_path(str(CONF))
+    gc.unfreeze()
+    try:
+        conf["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
