@@ -58,9 +58,3 @@ def test_a_ten_thousand_word_text_is_planned_quickly():
     plan = plan_query(tokens, frequencies)
     assert 0 < sum(frequencies[p.term] for p in plan) <= 2 * POSTINGS_BUDGET
 
-
-def test_as_many_candidates_are_scored_as_matches_can_be_kept():
-    from factcheck.matching.search import CANDIDATES
-    from factcheck.services.matching import MAX_MATCHES
-
-    assert CANDIDATES >= MAX_MATCHES
