@@ -404,7 +404,7 @@ def _candidates(session: Session, ids: list[int]) -> list[_Candidate]:
         kinds = _SPEAKER_KINDS
         return [_Candidate(i, text, article, speaker, name, kinds[kind] if kind else None)
                 for i, text, article, speaker, name, kind in session.connection().exec_driver_sql(
-                    _CANDIDATE_ROWS_PG_SQL, {"ids": ids})]
+                    _CANDIDATE_ROWS_PG_SQL, {"ids": ids}).all()]
     return [_Candidate(*row) for row in session.execute(_CANDIDATE_ROWS, {"ids": ids})]
 
 
