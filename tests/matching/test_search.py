@@ -57,4 +57,3 @@ def test_a_ten_thousand_word_text_is_planned_quickly():
     frequencies = {t: 3 for t in quote_terms(tokens)}
     plan = plan_query(tokens, frequencies)
     assert 0 < sum(frequencies[p.term] for p in plan) <= 2 * POSTINGS_BUDGET
-
