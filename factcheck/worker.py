@@ -7,6 +7,7 @@ together; a failure rolls the work back and records the reason.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -118,6 +119,24 @@ def perform(job_id: int) -> None:
         run(job_id)
 
 
+#: The cyclic garbage collector's thresholds in a worker (Python's default: 700, 10, 10).
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def tune_collector() -> None:
+    """Make the cyclic garbage collector cheaper for jobs: what start-up made is
+    frozen out of its scans, and it runs after 20,000 new objects, not 700.
+
+    An ingestion job makes millions of short-lived objects (it scores tens of
+    thousands of text pairs), hardly any in cycles; with the default thresholds the
+    collector took about a fifth of a job's Python time (4.5 of 22.7 ms per
+    article on the 1M-quote load bench). Memory stays bounded: cycles are still
+    collected, in larger batches.
+    """
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
     """Serve the queue until stopped (`flask worker`).
 
@@ -135,6 +154,7 @@ def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
         raise RuntimeError("No queue is configured: set FACTCHECK_REDIS_URL to run a worker.")
     _worker_app = app
     _worker_pid = None if fork else os.getpid()
+    tune_collector()
     connection = Redis.from_url(redis_url)
     worker = (Worker if fork else SimpleWorker)([QUEUE_NAME], connection=connection,
                                                  name=f"factcheck-{os.getpid()}")

@@ -61,15 +61,15 @@ _MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 class Prepared:
     """A text normalised once for many comparisons (words, joined and sorted forms)."""
 
-    __slots__ = ("words", "text", "content", "_sorted_text", "_positions", "_anchors")
+    __slots__ = ("words", "text", "content", "_sorted_text", "_anchors", "_anchor_map")
 
     def __init__(self, tokens: list[str]) -> None:
         self.words = tuple(tokens)
         self.text = " ".join(tokens)
         self.content = content_set(tokens)
         self._sorted_text: str | None = None
-        self._positions: dict[str, list[int]] | None = None
         self._anchors: list[tuple[int, str]] | None = None
+        self._anchor_map: dict[str, tuple[int, ...]] | None = None
 
     @classmethod
     def of(cls, text: str) -> "Prepared":
@@ -83,19 +83,6 @@ class Prepared:
         return self._sorted_text
 
     @property
-    def positions(self) -> dict[str, list[int]]:
-        """Where each word occurs (built on first use, for texts others are aligned on)."""
-        if self._positions is None:
-            positions: dict[str, list[int]] = {}
-            for index, word in enumerate(self.words):
-                if word in positions:
-                    positions[word].append(index)
-                else:
-                    positions[word] = [index]
-            self._positions = positions
-        return self._positions
-
-    @property
     def anchors(self) -> list[tuple[int, str]]:
         """(position, word) of the content words that place this text inside a longer
         one; every word when fewer than two are content words."""
@@ -103,6 +90,17 @@ class Prepared:
             anchors = [(j, w) for j, w in enumerate(self.words) if w in self.content]
             self._anchors = anchors if len(anchors) >= 2 else list(enumerate(self.words))
         return self._anchors
+
+    @property
+    def anchor_map(self) -> dict[str, tuple[int, ...]]:
+        """Each anchor word and the positions it anchors at, in order (built on first
+        use: a new quote is placed inside many candidates with the same map)."""
+        if self._anchor_map is None:
+            found: dict[str, list[int]] = {}
+            for j, word in self.anchors:
+                found.setdefault(word, []).append(j)
+            self._anchor_map = {word: tuple(js) for word, js in found.items()}
+        return self._anchor_map
 
     def __repr__(self) -> str:
         return f"Prepared({self.text[:60]!r})"
@@ -166,22 +164,35 @@ def containment(short: Prepared, long: Prepared, *, score_cutoff: float = 0.0) -
     >>> containment(Prepared.of("not raise taxes"), Prepared.of("we will not raise taxes now"))
     100.0
     """
-    anchors = short.anchors
-    positions = long.positions
+    anchors = short.anchor_map
+    # One pass over the longer text: each of its words that anchors the shorter one
+    # votes for the offsets it would put the shorter text at.
     votes: dict[int, int] = {}
-    for j, word in anchors:
-        for p in positions.get(word, ()):
-            votes[p - j] = votes.get(p - j, 0) + 1
+    first: dict[int, int] = {}  # offset -> the earliest anchor voting for it
+    for p, word in enumerate(long.words):
+        js = anchors.get(word)
+        if js is not None:
+            for j in js:
+                d = p - j
+                if d in votes:
+                    votes[d] += 1
+                    if j < first[d]:
+                        first[d] = j
+                else:
+                    votes[d] = 1
+                    first[d] = j
     if not votes:
         return 0.0
     # The offset with the most support (its votes and its neighbours'), then the most
-    # votes of its own; the first such offset on a tie.
-    offset, support, own = 0, -1, -1
+    # votes of its own; on a tie, the one the earliest anchor of the shorter text
+    # votes for (then the leftmost).
+    offset, best_key = 0, None
     for d, n in votes.items():
-        around = n + votes.get(d - 1, 0) + votes.get(d + 1, 0)
-        if around > support or (around == support and n > own):
-            offset, support, own = d, around, n
-    if support * 2 < len(anchors):
+        key = (n + votes.get(d - 1, 0) + votes.get(d + 1, 0), n, -first[d], -d)
+        if best_key is None or key > best_key:
+            offset, best_key = d, key
+    support = best_key[0]
+    if support * 2 < len(short.anchors):
         return 0.0
     n, total = len(short.words), len(long.words)
     best = 0.0

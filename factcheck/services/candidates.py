@@ -310,7 +310,7 @@ class PostgresCandidateSearch:
             " ) AS c",
             {"numbers": numbers, "lows": lows, "highs": highs, "terms": terms, "weights": weights,
              "limit": limit},
-        )
+        ).all()  # fetched at once: iterating the result fetches row by row
         for number, quote_id, weight in rows:
             answers[number].append((quote_id, weight))
         for answer in answers:

@@ -1,6 +1,9 @@
 """Scoring a quote against an earlier one and naming the relation."""
 
+import random
+
 import pytest
+from rapidfuzz import fuzz
 
 from factcheck.matching.scoring import (
     PairScore, Prepared, compare, containment, is_common_phrase, possible_misattribution, rank,
@@ -45,6 +48,47 @@ def test_same_words_in_another_order_are_a_variant_not_a_repeat():
 def test_containment_finds_the_window_in_a_long_text():
     long = Prepared.of(" ".join(["filler words here"] * 300) + " " + EARLIER + " and more filler")
     assert containment(Prepared.of(EARLIER), long) == 100.0
+
+
+def _containment_by_positions(short: Prepared, long: Prepared) -> float:
+    """containment() as first written: a word -> positions table of the longer text,
+    anchors in order; the first offset with the most support wins a tie."""
+    positions: dict[str, list[int]] = {}
+    for index, word in enumerate(long.words):
+        positions.setdefault(word, []).append(index)
+    votes: dict[int, int] = {}
+    for j, word in short.anchors:
+        for p in positions.get(word, ()):
+            votes[p - j] = votes.get(p - j, 0) + 1
+    if not votes:
+        return 0.0
+    offset, support, own = 0, -1, -1
+    for d, n in votes.items():
+        around = n + votes.get(d - 1, 0) + votes.get(d + 1, 0)
+        if around > support or (around == support and n > own):
+            offset, support, own = d, around, n
+    if support * 2 < len(short.anchors):
+        return 0.0
+    n, total, best = len(short.words), len(long.words), 0.0
+    for start in (offset - 1, offset, offset + 1):
+        for end in (start + n - 1, start + n, start + n + 1):
+            lo, hi = max(start, 0), min(end, total)
+            if hi - lo >= n - 2:
+                best = max(best, fuzz.ratio(short.text, " ".join(long.words[lo:hi])))
+    return best
+
+
+def test_containment_places_the_shorter_text_as_the_positions_table_did():
+    # Few distinct words, so words repeat and offsets tie: the tie rule is exercised.
+    rng = random.Random(5)
+    vocabulary = ["taxes", "families", "working", "we", "will", "not", "raise", "deficit", "the"]
+    for _ in range(3000):
+        long_words = [rng.choice(vocabulary) for _ in range(rng.randint(4, 30))]
+        start = rng.randrange(len(long_words))
+        short_words = long_words[start:start + rng.randint(4, 12)]
+        short_words = [w if rng.random() < 0.8 else rng.choice(vocabulary) for w in short_words]
+        short, long = Prepared(short_words), Prepared(long_words)
+        assert containment(short, long) == _containment_by_positions(short, long)
 
 
 def test_rank_puts_the_best_and_longest_first():

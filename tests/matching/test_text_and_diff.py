@@ -1,5 +1,9 @@
 """Normalising quote text, and the word-level diff shown on the quote page."""
 
+import random
+import re
+import unicodedata
+
 import pytest
 
 from factcheck.matching import DiffOp, normalise, word_diff, words
@@ -24,6 +28,33 @@ def test_normalise_folds_what_does_not_change_the_words(a, b):
 ])
 def test_normalise_keeps_what_changes_the_meaning(a, b):
     assert normalise(a) != normalise(b)
+
+
+def _words_by_the_general_rule(text: str) -> list[str]:
+    """words() without its fast path for plain text: every text through NFKD and
+    casefold, Unicode letter classes, stripped of commas and full stops."""
+    text = text.translate(str.maketrans({"'": "’", "‘": "’", "`": "’", "´": "’", "ʼ": "’", "′": "’"}))
+    text = re.sub("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]", "",
+                  unicodedata.normalize("NFKD", text)).casefold()
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    return [w.strip(".,") for w in re.findall(r"[^\W_]+(?:[’.,][^\W_]+)*", text)]
+
+
+@pytest.mark.parametrize("text", [
+    "“We’ll cut taxes by 1,000 dollars,” she said.", "It's NOT over -- yet!", "1,000,000 or 1,00 or 12,3456",
+    "Zoë Ångström's café, São Paulo", "U.S. policy... ok,, fine. .5 and 3.14", "snake_case and x_1",
+    "Straße STRASSE ǅ ﬁnance", "٣,٠٠٠ people", "‘quoted’ `tick´ ʼmodifierʼ ′prime′", "",
+])
+def test_words_plain_text_path_agrees_with_the_general_rule(text):
+    assert words(text) == _words_by_the_general_rule(text)
+
+
+def test_words_agree_with_the_general_rule_on_random_text():
+    rng = random.Random(3)
+    alphabet = "abcXYZ019 ,.'’-_éÉüß\u0301\n“”"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert words(text) == _words_by_the_general_rule(text), text
 
 
 def test_content_terms_skip_function_words_and_keep_numbers():

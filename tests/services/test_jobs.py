@@ -114,3 +114,23 @@ def test_a_batch_job_keeps_the_good_articles_and_names_the_bad_one(session):
     assert job.state is JobState.FAILED and job.attempts == 2
     assert (job.result["created"], job.result["present"]) == (0, 2), "a retry stores nothing twice"
     assert articles(session) == 2
+
+
+def test_a_worker_collects_cyclic_garbage_less_often_and_never_scans_what_start_up_made():
+    import gc
+
+    from factcheck.worker import GC_THRESHOLDS, tune_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert GC_THRESHOLDS[0] > before[0]
+        assert gc.get_freeze_count() > 0
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # cycles are still collected
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
