@@ -13,13 +13,14 @@ change is a SpeakerEvent.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import func, inspect, or_, select
+from sqlalchemy import func, inspect, or_, select, text
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..extraction import ExtractedQuote
@@ -232,6 +233,8 @@ def _person(session: Session, name: str, kind: SpeakerKind, quote: ExtractedQuot
         if speaker is not None:
             _remember_alias(session, speaker, name, lookup)
     if speaker is None:
+        speaker = _made_meanwhile(session, key, lookup)
+    if speaker is None:
         speaker = Speaker(name=_display(name), key=key, kind=kind)
         session.add(speaker)
         session.flush()
@@ -284,6 +287,8 @@ def _named_body(session: Session, name: str, kind: SpeakerKind,
         return None
     speaker = lookup.find(key) if lookup is not None else find_speaker(session, key)
     if speaker is None:
+        speaker = _made_meanwhile(session, key, lookup)
+    if speaker is None:
         speaker = Speaker(name=_display(name), key=key, kind=kind)
         session.add(speaker)
         session.flush()
@@ -335,9 +340,42 @@ def _remember_alias(session: Session, speaker: Speaker, written: str | None,
         return
     if any(alias.key == key for alias in speaker.aliases):
         return
+    if speaker.id is not None and _wait_for_writers(session, f"alias {speaker.id} {key}") and \
+            session.scalar(select(SpeakerAlias.id).where(SpeakerAlias.speaker_id == speaker.id,
+                                                         SpeakerAlias.key == key)) is not None:
+        return  # another transaction gave it this alias since the batch looked
     speaker.aliases.append(SpeakerAlias(alias=_display(written), key=key))
     if lookup is not None:
         lookup.aliased(speaker, key)
+
+
+def _made_meanwhile(session: Session, key: str, lookup: SpeakerLookup | None) -> Speaker | None:
+    """Before a new record is made for ``key``: the one another transaction made for it
+    meanwhile, if any (see :func:`_wait_for_writers`)."""
+    if not _wait_for_writers(session, f"speaker {key}"):
+        return None
+    speaker = find_speaker(session, key)
+    if speaker is not None and lookup is not None:
+        lookup.created(speaker)
+    return speaker
+
+
+def _wait_for_writers(session: Session, name: str) -> bool:
+    """Take a lock on ``name`` until this transaction ends, waiting for any other
+    transaction holding it; True when a fresh read may now see what it wrote.
+
+    Two workers ingesting the same new name at once would otherwise each make a
+    record (speaker keys are not unique: records are merged, not refused) or
+    collide on the same alias. PostgreSQL: a transaction-scoped advisory lock, and
+    reads after it see what the other transaction committed. SQLite takes one
+    writer at a time (``BEGIN IMMEDIATE``), so there is nothing to wait for.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return False
+    number = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    connection.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
+    return True
 
 
 def _display(name: str) -> str:

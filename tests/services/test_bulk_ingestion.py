@@ -1,6 +1,9 @@
 """Bulk ingestion: a batch stores exactly what one-by-one ingestion stores, and a bad
 article fails alone."""
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -167,3 +170,55 @@ def test_the_batch_size_does_not_change_what_is_stored(session, size):
     fresh_database(session)
     one_by_one(db.session)
     assert by_size == stored(db.session)
+
+
+def test_two_writers_storing_the_same_new_name_make_one_record(app):
+    """Two workers ingest articles naming the same new person at once: the second waits
+    for the first to commit and takes its record (PostgreSQL; SQLite has one writer)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite takes one writer at a time: no two transactions make records at once")
+    first_stored, second_started = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with app.app_context():
+                ingest_article(db.session, ArticleInput(
+                    source=ArticleSource.CLI, title="Archive opens",
+                    text='"We will open the archive to the public next spring," said Marta Quintanilla, '
+                         'the city archivist.\n'))
+                db.session.flush()
+                first_stored.set()
+                second_started.wait(10)
+                time.sleep(0.5)  # the other transaction has read and is about to make a record
+                db.session.commit()
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+            first_stored.set()
+
+    def second() -> None:
+        try:
+            first_stored.wait(10)
+            with app.app_context():
+                second_started.set()
+                ingest_article(db.session, ArticleInput(
+                    source=ArticleSource.CLI, title="Archive delayed",
+                    text='"The reading room needs a new roof before anyone can use it," said Marta '
+                         'Quintanilla on Tuesday.\n'))
+                db.session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    with app.app_context():
+        speakers = db.session.scalars(select(Speaker).where(Speaker.key == "marta quintanilla")).all()
+        assert len(speakers) == 1
+        said = db.session.scalars(select(Quote.speaker_id).join(Article).where(
+            Article.title.in_(["Archive opens", "Archive delayed"]))).all()
+        assert said == [speakers[0].id] * 2
