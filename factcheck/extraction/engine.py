@@ -650,8 +650,9 @@ _UNSEEN = object()
 def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: list[int],
                      p_start: int, limit: int) -> tuple[Cue | None, object]:
     """The tight cue after a one-piece quote when no cue before it could win
-    (nothing but a sentence start before the mark, no colon paragraph above);
-    also the cue after as looked up, for reuse (``_UNSEEN`` if not)."""
+    (a sentence start or a lead not ending in a comma or a colon before the
+    mark, no colon paragraph above); also the cue after as looked up, for
+    reuse (``_UNSEEN`` if not)."""
     if len(group) != 1 or not last.closed:
         return None, _UNSEEN
     masked = art.masked
@@ -659,8 +660,23 @@ def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: li
     while j >= p_start and masked[j] in " \t\u00a0":
         j -= 1
     if j >= p_start and masked[j] not in ".!?\u201d\"'":
-        return None, _UNSEEN  # words or a comma/colon right before: the cue before matters
-    if j < p_start and p_start > 0:
+        # Words right before. Every tight cue that cue_before finds needs its
+        # lead to end in a comma or a colon (sentence_subject's cues are never
+        # tight), and only a tight cue before beats a tight one after in
+        # _choose: with neither, nor a colon ending the paragraph above (the
+        # other way to a tight cue before), the cue after decides alone.
+        k = j
+        while k >= p_start and masked[k].isspace():
+            k -= 1
+        if k >= p_start and masked[k] in ",:":
+            return None, _UNSEEN  # a comma/colon right before: the cue before matters
+        if first.open_at - p_start <= 1 and p_start > 0:
+            k = p_start - 1
+            while k > 0 and art.text[k].isspace():
+                k -= 1
+            if art.text[k] == ":":
+                return None, _UNSEEN  # "Smith said:\n\nx“…"
+    elif j < p_start and p_start > 0:
         k = p_start - 1
         while k > 0 and art.text[k].isspace():
             k -= 1
