@@ -9,7 +9,7 @@ import re
 from .cues import (MASK, REPORTING_VERBS, Cue, according_after, cue_after, cue_before, dash_byline,
                    headline_subject, plausible_speaker, sentence_end, sentence_start,
                    sentence_subject)
-from .marks import QuoteSpan, find_quote_spans
+from .marks import QuoteSpan, quote_spans_in
 from .model import ExtractedQuote
 from .speakers import ArticlePeople, parse_speaker
 
@@ -91,14 +91,20 @@ class _Article:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.spans = find_quote_spans(text)
+        # Paragraphs are the non-empty lines; blank lines do not count, so
+        # "the previous paragraph" is the previous block of text. (The same
+        # paragraphs as the quote marks are paired in: found once, for both.)
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in _LINE_RE.finditer(text):
+            a, b = m.span()
+            starts.append(a)
+            ends.append(b)
+        self.spans = quote_spans_in(text, starts, ends)
         self.span_starts = [s.open_at for s in self.spans]
         self.masked = _mask(text, self.spans)
-        # Paragraphs are the non-empty lines; blank lines do not count, so
-        # "the previous paragraph" is the previous block of text.
-        lines = [m.span() for m in _LINE_RE.finditer(text)]
-        self.para_starts = [a for a, _ in lines] or [0]
-        self.para_ends = [b for _, b in lines] or [len(text)]
+        self.para_starts = starts or [0]
+        self.para_ends = ends or [len(text)]
         self.people = ArticlePeople(text)
         self.headlines: dict[int, bool] = {}
 
@@ -123,9 +129,8 @@ def _group_spans(art: _Article) -> list[list[int]]:
     groups: list[list[int]] = []
     i = 0
     while i < len(spans):
-        group = [i]
+        j = i  # the last span of the group so far
         while True:
-            j = group[-1]
             if j + 1 >= len(spans):
                 break
             s, n = spans[j], spans[j + 1]
@@ -139,7 +144,7 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     own = cue_after(masked, n.close_end, n_end)
                     if own is not None and own.tight and own.speaker is not None:
                         break
-                group.append(j + 1)
+                j += 1
                 continue
             if not s.closed or s.single != n.single:
                 break
@@ -152,7 +157,7 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     and art.text[s.start:s.end].rstrip().endswith((",", "\u2014", "-"))
                     and cue_after(masked, s.close_end, n.open_at) is not None
                     and _label_kind(art, s) != 2):  # "titled “…,” adding, “…”": a name first
-                group.append(j + 1)
+                j += 1
                 continue
             # "…,” Smith said. “And …”: the same attribution goes on in a new
             # sentence right after the cue; one quote in two pieces.
@@ -167,11 +172,11 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     p_end = masked.find("\n", n.close_end)
                     lim = min(nxt, p_end if p_end >= 0 else len(masked))
                     if not n.closed or cue_after(masked, n.close_end, lim) is None:
-                        group.append(j + 1)
+                        j += 1
                         continue
             break
-        groups.append(group)
-        i = group[-1] + 1
+        groups.append(list(range(i, j + 1)) if j > i else [i])
+        i = j + 1
     return groups
 
 

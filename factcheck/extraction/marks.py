@@ -258,12 +258,25 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     ...  for s in find_quote_spans(text)]
     ['yes']
     """
-    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(text)]
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _PARAGRAPH_RE.finditer(text):
+        a, b = m.span()
+        starts.append(a)
+        ends.append(b)
+    return quote_spans_in(text, starts, ends)
+
+
+def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteSpan]:
+    """``find_quote_spans`` with the paragraphs (the non-empty lines, by
+    their starts and ends) already found."""
     spans: list[QuoteSpan] = []
-    for i, (p_start, p_end) in enumerate(paragraphs):
+    last = len(starts) - 1
+    for i, p_start in enumerate(starts):
+        p_end = ends[i]
         before = len(spans)
         doubles = _pair_paragraph(text, p_start, p_end,
-                                  paragraphs[i + 1] if i + 1 < len(paragraphs) else None, spans)
+                                  (starts[i + 1], ends[i + 1]) if i < last else None, spans)
         if len(spans) == before and _SINGLE_MARK_RE.search(text, p_start, p_end):
             if not doubles:
                 _single_spans(text, p_start, p_end, spans)
