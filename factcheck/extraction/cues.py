@@ -517,7 +517,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # closing mark ends the appositive.
         b -= 1
         text = masked[a:b]
-    dash = _DASH_END_RE.search(text)
+    # (The pattern ends in a dash and white space: test for that first, the
+    # search tries every white space character of the phrase.)
+    dash = _DASH_END_RE.search(text) if text.rstrip().endswith(("--", "\u2014", "\u2013")) \
+        else None
     if dash:
         opening = text.rfind(" " + dash.group(1) + " ", 0, dash.start())
         if opening > 0 and MASK not in text[opening:]:
@@ -1423,6 +1426,13 @@ def dash_byline(masked: str, start: int, end: int) -> Cue | None:
     return Cue(masked[a], (a, a + 1), sp, role, True, True)
 
 
+# "said in a statement", "said Tuesday": words between an inverted verb and its subject.
+_SAID_WHEN_RE = re.compile(r"\s+(?:(?:on|in)\s+(?:an?\s+)?(?:interview|statement|"
+                           r"email|e-mail|letter|speech|Twitter|Facebook)|"
+                           r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                           r"Saturday|Sunday)|yesterday|today|tonight)\b")
+
+
 @_memo_per_text  # (pairing quotes and attributing them look at the same gaps)
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """Attribution in the words after a quote, up to the sentence end.
@@ -1538,10 +1548,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     if v.start() == a:
         # Inverted: "said Smith" (but "said in a statement the ministry" too).
         after = v.end()
-        w = re.compile(r"\s+(?:(?:on|in)\s+(?:an?\s+)?(?:interview|statement|"
-                       r"email|e-mail|letter|speech|Twitter|Facebook)|"
-                       r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-                       r"Saturday|Sunday)|yesterday|today|tonight)\b").match(masked, after, end)
+        w = _SAID_WHEN_RE.match(masked, after, end)
         if w:
             after = w.end()
         sp, role = _np_forward(masked, after, end)
