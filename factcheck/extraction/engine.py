@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Iterator
 
 from .cues import (MASK, REPORTING_VERBS, Cue, according_after, cue_after, cue_before, dash_byline,
                    headline_subject, plausible_speaker, sentence_end, sentence_start,
@@ -123,10 +124,10 @@ class _Article:
         return self.para_starts[i], self.para_ends[i]
 
 
-def _group_spans(art: _Article) -> list[list[int]]:
-    """Indices of spans forming one quote (split or multi-paragraph)."""
+def _group_spans(art: _Article) -> Iterator[list[int]]:
+    """Indices of spans forming one quote (split or multi-paragraph), one
+    group at a time (none is kept: fewer objects for the collector)."""
     spans, masked = art.spans, art.masked
-    groups: list[list[int]] = []
     i = 0
     while i < len(spans):
         j = i  # the last span of the group so far
@@ -175,9 +176,8 @@ def _group_spans(art: _Article) -> list[list[int]]:
                         j += 1
                         continue
             break
-        groups.append(list(range(i, j + 1)) if j > i else [i])
+        yield list(range(i, j + 1)) if j > i else [i]
         i = j + 1
-    return groups
 
 
 def _words(s: str) -> int:
@@ -294,10 +294,16 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             cue = Cue(":", (transcript.end(1), transcript.end(1) + 1), transcript.span(1),
                       None, True, False)
             content = text[transcript.end():first.end]
-        segments = tuple(s for s in segments if s[1] > s[0])
-        if not segments:
-            continue
-        joined = " ".join(text[a:b] for a, b in segments)
+        if len(segments) == 1:  # (most quotes: no generators)
+            seg_a, seg_b = segments[0]
+            if seg_b <= seg_a:
+                continue
+            joined = text[seg_a:seg_b]
+        else:
+            segments = tuple(s for s in segments if s[1] > s[0])
+            if not segments:
+                continue
+            joined = " ".join(text[a:b] for a, b in segments)
         n_words = _words(joined)
         if n_words == 0:
             continue
