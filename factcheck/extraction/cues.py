@@ -440,6 +440,9 @@ def _time_phrase(seg: str) -> bool:
                                                      "late", "early", "this", "that"))
 
 
+# Endings of the words before a verb that close an appositive or an aside
+# (",", ",”" before a masked quote, "--", "—", "–").
+_ROLE_CLOSERS = (",", ",\u201d", ",\"", "-", "\u2014", "\u2013")
 _RELATIVE_APPOS_RE = re.compile(r"[A-Za-z.],\s+(?:who|which)\s+[^,]*$")
 
 
@@ -474,6 +477,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # list the words only when some may be dropped.)
     head = masked[a:b].rstrip()
     if not head:
+        return None, None
+    if not _could_name(head) and not head.endswith(_ROLE_CLOSERS):
+        # Marks and punctuation only (common between stray quote marks): no
+        # phrase, as every path below wants a letter for one (" who ", a
+        # lower-case word to recurse on, an alphabetic character in the
+        # result); and no role either, without a comma or a dash at the end
+        # to close an appositive or an aside.
         return None, None
     raw = head.rsplit(None, 1)[-1]
     last = raw.lower().strip(",")
