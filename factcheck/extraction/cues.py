@@ -299,6 +299,9 @@ def _trim(masked: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+_ROLE_STOP_RE = re.compile(r",\s|;|\s[\u2014\u2013\u2015]\s")
+
+
 def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                       tuple[int, int] | None]:
     """Speaker phrase starting at ``a`` (inverted "said Smith, a ...")."""
@@ -319,7 +322,7 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     role = None
     if stop and masked[stop.start()] == ",":
         r_a, r_end = stop.end(), b
-        r_stop = re.compile(r",\s|;|\s[\u2014\u2013\u2015]\s").search(masked, r_a, b)
+        r_stop = _ROLE_STOP_RE.search(masked, r_a, b)
         if r_stop:
             r_end = r_stop.start()
         r_a, r_b = _trim(masked, r_a, r_end)

@@ -120,7 +120,9 @@ class _Article:
         return bisect.bisect_right(self.para_starts, pos) - 1
 
     def paragraph_bounds(self, pos: int) -> tuple[int, int]:
-        i = max(0, self.paragraph(pos))
+        i = bisect.bisect_right(self.para_starts, pos) - 1  # (self.paragraph, inline)
+        if i < 0:
+            i = 0
         return self.para_starts[i], self.para_ends[i]
 
 
@@ -429,11 +431,16 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # "Roe said the port was “…”, according to the Courier": the
             # reporter's source for the words, as when it follows the verb.
             s_end = sentence_end(art.masked, last.close_end, lp_end)
-            # (dataclasses.replace(cue, verb_span=…), built directly: this runs
-            # for most quotes, and replace costs twice as much)
-            at_quote = Cue(cue.verb, (last.close_end, last.close_end), cue.speaker, cue.role,
-                           cue.tight, cue.after, cue.subject_only)
-            cue = according_after(art.masked, at_quote, s_end) or cue
+            # (according_after's own cheap test first: the cue at the quote is
+            # built only when the words it looks for are there)
+            lim = min(s_end, last.close_end + 120)
+            if art.masked.find("ccording", last.close_end, lim) >= 0 or \
+                    art.masked.find("report", last.close_end, lim) >= 0:
+                # (dataclasses.replace(cue, verb_span=…), built directly: this runs
+                # for most quotes, and replace costs twice as much)
+                at_quote = Cue(cue.verb, (last.close_end, last.close_end), cue.speaker,
+                               cue.role, cue.tight, cue.after, cue.subject_only)
+                cue = according_after(art.masked, at_quote, s_end) or cue
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
@@ -587,14 +594,19 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
     words = _WORDS_RE.findall(art.text, span.start, span.end)
     if not words or len(words) > 9:
         return False
-    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
+    significant = 0  # (how many words are not small ones; each must be capitalised)
+    for w in words:
+        if w.lower() not in _SMALL_WORDS:
+            if not (w[0].isupper() or w[0].isdigit()):
+                return False
+            significant += 1
+    if not significant:
         return False
-    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in "!?":
+    if significant < 2 and art.text[span.start:span.end].rstrip()[-1:] in "!?":
         return False  # "the “Choke!”": one shouted word may be speech
     lead_from = max(p_start, span.open_at - 30)
     lead = _TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)
-    if lead and lead.group(1) and len(significant) < 2:
+    if lead and lead.group(1) and significant < 2:
         lead = None  # (after a bare determiner, a name of two words or more)
     if not (lead
             or _TITLE_TAIL_RE.match(art.masked, span.close_end, p_end)

@@ -155,7 +155,8 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     open_width = 0
     nested = open_curly = same_nested = False
     closers: _Closers | None = None
-    markup = _markup_spans(text, p_start, p_end)
+    # (_markup_spans's own test first: most paragraphs have no "=")
+    markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
     n = len(text)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
         seen = True
