@@ -169,10 +169,19 @@ def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
     ends: list[int] = []
     stops: list[int] = []
     for m in _BOUNDARY_RE.finditer(masked):
-        if _is_boundary(masked, m):
-            starts.append(m.start())
-            ends.append(m.end())
-            stops.append(m.end() if m.group() != "\n" else m.start())
+        # (_is_boundary, inline: this runs for every line and full stop)
+        a, b = m.span()
+        c = masked[a]
+        if c == ".":
+            w = _WORD_BEFORE_RE.search(masked, max(0, a - 12), a + 1)
+            if w:
+                word = w.group(1).lower()
+                if word in _ABBREVIATIONS or len(word) == 1 and word.isalpha() or \
+                        _INITIALS_RE.match(word):
+                    continue
+        starts.append(a)
+        ends.append(b)
+        stops.append(a if c == "\n" else b)
     _boundary_cache = (masked, starts, ends, stops)
     return starts, ends, stops
 
