@@ -646,34 +646,36 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     else:
         while k > 0:
             word = masked[np_words[k - 1][0]:np_words[k - 1][1]]
-            if word.lower() == "that" and k < len(np_words) and masked[
-                    np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
-                break  # "a trend that the foundation [predicts]"
-            if word.lower() == "that" and 2 <= k < len(np_words) - 1 and masked[
-                    np_words[k][0]:np_words[k][0] + 1].isupper() and masked[
-                    np_words[k + 1][0]:np_words[k + 1][0] + 1].isupper() and masked[
-                    np_words[k - 2][0]:np_words[k - 2][1]].islower() and masked[
-                    np_words[k - 2][0]:np_words[k - 2][1]] not in _NP_PREPOSITIONS:
-                break  # "three years ago that Michael Lenz [said]", "a bill that Senate
-                # Democrats [blocked]": the subject of the clause after "that"
-            nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
-            prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
+            if word.lower() == "that":
+                if k < len(np_words) and masked[
+                        np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
+                    break  # "a trend that the foundation [predicts]"
+                if 2 <= k < len(np_words) - 1 and masked[
+                        np_words[k][0]:np_words[k][0] + 1].isupper() and masked[
+                        np_words[k + 1][0]:np_words[k + 1][0] + 1].isupper() and masked[
+                        np_words[k - 2][0]:np_words[k - 2][1]].islower() and masked[
+                        np_words[k - 2][0]:np_words[k - 2][1]] not in _NP_PREPOSITIONS:
+                    break  # "three years ago that Michael Lenz [said]", "a bill that Senate
+                    # Democrats [blocked]": the subject of the clause after "that"
             if word[:1].islower() and (word.endswith("ed") or word.endswith("s") and word in
-                                       REPORTING_VERBS) and nxt != "by" and (
-                    nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
-                    or prv[:1].isupper() and prv.lower() not in _LEADERS
-                    and prv.lower() not in _DETERMINERS):
-                # "Roe shared a syllabus for a class [called]": the subject of
-                # the verb inside the phrase carries the words.
-                sub, sub_role = _np_backward(masked, a, np_words[k - 1][0] - 1)
-                if sub is not None:
-                    # "at one point the crowd [reprised]": the second noun phrase.
-                    m = _JUXTAPOSED_NP_RE.search(masked, sub[0], sub[1])
-                    if m:
-                        sub = (m.start(1), sub[1])
-                if sub is not None and plausible_speaker(masked[sub[0]:sub[1]]):
-                    return sub, sub_role
-                break
+                                       REPORTING_VERBS):
+                nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
+                prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
+                if nxt != "by" and (
+                        nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
+                        or prv[:1].isupper() and prv.lower() not in _LEADERS
+                        and prv.lower() not in _DETERMINERS):
+                    # "Roe shared a syllabus for a class [called]": the subject of
+                    # the verb inside the phrase carries the words.
+                    sub, sub_role = _np_backward(masked, a, np_words[k - 1][0] - 1)
+                    if sub is not None:
+                        # "at one point the crowd [reprised]": the second noun phrase.
+                        m = _JUXTAPOSED_NP_RE.search(masked, sub[0], sub[1])
+                        if m:
+                            sub = (m.start(1), sub[1])
+                    if sub is not None and plausible_speaker(masked[sub[0]:sub[1]]):
+                        return sub, sub_role
+                    break
             if _word_ok(word) and not (coordinated and _verbish(word, False)):
                 k -= 1
                 continue
