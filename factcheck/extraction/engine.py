@@ -422,25 +422,22 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
             weak_guess = True
-        if cue.verb != "according to":
+        # (_may_cite: according_after's own first test, over the widest window
+        # it reads, before the sentence end it needs is looked up)
+        if cue.verb != "according to" and _may_cite(art.masked, cue.verb_span[1]):
             v_end = cue.verb_span[1]
             s_end = sentence_end(art.masked, v_end, art.para_ends[art.paragraph(v_end)])
             cue = according_after(art.masked, cue, s_end) or cue
         if cue.verb != "according to" and not cue.after and last.closed and \
-                cue.verb_span[1] <= first.open_at:
+                cue.verb_span[1] <= first.open_at and _may_cite(art.masked, last.close_end):
             # "Roe said the port was “…”, according to the Courier": the
             # reporter's source for the words, as when it follows the verb.
             s_end = sentence_end(art.masked, last.close_end, lp_end)
-            # (according_after's own cheap test first: the cue at the quote is
-            # built only when the words it looks for are there)
-            lim = min(s_end, last.close_end + 120)
-            if art.masked.find("ccording", last.close_end, lim) >= 0 or \
-                    art.masked.find("report", last.close_end, lim) >= 0:
-                # (dataclasses.replace(cue, verb_span=…), built directly: this runs
-                # for most quotes, and replace costs twice as much)
-                at_quote = Cue(cue.verb, (last.close_end, last.close_end), cue.speaker,
-                               cue.role, cue.tight, cue.after, cue.subject_only)
-                cue = according_after(art.masked, at_quote, s_end) or cue
+            # (dataclasses.replace(cue, verb_span=…), built directly: this runs
+            # for most quotes, and replace costs twice as much)
+            at_quote = Cue(cue.verb, (last.close_end, last.close_end), cue.speaker, cue.role,
+                           cue.tight, cue.after, cue.subject_only)
+            cue = according_after(art.masked, at_quote, s_end) or cue
         if label == 2 and not cue.tight:
             continue
         q = _attributed(art, joined, segments, cue, kind)
@@ -452,6 +449,12 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         if q.speaker is not None:
             last_speaker = (art.paragraph(last.open_at), q)
     return out
+
+
+def _may_cite(masked: str, at: int) -> bool:
+    """Whether ``according_after`` may find a source after ``at``: the words it
+    looks for first, within the most it reads (120 characters)."""
+    return masked.find("ccording", at, at + 120) >= 0 or masked.find("report", at, at + 120) >= 0
 
 
 def _lead_names(lead: str, speaker: str | None) -> bool:
@@ -764,9 +767,10 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    described = as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"]) or (
-        _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
-    if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
+    if role and parsed.pronoun is None and (parsed.kind != "person" or (
+            as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"])
+            or _POSSESSIVE_LEAD_RE.match(as_written) is not None
+            and as_written.split()[-1].islower())):  # described, not named
         name = _AGE_TAIL_RE.sub("", role.split(",")[0].strip())  # "Jo Lenz, 67", "Ana Ruiz, who lost"
         appos = parse_speaker(name)
         if appos.kind == "person" and appos.descriptor is None and 2 <= len(name.split()) <= 4 \
@@ -810,7 +814,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
     elif (not cue.after and not cue.subject_only and said
           and resolution in ("direct", "surname") and kind_of != "unknown"):
         conf = max(conf, 0.93)  # "Smith said the plan was “…”"
-    if _ACCORDING_AFTER_RE.match(text, cue.verb_span[1], min(len(text), cue.verb_span[1] + 120)):
+    lim = min(len(text), cue.verb_span[1] + 120)
+    if text.find("according to", cue.verb_span[1], lim) >= 0 and \
+            _ACCORDING_AFTER_RE.match(text, cue.verb_span[1], lim):
         # "…,” Smith said, according to a transcript: second-hand wording.
         conf = min(conf, 0.8)
     if cue.subject_only:
