@@ -1735,10 +1735,13 @@ def _could_name(tail: str) -> bool:
     return not tail.isascii() and any(c.isupper() or c.islower() for c in tail)
 
 
-def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
+def cue_before(masked: str, open_at: int, floor: int, *,
+               start: int | None = None) -> Cue | None:
     """Attribution in the sentence before a quote ("Smith said: “…", "According
-    to Smith, “…", "Smith called the plan “…")."""
-    start = sentence_start(masked, open_at, floor)
+    to Smith, “…", "Smith called the plan “…"). ``start``, when known, is
+    ``sentence_start(masked, open_at, floor)``."""
+    if start is None:
+        start = sentence_start(masked, open_at, floor)
     if start >= open_at:
         return None
     tail = masked[start:open_at].rstrip()

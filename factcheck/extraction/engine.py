@@ -230,6 +230,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 _HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group[1:])):
             continue  # nothing but marks and punctuation: no words to attribute
         p_start, p_end = art.paragraph_bounds(first.open_at)
+        lead_start = sentence_start(art.masked, first.open_at, p_start)
         limit_idx = group[-1] + 1
         limit = p_end
         lp_start, lp_end = art.paragraph_bounds(last.close_end - 1 if last.close_end else 0)
@@ -243,7 +244,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # the quote: the cue before need not be looked for.
             before, after, cue = None, quick, quick
         else:
-            before = cue_before(art.masked, first.open_at, p_start)
+            before = cue_before(art.masked, first.open_at, p_start, start=lead_start)
             if before is None and first.open_at - p_start <= 1 and p_start > 0:
                 # "Smith said:\n\n“…": the cue ends the previous paragraph.
                 prev_start, prev_end = art.paragraph_bounds(p_start - 2)
@@ -309,7 +310,6 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         n_words = _words(joined)
         if n_words == 0:
             continue
-        lead_start = sentence_start(art.masked, first.open_at, p_start)
         lead = art.masked[lead_start:first.open_at].strip()
         if lead and (cue is None or cue.speaker is None) and _ADVERB_LEAD_RE.fullmatch(lead):
             lead = ""  # "Instead, “he just acts …”": the sentence is the quote
