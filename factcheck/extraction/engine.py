@@ -35,6 +35,9 @@ _HAS_WORD_RE = re.compile(r"[^\W_]")
 _TRANSCRIPT_LABEL_RE = re.compile(
     r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+# Any word character but "_" and the lower-case ASCII letters: without one, no
+# word of a quote starts with a capital or a digit.
+_CAPITAL_OR_DIGIT_RE = re.compile(r"[^\W_a-z]")
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s*$")
 
 # Confidence by how the speaker was reached (see bench/calibration.py).
@@ -594,6 +597,8 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
     """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "“Eclipse” star Ana
     Ruiz": a title-case name of a show, book or film after a possessive, a
     preposition, a media noun or verb, or before a media noun or its author."""
+    if not _CAPITAL_OR_DIGIT_RE.search(art.text, span.start, span.end):
+        return False  # (no word can start with a capital or a digit: a cheap test first)
     words = _WORDS_RE.findall(art.text, span.start, span.end)
     if not words or len(words) > 9:
         return False
