@@ -171,17 +171,19 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
         if way is None:
             way = _direction(text, at, width)
-        curly = text[at] in _CURLY
+        # (whether the mark is curly is read only where it matters: not for
+        # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
             if way != _CLOSE:
                 open_at, open_width = at, width
-                nested, open_curly = False, curly
+                nested, open_curly = False, text[at] in _CURLY
             continue
         if nested:
-            if way != _OPEN and (curly != open_curly or same_nested):
+            if way != _OPEN and ((text[at] in _CURLY) != open_curly or same_nested):
                 nested = False  # the inner quotation closes
             continue
         if way == _OPEN:
+            curly = text[at] in _CURLY
             if curly != open_curly and text[at] not in "\u00ab\u00bb" and (
                     (closers := closers or _Closers(text, p_start, p_end)).after(at, open_curly)
                     or _LABEL_AT_RE.match(text, open_at + open_width, p_end)):
