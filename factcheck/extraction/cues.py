@@ -169,10 +169,19 @@ def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
     ends: list[int] = []
     stops: list[int] = []
     for m in _BOUNDARY_RE.finditer(masked):
-        if _is_boundary(masked, m):
-            starts.append(m.start())
-            ends.append(m.end())
-            stops.append(m.end() if m.group() != "\n" else m.start())
+        # (_is_boundary, inline: this runs for every line and full stop)
+        a, b = m.span()
+        c = masked[a]
+        if c == ".":
+            w = _WORD_BEFORE_RE.search(masked, max(0, a - 12), a + 1)
+            if w:
+                word = w.group(1).lower()
+                if word in _ABBREVIATIONS or len(word) == 1 and word.isalpha() or \
+                        _INITIALS_RE.match(word):
+                    continue
+        starts.append(a)
+        ends.append(b)
+        stops.append(a if c == "\n" else b)
     _boundary_cache = (masked, starts, ends, stops)
     return starts, ends, stops
 
@@ -299,6 +308,9 @@ def _trim(masked: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+_ROLE_STOP_RE = re.compile(r",\s|;|\s[\u2014\u2013\u2015]\s")
+
+
 def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
                                                       tuple[int, int] | None]:
     """Speaker phrase starting at ``a`` (inverted "said Smith, a ...")."""
@@ -319,7 +331,7 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     role = None
     if stop and masked[stop.start()] == ",":
         r_a, r_end = stop.end(), b
-        r_stop = re.compile(r",\s|;|\s[\u2014\u2013\u2015]\s").search(masked, r_a, b)
+        r_stop = _ROLE_STOP_RE.search(masked, r_a, b)
         if r_stop:
             r_end = r_stop.start()
         r_a, r_b = _trim(masked, r_a, r_end)
@@ -440,6 +452,9 @@ def _time_phrase(seg: str) -> bool:
                                                      "late", "early", "this", "that"))
 
 
+# Endings of the words before a verb that close an appositive or an aside
+# (",", ",”" before a masked quote, "--", "—", "–").
+_ROLE_CLOSERS = (",", ",\u201d", ",\"", "-", "\u2014", "\u2013")
 _RELATIVE_APPOS_RE = re.compile(r"[A-Za-z.],\s+(?:who|which)\s+[^,]*$")
 
 
@@ -474,6 +489,13 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     # list the words only when some may be dropped.)
     head = masked[a:b].rstrip()
     if not head:
+        return None, None
+    if not _could_name(head) and not head.endswith(_ROLE_CLOSERS):
+        # Marks and punctuation only (common between stray quote marks): no
+        # phrase, as every path below wants a letter for one (" who ", a
+        # lower-case word to recurse on, an alphabetic character in the
+        # result); and no role either, without a comma or a dash at the end
+        # to close an appositive or an aside.
         return None, None
     raw = head.rsplit(None, 1)[-1]
     last = raw.lower().strip(",")
@@ -517,7 +539,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # closing mark ends the appositive.
         b -= 1
         text = masked[a:b]
-    dash = _DASH_END_RE.search(text)
+    # (The pattern ends in a dash and white space: test for that first, the
+    # search tries every white space character of the phrase.)
+    dash = _DASH_END_RE.search(text) if text.rstrip().endswith(("--", "\u2014", "\u2013")) \
+        else None
     if dash:
         opening = text.rfind(" " + dash.group(1) + " ", 0, dash.start())
         if opening > 0 and MASK not in text[opening:]:
@@ -621,34 +646,36 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     else:
         while k > 0:
             word = masked[np_words[k - 1][0]:np_words[k - 1][1]]
-            if word.lower() == "that" and k < len(np_words) and masked[
-                    np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
-                break  # "a trend that the foundation [predicts]"
-            if word.lower() == "that" and 2 <= k < len(np_words) - 1 and masked[
-                    np_words[k][0]:np_words[k][0] + 1].isupper() and masked[
-                    np_words[k + 1][0]:np_words[k + 1][0] + 1].isupper() and masked[
-                    np_words[k - 2][0]:np_words[k - 2][1]].islower() and masked[
-                    np_words[k - 2][0]:np_words[k - 2][1]] not in _NP_PREPOSITIONS:
-                break  # "three years ago that Michael Lenz [said]", "a bill that Senate
-                # Democrats [blocked]": the subject of the clause after "that"
-            nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
-            prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
+            if word.lower() == "that":
+                if k < len(np_words) and masked[
+                        np_words[k][0]:np_words[k][1]].lower() in _DETERMINERS:
+                    break  # "a trend that the foundation [predicts]"
+                if 2 <= k < len(np_words) - 1 and masked[
+                        np_words[k][0]:np_words[k][0] + 1].isupper() and masked[
+                        np_words[k + 1][0]:np_words[k + 1][0] + 1].isupper() and masked[
+                        np_words[k - 2][0]:np_words[k - 2][1]].islower() and masked[
+                        np_words[k - 2][0]:np_words[k - 2][1]] not in _NP_PREPOSITIONS:
+                    break  # "three years ago that Michael Lenz [said]", "a bill that Senate
+                    # Democrats [blocked]": the subject of the clause after "that"
             if word[:1].islower() and (word.endswith("ed") or word.endswith("s") and word in
-                                       REPORTING_VERBS) and nxt != "by" and (
-                    nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
-                    or prv[:1].isupper() and prv.lower() not in _LEADERS
-                    and prv.lower() not in _DETERMINERS):
-                # "Roe shared a syllabus for a class [called]": the subject of
-                # the verb inside the phrase carries the words.
-                sub, sub_role = _np_backward(masked, a, np_words[k - 1][0] - 1)
-                if sub is not None:
-                    # "at one point the crowd [reprised]": the second noun phrase.
-                    m = _JUXTAPOSED_NP_RE.search(masked, sub[0], sub[1])
-                    if m:
-                        sub = (m.start(1), sub[1])
-                if sub is not None and plausible_speaker(masked[sub[0]:sub[1]]):
-                    return sub, sub_role
-                break
+                                       REPORTING_VERBS):
+                nxt = masked[np_words[k][0]:np_words[k][1]] if k < len(np_words) else ""
+                prv = masked[np_words[k - 2][0]:np_words[k - 2][1]] if k >= 2 else ""
+                if nxt != "by" and (
+                        nxt.lower() in ("a", "an", "the", "his", "her", "their", "its")
+                        or prv[:1].isupper() and prv.lower() not in _LEADERS
+                        and prv.lower() not in _DETERMINERS):
+                    # "Roe shared a syllabus for a class [called]": the subject of
+                    # the verb inside the phrase carries the words.
+                    sub, sub_role = _np_backward(masked, a, np_words[k - 1][0] - 1)
+                    if sub is not None:
+                        # "at one point the crowd [reprised]": the second noun phrase.
+                        m = _JUXTAPOSED_NP_RE.search(masked, sub[0], sub[1])
+                        if m:
+                            sub = (m.start(1), sub[1])
+                    if sub is not None and plausible_speaker(masked[sub[0]:sub[1]]):
+                        return sub, sub_role
+                    break
             if _word_ok(word) and not (coordinated and _verbish(word, False)):
                 k -= 1
                 continue
@@ -948,25 +975,11 @@ _PREP_DET_WORD_BEFORE_RE = re.compile(
     r"[\w'\u2019-]+\s+$", re.IGNORECASE)
 
 
-class _Verb:
-    """A reporting verb found in the text (quacks like a re.Match)."""
-
-    __slots__ = ("_a", "_b", "_w")
-
-    def __init__(self, a: int, b: int, w: str) -> None:
-        self._a, self._b, self._w = a, b, w
-
-    def start(self) -> int:
-        return self._a
-
-    def end(self) -> int:
-        return self._b
-
-    def span(self) -> tuple[int, int]:
-        return self._a, self._b
-
-    def group(self) -> str:
-        return self._w
+# A reporting verb found in the text is a re.Match: the word's own match,
+# or for a verb with its particle ("pointed out") a match of the whole
+# phrase (start(), end(), span() and group() are then calls into C, and
+# nothing is built for the common one-word verb).
+_WHOLE_RE = re.compile(r".+", re.DOTALL)
 
 
 # Verdicts of ``_verb_word`` for the last masked text seen, by (position,
@@ -995,7 +1008,7 @@ def _verb_word(masked: str, at: int, w: str) -> int:
     return _VERB
 
 
-def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[_Verb]:
+def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[re.Match]:
     """Reporting verbs in ``masked[a:b]``, minus nouns ("the report", "his call").
 
     A word scan plus set look-ups: much faster than one big alternation.
@@ -1025,7 +1038,7 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
             verdict = verdicts[at, w] = _verb_word(masked, at, w)
         if verdict == _NOT_VERB or strict and verdict == _VERB_UNLESS_STRICT:
             continue
-        out.append(_Verb(at, end, masked[at:end]))
+        out.append(m if end == m.end() else _WHOLE_RE.match(masked, at, end))
     return out
 
 
@@ -1423,6 +1436,13 @@ def dash_byline(masked: str, start: int, end: int) -> Cue | None:
     return Cue(masked[a], (a, a + 1), sp, role, True, True)
 
 
+# "said in a statement", "said Tuesday": words between an inverted verb and its subject.
+_SAID_WHEN_RE = re.compile(r"\s+(?:(?:on|in)\s+(?:an?\s+)?(?:interview|statement|"
+                           r"email|e-mail|letter|speech|Twitter|Facebook)|"
+                           r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                           r"Saturday|Sunday)|yesterday|today|tonight)\b")
+
+
 @_memo_per_text  # (pairing quotes and attributing them look at the same gaps)
 def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     """Attribution in the words after a quote, up to the sentence end.
@@ -1538,10 +1558,7 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     if v.start() == a:
         # Inverted: "said Smith" (but "said in a statement the ministry" too).
         after = v.end()
-        w = re.compile(r"\s+(?:(?:on|in)\s+(?:an?\s+)?(?:interview|statement|"
-                       r"email|e-mail|letter|speech|Twitter|Facebook)|"
-                       r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-                       r"Saturday|Sunday)|yesterday|today|tonight)\b").match(masked, after, end)
+        w = _SAID_WHEN_RE.match(masked, after, end)
         if w:
             after = w.end()
         sp, role = _np_forward(masked, after, end)
@@ -1718,10 +1735,13 @@ def _could_name(tail: str) -> bool:
     return not tail.isascii() and any(c.isupper() or c.islower() for c in tail)
 
 
-def cue_before(masked: str, open_at: int, floor: int) -> Cue | None:
+def cue_before(masked: str, open_at: int, floor: int, *,
+               start: int | None = None) -> Cue | None:
     """Attribution in the sentence before a quote ("Smith said: “…", "According
-    to Smith, “…", "Smith called the plan “…")."""
-    start = sentence_start(masked, open_at, floor)
+    to Smith, “…", "Smith called the plan “…"). ``start``, when known, is
+    ``sentence_start(masked, open_at, floor)``."""
+    if start is None:
+        start = sentence_start(masked, open_at, floor)
     if start >= open_at:
         return None
     tail = masked[start:open_at].rstrip()

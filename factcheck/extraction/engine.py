@@ -5,11 +5,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Iterator
 
 from .cues import (MASK, REPORTING_VERBS, Cue, according_after, cue_after, cue_before, dash_byline,
                    headline_subject, plausible_speaker, sentence_end, sentence_start,
                    sentence_subject)
-from .marks import QuoteSpan, find_quote_spans
+from .marks import QuoteSpan, quote_spans_in
 from .model import ExtractedQuote
 from .speakers import ArticlePeople, parse_speaker
 
@@ -34,6 +35,9 @@ _HAS_WORD_RE = re.compile(r"[^\W_]")
 _TRANSCRIPT_LABEL_RE = re.compile(
     r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+# Any word character but "_" and the lower-case ASCII letters: without one, no
+# word of a quote starts with a capital or a digit.
+_CAPITAL_OR_DIGIT_RE = re.compile(r"[^\W_a-z]")
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*\s*$")
 
 # Confidence by how the speaker was reached (see bench/calibration.py).
@@ -91,14 +95,20 @@ class _Article:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.spans = find_quote_spans(text)
+        # Paragraphs are the non-empty lines; blank lines do not count, so
+        # "the previous paragraph" is the previous block of text. (The same
+        # paragraphs as the quote marks are paired in: found once, for both.)
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in _LINE_RE.finditer(text):
+            a, b = m.span()
+            starts.append(a)
+            ends.append(b)
+        self.spans = quote_spans_in(text, starts, ends)
         self.span_starts = [s.open_at for s in self.spans]
         self.masked = _mask(text, self.spans)
-        # Paragraphs are the non-empty lines; blank lines do not count, so
-        # "the previous paragraph" is the previous block of text.
-        lines = [m.span() for m in _LINE_RE.finditer(text)]
-        self.para_starts = [a for a, _ in lines] or [0]
-        self.para_ends = [b for _, b in lines] or [len(text)]
+        self.para_starts = starts or [0]
+        self.para_ends = ends or [len(text)]
         self.people = ArticlePeople(text)
         self.headlines: dict[int, bool] = {}
 
@@ -113,19 +123,20 @@ class _Article:
         return bisect.bisect_right(self.para_starts, pos) - 1
 
     def paragraph_bounds(self, pos: int) -> tuple[int, int]:
-        i = max(0, self.paragraph(pos))
+        i = bisect.bisect_right(self.para_starts, pos) - 1  # (self.paragraph, inline)
+        if i < 0:
+            i = 0
         return self.para_starts[i], self.para_ends[i]
 
 
-def _group_spans(art: _Article) -> list[list[int]]:
-    """Indices of spans forming one quote (split or multi-paragraph)."""
+def _group_spans(art: _Article) -> Iterator[list[int]]:
+    """Indices of spans forming one quote (split or multi-paragraph), one
+    group at a time (none is kept: fewer objects for the collector)."""
     spans, masked = art.spans, art.masked
-    groups: list[list[int]] = []
     i = 0
     while i < len(spans):
-        group = [i]
+        j = i  # the last span of the group so far
         while True:
-            j = group[-1]
             if j + 1 >= len(spans):
                 break
             s, n = spans[j], spans[j + 1]
@@ -139,7 +150,7 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     own = cue_after(masked, n.close_end, n_end)
                     if own is not None and own.tight and own.speaker is not None:
                         break
-                group.append(j + 1)
+                j += 1
                 continue
             if not s.closed or s.single != n.single:
                 break
@@ -152,7 +163,7 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     and art.text[s.start:s.end].rstrip().endswith((",", "\u2014", "-"))
                     and cue_after(masked, s.close_end, n.open_at) is not None
                     and _label_kind(art, s) != 2):  # "titled “…,” adding, “…”": a name first
-                group.append(j + 1)
+                j += 1
                 continue
             # "…,” Smith said. “And …”: the same attribution goes on in a new
             # sentence right after the cue; one quote in two pieces.
@@ -167,12 +178,11 @@ def _group_spans(art: _Article) -> list[list[int]]:
                     p_end = masked.find("\n", n.close_end)
                     lim = min(nxt, p_end if p_end >= 0 else len(masked))
                     if not n.closed or cue_after(masked, n.close_end, lim) is None:
-                        group.append(j + 1)
+                        j += 1
                         continue
             break
-        groups.append(group)
-        i = group[-1] + 1
-    return groups
+        yield list(range(i, j + 1)) if j > i else [i]
+        i = j + 1
 
 
 def _words(s: str) -> int:
@@ -223,6 +233,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
                 _HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group[1:])):
             continue  # nothing but marks and punctuation: no words to attribute
         p_start, p_end = art.paragraph_bounds(first.open_at)
+        lead_start = sentence_start(art.masked, first.open_at, p_start)
         limit_idx = group[-1] + 1
         limit = p_end
         lp_start, lp_end = art.paragraph_bounds(last.close_end - 1 if last.close_end else 0)
@@ -236,7 +247,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # the quote: the cue before need not be looked for.
             before, after, cue = None, quick, quick
         else:
-            before = cue_before(art.masked, first.open_at, p_start)
+            before = cue_before(art.masked, first.open_at, p_start, start=lead_start)
             if before is None and first.open_at - p_start <= 1 and p_start > 0:
                 # "Smith said:\n\n“…": the cue ends the previous paragraph.
                 prev_start, prev_end = art.paragraph_bounds(p_start - 2)
@@ -289,14 +300,19 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             cue = Cue(":", (transcript.end(1), transcript.end(1) + 1), transcript.span(1),
                       None, True, False)
             content = text[transcript.end():first.end]
-        segments = tuple(s for s in segments if s[1] > s[0])
-        if not segments:
-            continue
-        joined = " ".join(text[a:b] for a, b in segments)
+        if len(segments) == 1:  # (most quotes: no generators)
+            seg_a, seg_b = segments[0]
+            if seg_b <= seg_a:
+                continue
+            joined = text[seg_a:seg_b]
+        else:
+            segments = tuple(s for s in segments if s[1] > s[0])
+            if not segments:
+                continue
+            joined = " ".join(text[a:b] for a, b in segments)
         n_words = _words(joined)
         if n_words == 0:
             continue
-        lead_start = sentence_start(art.masked, first.open_at, p_start)
         lead = art.masked[lead_start:first.open_at].strip()
         if lead and (cue is None or cue.speaker is None) and _ADVERB_LEAD_RE.fullmatch(lead):
             lead = ""  # "Instead, “he just acts …”": the sentence is the quote
@@ -409,12 +425,14 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
             # Keep the quote with the doubtful phrase we found, flagged as such.
             cue = dataclasses.replace(weak, subject_only=True, tight=False)
             weak_guess = True
-        if cue.verb != "according to":
+        # (_may_cite: according_after's own first test, over the widest window
+        # it reads, before the sentence end it needs is looked up)
+        if cue.verb != "according to" and _may_cite(art.masked, cue.verb_span[1]):
             v_end = cue.verb_span[1]
             s_end = sentence_end(art.masked, v_end, art.para_ends[art.paragraph(v_end)])
             cue = according_after(art.masked, cue, s_end) or cue
         if cue.verb != "according to" and not cue.after and last.closed and \
-                cue.verb_span[1] <= first.open_at:
+                cue.verb_span[1] <= first.open_at and _may_cite(art.masked, last.close_end):
             # "Roe said the port was “…”, according to the Courier": the
             # reporter's source for the words, as when it follows the verb.
             s_end = sentence_end(art.masked, last.close_end, lp_end)
@@ -434,6 +452,12 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         if q.speaker is not None:
             last_speaker = (art.paragraph(last.open_at), q)
     return out
+
+
+def _may_cite(masked: str, at: int) -> bool:
+    """Whether ``according_after`` may find a source after ``at``: the words it
+    looks for first, within the most it reads (120 characters)."""
+    return masked.find("ccording", at, at + 120) >= 0 or masked.find("report", at, at + 120) >= 0
 
 
 def _lead_names(lead: str, speaker: str | None) -> bool:
@@ -573,17 +597,24 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
     """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "“Eclipse” star Ana
     Ruiz": a title-case name of a show, book or film after a possessive, a
     preposition, a media noun or verb, or before a media noun or its author."""
+    if not _CAPITAL_OR_DIGIT_RE.search(art.text, span.start, span.end):
+        return False  # (no word can start with a capital or a digit: a cheap test first)
     words = _WORDS_RE.findall(art.text, span.start, span.end)
     if not words or len(words) > 9:
         return False
-    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    if not significant or not all(w[0].isupper() or w[0].isdigit() for w in significant):
+    significant = 0  # (how many words are not small ones; each must be capitalised)
+    for w in words:
+        if w.lower() not in _SMALL_WORDS:
+            if not (w[0].isupper() or w[0].isdigit()):
+                return False
+            significant += 1
+    if not significant:
         return False
-    if len(significant) < 2 and art.text[span.start:span.end].rstrip()[-1:] in "!?":
+    if significant < 2 and art.text[span.start:span.end].rstrip()[-1:] in "!?":
         return False  # "the “Choke!”": one shouted word may be speech
     lead_from = max(p_start, span.open_at - 30)
     lead = _TITLE_LEAD_RE.search(art.masked, lead_from, span.open_at)
-    if lead and lead.group(1) and len(significant) < 2:
+    if lead and lead.group(1) and significant < 2:
         lead = None  # (after a bare determiner, a name of two words or more)
     if not (lead
             or _TITLE_TAIL_RE.match(art.masked, span.close_end, p_end)
@@ -650,8 +681,9 @@ _UNSEEN = object()
 def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: list[int],
                      p_start: int, limit: int) -> tuple[Cue | None, object]:
     """The tight cue after a one-piece quote when no cue before it could win
-    (nothing but a sentence start before the mark, no colon paragraph above);
-    also the cue after as looked up, for reuse (``_UNSEEN`` if not)."""
+    (a sentence start or a lead not ending in a comma or a colon before the
+    mark, no colon paragraph above); also the cue after as looked up, for
+    reuse (``_UNSEEN`` if not)."""
     if len(group) != 1 or not last.closed:
         return None, _UNSEEN
     masked = art.masked
@@ -659,8 +691,23 @@ def _quick_after_cue(art: _Article, first: QuoteSpan, last: QuoteSpan, group: li
     while j >= p_start and masked[j] in " \t\u00a0":
         j -= 1
     if j >= p_start and masked[j] not in ".!?\u201d\"'":
-        return None, _UNSEEN  # words or a comma/colon right before: the cue before matters
-    if j < p_start and p_start > 0:
+        # Words right before. Every tight cue that cue_before finds needs its
+        # lead to end in a comma or a colon (sentence_subject's cues are never
+        # tight), and only a tight cue before beats a tight one after in
+        # _choose: with neither, nor a colon ending the paragraph above (the
+        # other way to a tight cue before), the cue after decides alone.
+        k = j
+        while k >= p_start and masked[k].isspace():
+            k -= 1
+        if k >= p_start and masked[k] in ",:":
+            return None, _UNSEEN  # a comma/colon right before: the cue before matters
+        if first.open_at - p_start <= 1 and p_start > 0:
+            k = p_start - 1
+            while k > 0 and art.text[k].isspace():
+                k -= 1
+            if art.text[k] == ":":
+                return None, _UNSEEN  # "Smith said:\n\nx“…"
+    elif j < p_start and p_start > 0:
         k = p_start - 1
         while k > 0 and art.text[k].isspace():
             k -= 1
@@ -725,9 +772,10 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
         role = None  # "Roe, asked about the plan, said": a clause, not a role
     if role is None and parsed.descriptor and parsed.kind == "person":
         role = parsed.descriptor
-    described = as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"]) or (
-        _POSSESSIVE_LEAD_RE.match(as_written) is not None and as_written.split()[-1].islower())
-    if role and (parsed.kind != "person" or described) and parsed.pronoun is None:
+    if role and parsed.pronoun is None and (parsed.kind != "person" or (
+            as_written[:1].islower() or as_written.split()[:1] in (["The"], ["A"], ["An"])
+            or _POSSESSIVE_LEAD_RE.match(as_written) is not None
+            and as_written.split()[-1].islower())):  # described, not named
         name = _AGE_TAIL_RE.sub("", role.split(",")[0].strip())  # "Jo Lenz, 67", "Ana Ruiz, who lost"
         appos = parse_speaker(name)
         if appos.kind == "person" and appos.descriptor is None and 2 <= len(name.split()) <= 4 \
@@ -771,7 +819,9 @@ def _attributed(art: _Article, joined: str, segments: tuple[tuple[int, int], ...
     elif (not cue.after and not cue.subject_only and said
           and resolution in ("direct", "surname") and kind_of != "unknown"):
         conf = max(conf, 0.93)  # "Smith said the plan was “…”"
-    if _ACCORDING_AFTER_RE.match(text, cue.verb_span[1], min(len(text), cue.verb_span[1] + 120)):
+    lim = min(len(text), cue.verb_span[1] + 120)
+    if text.find("according to", cue.verb_span[1], lim) >= 0 and \
+            _ACCORDING_AFTER_RE.match(text, cue.verb_span[1], lim):
         # "…,” Smith said, according to a transcript: second-hand wording.
         conf = min(conf, 0.8)
     if cue.subject_only:

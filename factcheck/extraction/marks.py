@@ -155,7 +155,8 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     open_width = 0
     nested = open_curly = same_nested = False
     closers: _Closers | None = None
-    markup = _markup_spans(text, p_start, p_end)
+    # (_markup_spans's own test first: most paragraphs have no "=")
+    markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
     n = len(text)
     for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
         seen = True
@@ -170,17 +171,19 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
         if way is None:
             way = _direction(text, at, width)
-        curly = text[at] in _CURLY
+        # (whether the mark is curly is read only where it matters: not for
+        # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
             if way != _CLOSE:
                 open_at, open_width = at, width
-                nested, open_curly = False, curly
+                nested, open_curly = False, text[at] in _CURLY
             continue
         if nested:
-            if way != _OPEN and (curly != open_curly or same_nested):
+            if way != _OPEN and ((text[at] in _CURLY) != open_curly or same_nested):
                 nested = False  # the inner quotation closes
             continue
         if way == _OPEN:
+            curly = text[at] in _CURLY
             if curly != open_curly and text[at] not in "\u00ab\u00bb" and (
                     (closers := closers or _Closers(text, p_start, p_end)).after(at, open_curly)
                     or _LABEL_AT_RE.match(text, open_at + open_width, p_end)):
@@ -258,12 +261,25 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     ...  for s in find_quote_spans(text)]
     ['yes']
     """
-    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(text)]
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _PARAGRAPH_RE.finditer(text):
+        a, b = m.span()
+        starts.append(a)
+        ends.append(b)
+    return quote_spans_in(text, starts, ends)
+
+
+def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteSpan]:
+    """``find_quote_spans`` with the paragraphs (the non-empty lines, by
+    their starts and ends) already found."""
     spans: list[QuoteSpan] = []
-    for i, (p_start, p_end) in enumerate(paragraphs):
+    last = len(starts) - 1
+    for i, p_start in enumerate(starts):
+        p_end = ends[i]
         before = len(spans)
         doubles = _pair_paragraph(text, p_start, p_end,
-                                  paragraphs[i + 1] if i + 1 < len(paragraphs) else None, spans)
+                                  (starts[i + 1], ends[i + 1]) if i < last else None, spans)
         if len(spans) == before and _SINGLE_MARK_RE.search(text, p_start, p_end):
             if not doubles:
                 _single_spans(text, p_start, p_end, spans)
