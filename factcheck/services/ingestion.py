@@ -177,23 +177,31 @@ def _store_new(session: Session, outcomes: list, ready: list[_Ready]) -> None:
 
 def _one_at_a_time(session: Session, outcomes: list, ready: list[_Ready]) -> list:
     """The batch failed as a whole: each article on its own, so one bad article
-    fails alone (its error is its outcome)."""
+    fails alone (its error is its outcome). An article that collides with another
+    writer (a deadlock it lost) is tried again, like a batch."""
     for item in ready:
         if outcomes[item.position] is not None:
             continue
-        try:
-            existing = _existing_article(session, item.url, item.digest)
-            if existing is None:
-                (article,) = _store(session, [item])
-                outcomes[item.position] = IngestResult(article, True)
-            else:
-                outcomes[item.position] = IngestResult(existing, False)
-        except IntegrityError as error:
-            existing = _existing_article(session, item.url, item.digest)
-            outcomes[item.position] = IngestResult(existing, False) if existing is not None \
-                else IngestFailure(error)
-        except Exception as error:  # this article only: kept as its outcome
-            outcomes[item.position] = IngestFailure(error)
+        retries = _RETRIES
+        while True:
+            try:
+                existing = _existing_article(session, item.url, item.digest)
+                if existing is None:
+                    (article,) = _store(session, [item])
+                    outcomes[item.position] = IngestResult(article, True)
+                else:
+                    outcomes[item.position] = IngestResult(existing, False)
+            except Exception as error:  # this article only: kept as its outcome
+                existing = _existing_article(session, item.url, item.digest) \
+                    if isinstance(error, IntegrityError) else None
+                if existing is not None:
+                    outcomes[item.position] = IngestResult(existing, False)
+                elif _conflict(error) and not isinstance(error, IntegrityError) and retries:
+                    retries -= 1
+                    continue
+                else:
+                    outcomes[item.position] = IngestFailure(error)
+            break
     return outcomes
 
 

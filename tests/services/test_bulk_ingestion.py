@@ -6,6 +6,7 @@ import time
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from factcheck.content import EmptyArticle
 from factcheck.db import db
@@ -222,3 +223,31 @@ def test_two_writers_storing_the_same_new_name_make_one_record(app):
         said = db.session.scalars(select(Quote.speaker_id).join(Article).where(
             Article.title.in_(["Archive opens", "Archive delayed"]))).all()
         assert said == [speakers[0].id] * 2
+
+
+def test_an_article_that_loses_a_deadlock_is_tried_again(session, monkeypatch):
+    """Article by article (after the batch failed), a deadlock another writer won is
+    not the article's fault: it is stored on the next try."""
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    fresh_database(session)
+    real = ingestion.matching.match_and_index
+    lost = {"batch": 0, "port": 0}
+
+    def collide(session, quotes):
+        if len({quote.article_id for quote in quotes}) > 1:
+            lost["batch"] += 1  # the whole batch: always in the way, so it goes article by article
+            raise OperationalError("SELECT pg_advisory_xact_lock(1)", {}, Deadlock())
+        if any("Freight volumes" in quote.text for quote in quotes) and not lost["port"]:
+            lost["port"] += 1
+            raise OperationalError("SELECT pg_advisory_xact_lock(1)", {}, Deadlock())
+        return real(session, quotes)
+
+    monkeypatch.setattr(ingestion.matching, "match_and_index", collide)
+    outcomes = ingest_articles(db.session, inputs())
+    db.session.commit()
+    assert lost == {"batch": 3, "port": 1}
+    assert [n for n, o in enumerate(outcomes) if isinstance(o, IngestFailure)] == [2]  # the empty one
+    assert db.session.scalar(select(func.count()).select_from(Article).where(
+        Article.title == "Port money runs short")) == 1
