@@ -191,16 +191,15 @@ def _one_at_a_time(session: Session, outcomes: list, ready: list[_Ready]) -> lis
                     outcomes[item.position] = IngestResult(article, True)
                 else:
                     outcomes[item.position] = IngestResult(existing, False)
+            except IntegrityError as error:  # stored meanwhile by another writer, or a bad row
+                existing = _existing_article(session, item.url, item.digest)
+                outcomes[item.position] = IngestResult(existing, False) if existing is not None \
+                    else IngestFailure(error)
             except Exception as error:  # this article only: kept as its outcome
-                existing = _existing_article(session, item.url, item.digest) \
-                    if isinstance(error, IntegrityError) else None
-                if existing is not None:
-                    outcomes[item.position] = IngestResult(existing, False)
-                elif _conflict(error) and not isinstance(error, IntegrityError) and retries:
+                if _conflict(error) and retries:
                     retries -= 1
                     continue
-                else:
-                    outcomes[item.position] = IngestFailure(error)
+                outcomes[item.position] = IngestFailure(error)
             break
     return outcomes
 
