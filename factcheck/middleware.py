@@ -11,6 +11,7 @@ import uuid
 
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from sqlalchemy import text
+from werkzeug.datastructures import Headers
 from werkzeug.routing import IntegerConverter
 
 from .db import db
@@ -88,15 +89,41 @@ def configure_logging(app: Flask) -> None:
             logger.propagate = False
 
 
+_access = logging.getLogger("factcheck.access")
+
+
+def request_id_from(given: str) -> str:
+    """The caller's X-Request-Id when it is a sane token, else a new one."""
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def add_security_headers(headers: Headers) -> None:
+    """The headers every response carries, unless the view chose its own."""
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if "frame-ancestors 'self'" in headers.get("Content-Security-Policy", ""):
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+
+
+def log_request(request_id: str, method: str, path: str, status: int, started: float) -> None:
+    """The one access-log line of a request."""
+    _access.info("request", extra={"fields": {
+        "request_id": request_id,
+        "method": method,
+        "path": path,
+        "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 2),
+    }})
+
+
 def register(app: Flask) -> None:
     configure_logging(app)
     app.register_blueprint(health)
-    access = logging.getLogger("factcheck.access")
 
     @app.before_request
     def start_request():
-        given = request.headers.get("X-Request-Id", "")
-        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = request_id_from(request.headers.get("X-Request-Id", ""))
         g.started = time.perf_counter()
 
     @app.before_request
@@ -112,20 +139,9 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def finish_request(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if "frame-ancestors 'self'" in headers.get("Content-Security-Policy", ""):
-            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        add_security_headers(response.headers)
         request_id = g.get("request_id")
         if request_id:
-            headers["X-Request-Id"] = request_id
-            access.info("request", extra={"fields": {
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - g.started) * 1000, 2),
-            }})
+            response.headers["X-Request-Id"] = request_id
+            log_request(request_id, request.method, request.path, response.status_code, g.started)
         return response

@@ -9,7 +9,8 @@ remember to. The write is noticed at the SQL level (INSERT/UPDATE/DELETE on
 the app's engine), so Core statements and bulk loads through the app count too.
 
 Only requests without any cookie and without an Authorization header are
-served from, or stored into, the cache: a signed-in user's page (or one with a
+served from, or stored into, the cache (a kept page is sent by a WSGI
+middleware in front of Flask, so a hit costs about what ``/healthz`` does): a signed-in user's page (or one with a
 flash message, or a CSRF token) is never shown to anyone else. Cached pages
 carry a content-hash ETag and answer ``If-None-Match`` with 304; pages for
 signed-in users are marked ``private``. Last-Modified is deliberately not
@@ -33,11 +34,14 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_etags, quote_etag
 
 from .db import db
+from .middleware import add_security_headers, log_request, request_id_from
 
 log = logging.getLogger("factcheck.pagecache")
 
@@ -230,12 +234,84 @@ def _etag_matches(etag: str) -> bool:
     return request.if_none_match.contains_weak(etag) if request.if_none_match else False
 
 
+_KEY = "factcheck.page_cache_key"  # in the WSGI environ: the key a missed page is kept under
+
+
+def _page_url(environ: dict) -> str:
+    """The address as the client asked for it (scheme, host, path, query), the cache's key."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+    url = (f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+           f"{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}")
+    query = environ.get("QUERY_STRING")
+    return f"{url}?{query}" if query else url
+
+
+class CachedPages:
+    """WSGI middleware in front of Flask: answers an anonymous GET from the cache.
+
+    A kept page is sent before Flask builds a request, opens a session or
+    matches a URL, so a hit costs about what ``/healthz`` does. Only pages the
+    Flask side stored are ever here, so which endpoints are cacheable is decided
+    there. A miss carries its key in the environ, read once here, to the Flask
+    side, which keeps the rendered page under it.
+    """
+
+    def __init__(self, wsgi_app, engine: Engine, cache: PageCache, shared: SharedPages | None) -> None:
+        self.wsgi_app = wsgi_app
+        self.engine = engine
+        self.cache = cache
+        self.shared = shared
+
+    def __call__(self, environ: dict, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_COOKIE") \
+                or "HTTP_AUTHORIZATION" in environ:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        try:
+            key = (_page_url(environ), content_version(self.engine))
+        except self.engine.dialect.loaded_dbapi.Error:  # no schema yet: the schema check says so
+            return self.wsgi_app(environ, start_response)
+        page = self.cache.get(key)
+        if page is None and self.shared is not None:
+            page = self.shared.get(key)
+            if page is not None:
+                self.cache.put(key, page)
+        if page is None:
+            environ[_KEY] = key
+            return self.wsgi_app(environ, start_response)
+        return self._send(environ, start_response, page, started)
+
+    @staticmethod
+    def _send(environ: dict, start_response, page: CachedPage, started: float):
+        headers = Headers()
+        given = environ.get("HTTP_IF_NONE_MATCH")
+        if given and parse_etags(given).contains_weak(page.etag):
+            status, body = 304, b""
+        else:
+            status, body = 200, page.body
+            headers["Content-Type"] = page.content_type
+            headers["Content-Length"] = str(len(body))
+            if page.vary:
+                headers["Vary"] = page.vary
+        headers["ETag"] = quote_etag(page.etag)
+        headers["Cache-Control"] = "no-cache"
+        headers["X-Page-Cache"] = "hit"
+        add_security_headers(headers)
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+        headers["X-Request-Id"] = request_id
+        start_response("200 OK" if status == 200 else "304 NOT MODIFIED", headers.to_wsgi_list())
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        log_request(request_id, "GET", path, status, started)
+        return [body]
+
+
 def register(app: Flask) -> None:
     """Serve and keep anonymous readers' pages (PAGE_CACHE_BYTES; 0 turns it off)."""
     max_bytes = int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
     endpoints = frozenset(app.config.get("PAGE_CACHE_ENDPOINTS", DEFAULT_ENDPOINTS))
     with app.app_context():
-        track_writes(db.engine)
+        engine = db.engine
+    track_writes(engine)
     if max_bytes <= 0:
         return
     cache = PageCache(max_bytes)
@@ -243,43 +319,16 @@ def register(app: Flask) -> None:
     shared = SharedPages(shared_url, ttl=int(app.config.get("PAGE_CACHE_TTL", 3600)),
                          database=app.config["SQLALCHEMY_DATABASE_URI"]) if shared_url else None
     app.extensions["factcheck_page_cache"] = cache
-
-    @app.before_request
-    def serve_cached_page():
-        if request.method != "GET" or request.endpoint not in endpoints:
-            return None
-        if not _is_anonymous_request():
-            g.page_cache_private = True
-            return None
-        try:
-            key = (request.url, content_version(db.engine))
-        except db.engine.dialect.loaded_dbapi.Error:  # no schema yet: the schema check says so
-            return None
-        page = cache.get(key)
-        if page is None and shared is not None:
-            page = shared.get(key)
-            if page is not None:
-                cache.put(key, page)
-        if page is None:
-            g.page_cache_key = key
-            return None
-        if _etag_matches(page.etag):
-            response = Response(status=304)
-        else:
-            response = Response(page.body, content_type=page.content_type)
-            if page.vary:
-                response.headers["Vary"] = page.vary
-        response.set_etag(page.etag)
-        response.headers["Cache-Control"] = "no-cache"
-        response.headers["X-Page-Cache"] = "hit"
-        return response
+    app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared)
 
     @app.after_request
     def keep_page(response: Response) -> Response:
-        key = g.pop("page_cache_key", None)
-        if g.pop("page_cache_private", False):
+        if request.endpoint not in endpoints or request.method != "GET":
+            return response
+        if not _is_anonymous_request():
             response.headers.setdefault("Cache-Control", "private, no-cache")
             return response
+        key = request.environ.get(_KEY)
         if key is None:
             return response
         response.headers["X-Page-Cache"] = "miss"

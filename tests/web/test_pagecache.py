@@ -50,6 +50,33 @@ def test_second_anonymous_request_is_served_from_the_cache(app, article):
     assert "Content-Security-Policy" in second.headers and "X-Request-Id" in second.headers
 
 
+def test_a_kept_page_is_answered_like_any_other_request(app, article, caplog):
+    """A hit skips Flask: it must still carry the request id, the headers and one log line."""
+    article_id, _ = article
+    url = f"/articles/{article_id}"
+    reader(app).get(url)
+    with caplog.at_level("INFO", logger="factcheck.access"):
+        hit = reader(app).get(url, headers={"X-Request-Id": "desk-check-42"})
+    assert hit.headers["X-Page-Cache"] == "hit" and hit.headers["X-Request-Id"] == "desk-check-42"
+    assert hit.headers["X-Frame-Options"] == "SAMEORIGIN" and hit.headers["X-Content-Type-Options"] == "nosniff"
+    assert int(hit.headers["Content-Length"]) == len(hit.get_data()) and hit.mimetype == "text/html"
+    (line,) = [record for record in caplog.records if record.name == "factcheck.access"]
+    assert line.fields["request_id"] == "desk-check-42" and line.fields["status"] == 200
+    assert line.fields["path"] == url
+    forged = reader(app).get(url, headers={"X-Request-Id": "<script>"})
+    assert forged.headers["X-Request-Id"] != "<script>"
+
+
+def test_a_request_with_any_cookie_is_never_answered_from_the_cache(app, article):
+    article_id, _ = article
+    url = f"/articles/{article_id}"
+    reader(app).get(url)
+    assert reader(app).get(url).headers["X-Page-Cache"] == "hit"
+    with_cookie = app.test_client()
+    with_cookie.set_cookie("tracking", "1")
+    assert "X-Page-Cache" not in with_cookie.get(url).headers
+
+
 def test_matching_etag_gets_304(app, article):
     article_id, _ = article
     etag = reader(app).get(f"/articles/{article_id}").headers["ETag"]
