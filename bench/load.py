@@ -519,6 +519,29 @@ class Processes:
                 process.wait(timeout=5)
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU time of gunicorn so far: the master, its live workers and the workers it reaped.
+
+    Per request, it shows what a page costs the server whatever else the machine runs
+    (the request rate does not: wrk and other work share the two cores).
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+        except OSError:  # gone meanwhile
+            continue
+        pid, parent = int(entry), int(fields[1])
+        if pid == master:
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        elif parent == master:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def wait_ready(base: str, timeout: float) -> None:
     until = time.monotonic() + timeout
     while time.monotonic() < until:
@@ -583,8 +606,8 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
         except Exception as error:
             log(f"page cache without Redis: {error}")
     with log_path.open("w") as log_file:
-        procs.start([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                    env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        master = procs.start([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+                             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT).pid
     wait_ready(base, 60)
     log(f"gunicorn up at {base} (log: {log_path.relative_to(ROOT)})")
     # One quick pass over a few URLs of each kind, so first-request costs are not measured.
@@ -604,11 +627,14 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
         if args.warmup:  # a server that has been up a while: caches warm
             run_wrk(wrk, base, paths_file, connections=args.connections, seconds=args.warmup, threads=2)
         # The ceiling right beside each row, so a machine whose load drifts compares like with like.
+        cpu = server_cpu_seconds(master)
         ceiling = run_wrk(wrk, base, healthz, connections=args.connections,
                           seconds=max(3, args.seconds // 2), threads=2)
+        ceiling["server_cpu"] = server_cpu_seconds(master) - cpu
+        cpu = server_cpu_seconds(master)
         figures = run_wrk(wrk, base, paths_file, connections=args.connections, seconds=args.seconds,
                           threads=2)
-        figures.update(label=label, kind=kind, ceiling=ceiling)
+        figures.update(label=label, kind=kind, ceiling=ceiling, server_cpu=server_cpu_seconds(master) - cpu)
         results.append(figures)
         log(f"  {label}: {figures['requests'] / figures['seconds']:.0f} req/s, "
             f"/healthz {ceiling['requests'] / ceiling['seconds']:.0f} req/s")
@@ -626,8 +652,10 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
           f"right before each row as its ceiling;")
     print(f"page cache {held.get('shared_cache')}; {os.cpu_count()} CPUs shared by server, wrk and "
           f"everything else")
+    print("server CPU: gunicorn's CPU ms per request (the page, then /healthz), steady whatever "
+          "else runs" + ("" if database == "SQLite" else "; PostgreSQL's own CPU not included"))
     header = (f"{'':24} {'req/s':>7} {'/healthz':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
-              f"{'errors':>6} {'hits':>5}  target")
+              f"{'errors':>6} {'hits':>5} {'server CPU':>11}  target")
     print(header)
     print("-" * len(header))
     all_met = True
@@ -648,8 +676,10 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
         else:
             met, target = not errors, "no errors"
         all_met &= met
+        cpu = (f"{1000 * r['server_cpu'] / max(1, r['requests']):.2f}/"
+               f"{1000 * r['ceiling']['server_cpu'] / max(1, r['ceiling']['requests']):.2f}")
         print(f"{r['label']:24} {rate:7.0f} {ceiling:8.0f} {ratio:6.0%} {r['p50_us'] / 1000:7.1f} "
-              f"{p99:7.1f} {errors:6d} {hits:>5}  {target}: {'met' if met else 'MISSED'}")
+              f"{p99:7.1f} {errors:6d} {hits:>5} {cpu:>11}  {target}: {'met' if met else 'MISSED'}")
     return all_met
 
 

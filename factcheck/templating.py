@@ -97,7 +97,17 @@ def id_path(endpoint: str) -> str:
     ``id_path('quotes.show') ~ 7`` is ``url_for('quotes.show', quote_id=7)``.
 
     For pages that link many rows: one url_for per row costs more than the row.
+    Built once per app and script root (the routes never change once it runs).
     """
+    known = current_app.extensions.setdefault("factcheck_id_paths", {})
+    key = (endpoint, request.script_root if request else "")
+    prefix = known.get(key)
+    if prefix is None:
+        prefix = known[key] = _build_id_path(endpoint)
+    return prefix
+
+
+def _build_id_path(endpoint: str) -> str:
     (rule,) = current_app.url_map.iter_rules(endpoint)
     (argument,) = rule.arguments
     prefix, found, rest = url_for(endpoint, **{argument: _ID_MARK}).partition(str(_ID_MARK))
