@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -19,7 +20,14 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
 def render_markdown(source: str | None) -> Markup:
-    return Markup(_markdown.render(source or ""))
+    return _rendered(source or "")
+
+
+@lru_cache(maxsize=2048)
+def _rendered(source: str) -> Markup:
+    """A pure function of the text: an article page shows each note twice (card and
+    list), and a note is shown again on its quote's page."""
+    return Markup(_markdown.render(source))
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,12 @@ def secure_cookies_by_default(debug: bool, testing: bool) -> bool:
     return not (debug or testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true")
 
 
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    """Only sign-in attempts (POST) are limited; reads skip the limiter's bookkeeping."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
