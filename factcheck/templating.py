@@ -115,6 +115,17 @@ def id_path(endpoint: str) -> str:
     return prefix
 
 
+def path_for(endpoint: str, **values: str) -> str:
+    """``url_for`` for the links every page carries (navigation, style sheet, feeds),
+    built once per app and script root: values must be constants, never ids."""
+    known = current_app.extensions.setdefault("factcheck_fixed_paths", {})
+    key = (endpoint, request.script_root if request else "", *sorted(values.items()))
+    path = known.get(key)
+    if path is None:
+        path = known[key] = url_for(endpoint, **values)
+    return path
+
+
 def _build_id_path(endpoint: str) -> str:
     (rule,) = current_app.url_map.iter_rules(endpoint)
     (argument,) = rule.arguments
@@ -134,6 +145,7 @@ def register(app: Flask) -> None:
         annotate=annotate,
         page_url=page_url,
         id_path=id_path,
+        path_for=path_for,
         shown_verdict=shown_verdict,
         Verdict=Verdict,
         ReviewStatus=ReviewStatus,

@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 
 from factcheck.models import ReviewStatus, Verdict
-from factcheck.templating import id_path, shown_verdict
+from factcheck.templating import id_path, path_for, shown_verdict
 from tests.web import reader_data as data
 
 
@@ -113,6 +113,15 @@ def test_id_path_is_url_for_up_to_the_id(app, endpoint, argument, script_root):
     with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
         for value in (1, 42, 10**9):
             assert id_path(endpoint) + str(value) == url_for(endpoint, **{argument: value})
+
+
+def test_kept_paths_follow_the_script_root_of_each_request(app):
+    """Both helpers keep what they build: one app mounted under two roots must not mix them."""
+    for script_root in ("", "/desk", ""):
+        with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+            assert id_path("quotes.show") + "7" == url_for("quotes.show", quote_id=7)
+            assert path_for("search.index") == url_for("search.index") == f"{script_root}/search"
+            assert path_for("static", filename="style.css") == url_for("static", filename="style.css")
 
 
 @pytest.mark.parametrize("endpoint", ["feeds.speaker", "speakers.edit", "search.index"])
