@@ -6,7 +6,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask import url_for
+from flask import request, url_for
 
 from factcheck.models import ReviewStatus, Verdict
 from factcheck.templating import id_path, path_for, shown_verdict
@@ -110,7 +110,8 @@ def test_article_without_quotes_and_missing_article(client, session):
 ])
 @pytest.mark.parametrize("script_root", ["", "/desk"])
 def test_id_path_is_url_for_up_to_the_id(app, endpoint, argument, script_root):
-    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        assert request.script_root == script_root
         for value in (1, 42, 10**9):
             assert id_path(endpoint) + str(value) == url_for(endpoint, **{argument: value})
 
@@ -118,8 +119,8 @@ def test_id_path_is_url_for_up_to_the_id(app, endpoint, argument, script_root):
 def test_kept_paths_follow_the_script_root_of_each_request(app):
     """Both helpers keep what they build: one app mounted under two roots must not mix them."""
     for script_root in ("", "/desk", ""):
-        with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
-            assert id_path("quotes.show") + "7" == url_for("quotes.show", quote_id=7)
+        with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+            assert id_path("quotes.show") + "7" == url_for("quotes.show", quote_id=7) == f"{script_root}/quotes/7"
             assert path_for("search.index") == url_for("search.index") == f"{script_root}/search"
             assert path_for("static", filename="style.css") == url_for("static", filename="style.css")
 
