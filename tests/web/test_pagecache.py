@@ -11,7 +11,7 @@ from sqlalchemy import update
 from factcheck.app import create_app
 from factcheck.db import db
 from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
-from factcheck.pagecache import content_version
+from factcheck.pagecache import content_version, version_reader
 from factcheck.services.ingestion import ArticleInput, ingest_article
 
 TEXT = ("The council met on Tuesday.\n\n"
@@ -121,6 +121,19 @@ def test_versions_move_only_with_committed_content(app, article):
         db.session.execute(update(Quote).values(flagged=False))
         db.session.commit()
     assert version(app) == start + 1  # one transaction, one bump
+
+
+def test_the_quick_version_read_agrees_with_the_database(app, article):
+    """The cache's own read (SQLite: a connection per thread outside the pool) sees every
+    commit at once, and survives the engine being disposed."""
+    with app.app_context():
+        read = version_reader(db.engine)
+        assert read() == content_version(db.engine)
+        db.session.execute(update(Quote).values(flagged=True))
+        db.session.commit()
+        assert read() == content_version(db.engine)
+        db.engine.dispose()
+        assert read() == content_version(db.engine)
 
 
 def test_signed_in_pages_are_never_kept_or_shown_to_readers(app, client, users, article):
