@@ -114,7 +114,10 @@ _WEAK = frozenset({
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}
 _PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in v}
-_LOWER_WORD_RE = re.compile(r"(?<![\w'\u2019-])[a-z]+(?![\w'\u2019-])")
+# (Same as r"(?<![\w'’-])[a-z]+(?![\w'’-])", written to open with a
+# character class, the look-behind moved past the first letter: the regex
+# engine then skips to candidates instead of trying the look-behind everywhere.)
+_LOWER_WORD_RE = re.compile(r"[a-z](?<![\w'\u2019-][a-z])[a-z]*(?![\w'\u2019-])")
 _PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
 _IN_WHOSE_WORDS_RE = re.compile(
@@ -340,7 +343,8 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     return (np_a, np_b), role
 
 
-_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013\u2015()\[\]]|\s--\s|\s-\s|,")
+# (Same as r"[;:—–―()\[\]]|\s--\s|\s-\s|,", opening with one character class.)
+_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013\u2015()\[\],\s](?:(?<=\s)--?\s|(?<!\s))")
 
 # Lower-case words that can sit inside a subject noun phrase.
 _NP_FUNCTION = frozenset("""
@@ -1066,7 +1070,9 @@ do also never not still just even often already again once now then later
 cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
 makes takes gives puts gets keeps
 """.split()) | _IRREGULAR_PAST
-_CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u2015]\s+|\s--\s+")
+# (Same as r"[,;]\s+|[”’\"']\s+|\s[—–―]\s+|\s--\s+", opening with one character class.)
+_CLAUSE_OPENERS_RE = re.compile(
+    r"[,;\u201d\u2019\"'\s](?:(?<!\s)\s+|(?<=\s)(?:[\u2014\u2013\u2015]|--)\s+)")
 _SUBORDINATORS = frozenset("""
 as when while after before if because although though since until unless once
 whether whereas where how why what from in on at by for with without under over
