@@ -808,7 +808,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
         na = d.start(1)
+    lo = na
     for m in _SENTENCE_IN_NP_RE.finditer(masked, na, nb):
+        if m.start() - 3 < lo:
+            continue  # (the three letters before the stop must lie in the phrase)
         # "… on the convention floor. But a fresh poll [said]": a sentence ended
         # inside the phrase; the subject is in the new one.
         na = m.end()
@@ -838,7 +841,11 @@ _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
                                r"[a-z]+\s+((?:the|a|an)\s)")
-_SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
+# A sentence end after a lower-case word of three letters or more: with the
+# check that the three letters lie in the searched window, the same ends as
+# r"[a-z]{3,}[.!?]\s+(?=[A-Z])", found from the stop (that pattern tries every
+# letter of every word).
+_SENTENCE_IN_NP_RE = re.compile(r"[.!?](?<=[a-z]{3}.)\s+(?=[A-Z])")
 # ", 54, a retired captain", ", the mayor": roles after a name, before a colon.
 _ROLE_TAIL_RE = re.compile(
     r"(?:,\s*(?:\d{1,3}|(?:the|a|an|his|her|its|their)\s+[^,:;\x00]+))+,?\s*")
