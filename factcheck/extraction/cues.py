@@ -1720,8 +1720,10 @@ def _described_subject(masked: str, a: int, b: int) -> tuple[int, int] | None:
 
 _ASKED_BY_RE = re.compile(r"\b(?:was|were|is|are|being)\s+(asked|pressed|questioned)\s+by\s+")
 _PAREN_ONLY_RE = re.compile(r"\s*\([^()\n\x00]{1,20}\)\s*")  # "Rep. Ana Ruiz (D-Ore.):"
+# (The look-behind for the start of the name comes after its capital: the
+# regex engine then skips to capitals instead of trying it everywhere.)
 _POSSESSIVE_WORDS_RE = re.compile(
-    r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
+    r"([A-Z](?<![\w.'\u2019-].)[\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
     r"(?:[a-z][\w-]*\s+){0,3}(assertions?|claims?|statements?|remarks?|comments?|promises?|"
     r"pledges?|vows?|suggestions?|descriptions?|words|catch\s+phrase|slogans?|tweets?|"
     r"language|warnings?|arguments?|accusations?|insistence|boasts?|retorts?|phrases?|"
