@@ -114,37 +114,10 @@ _WEAK = frozenset({
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}
 _PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in v}
-
-
-def _word_trie_re(words: set[str]) -> str:
-    """A pattern for any of ``words`` (lower-case ASCII) as a whole
-    lower-case word: a run of a-z with no word character, apostrophe or
-    hyphen on either side, when the run is one of them. Written as a trie,
-    each branch opening with its letter and the look-behind after it, so
-    the regex engine skips to candidate letters and drops any other word
-    after a letter or two."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for c in w:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def branch(node: dict) -> str:
-        alts = [c + branch(node[c]) for c in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return "(?:" + "|".join(c + r"(?<![\w'\u2019-].)" + branch(trie[c]) for c in sorted(trie)) + \
-        r")(?![\w'\u2019-])"
-
-
-# The words that may open a reporting verb: a one-word form, or the first
-# word of one with a particle ("pointed [out]").
-_VERB_WORD_RE = re.compile(_word_trie_re(
-    {w for w in _SINGLE_FORMS | _PARTICLE_VERBS.keys() if re.fullmatch("[a-z]+", w)}))
+# (Same as r"(?<![\w'’-])[a-z]+(?![\w'’-])", written to open with a
+# character class, the look-behind moved past the first letter: the regex
+# engine then skips to candidates instead of trying the look-behind everywhere.)
+_LOWER_WORD_RE = re.compile(r"[a-z](?<![\w'\u2019-][a-z])[a-z]*(?![\w'\u2019-])")
 _PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
 _IN_WHOSE_WORDS_RE = re.compile(
@@ -1054,8 +1027,7 @@ def _verb_word(masked: str, at: int, w: str) -> int:
 def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[re.Match]:
     """Reporting verbs in ``masked[a:b]``, minus nouns ("the report", "his call").
 
-    A scan for the words of reporting verbs (a trie, not one big
-    alternation), then set look-ups.
+    A word scan plus set look-ups: much faster than one big alternation.
     """
     global _verb_verdicts
     memo = _verb_verdicts
@@ -1063,7 +1035,7 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
         memo = _verb_verdicts = (masked, {})
     verdicts = memo[1]
     out = []
-    for m in _VERB_WORD_RE.finditer(masked, a, b):
+    for m in _LOWER_WORD_RE.finditer(masked, a, b):
         w = m.group()
         end = m.end()
         if w in _PARTICLE_VERBS:
