@@ -114,7 +114,10 @@ _WEAK = frozenset({
 
 _SINGLE_FORMS = frozenset(v for v in REPORTING_VERBS if " " not in v) - {"message", "messages"}
 _PARTICLE_VERBS = {v.split()[0]: v.split()[1] for v in REPORTING_VERBS if " " in v}
-_LOWER_WORD_RE = re.compile(r"(?<![\w'\u2019-])[a-z]+(?![\w'\u2019-])")
+# (Same as r"(?<![\w'’-])[a-z]+(?![\w'’-])", written to open with a
+# character class, the look-behind moved past the first letter: the regex
+# engine then skips to candidates instead of trying the look-behind everywhere.)
+_LOWER_WORD_RE = re.compile(r"[a-z](?<![\w'\u2019-][a-z])[a-z]*(?![\w'\u2019-])")
 _PARTICLE_RE = re.compile(r"\s+([a-z]+)\b")
 _ACCORDING_RE = re.compile(r"\b(?:according\s+to|in\s+the\s+words\s+of)\s+", re.IGNORECASE)
 _IN_WHOSE_WORDS_RE = re.compile(
@@ -282,16 +285,21 @@ and but as so yet when while because though although if since meanwhile
 however still also now later earlier then indeed instead after before in
 on at by with what where how why whom that which who than or nor for
 """.split())
+# Where a speaker phrase stops: punctuation, a dash, a relative pronoun, a
+# time, a place or a verb. (Same as r",|;|:|\(|\)|\s[—–―]\s|\s-\s|…", each
+# alternative after white space written after one shared class for the first
+# character, the look-behinds moved past it: the regex engine then skips to
+# candidates instead of trying every alternative at every position.)
 _NP_STOP_RE = re.compile(
-    r",|;|:|\(|\)|\s[\u2014\u2013\u2015]\s|\s-\s|\s--\s|\swho\s|\swhich\s|\swhose\s"
-    r"|\sspeaking\s|\swho$|\sin\sa\sstatement|\sin\san\s|\son\s|\sduring\s"
-    r"|\sat\sa\s|\sat\sthe\s|(?<!\b[Aa])(?<!\b[Aa]n)(?<!\b[Tt]he)(?<!\b[Tt]his)(?<!\b[Ll]ast)"
-    r"\s(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
-    r"|Friday|Saturday|Sunday)\b|\sin\s(?:an?\s)?(?:interview|statement|email|"
-    r"e-mail|speech|letter|post|tweet|press)|\sthis\s+week|\slast\s+week"
-    r"|\s(?:yesterday|today|tonight)\b"
-    r"|\s(?:as|when|while|after|before|because|during|to|about|with|in|at|on|from|"
-    r"outside|near|told|said|says|adding|saying|noting)\s")
+    r"[,;:()\s](?:(?<=[,;:()])|(?<=\s)(?:[\u2014\u2013\u2015]\s|-\s|--\s|who\s|which\s|whose\s"
+    r"|speaking\s|who$|in\sa\sstatement|in\san\s|on\s|during\s"
+    r"|at\sa\s|at\sthe\s|(?<!\b[Aa]\s)(?<!\b[Aa]n\s)(?<!\b[Tt]he\s)(?<!\b[Tt]his\s)(?<!\b[Ll]ast\s)"
+    r"(?:on\s)?(?:Monday|Tuesday|Wednesday|Thursday"
+    r"|Friday|Saturday|Sunday)\b|in\s(?:an?\s)?(?:interview|statement|email|"
+    r"e-mail|speech|letter|post|tweet|press)|this\s+week|last\s+week"
+    r"|(?:yesterday|today|tonight)\b"
+    r"|(?:as|when|while|after|before|because|during|to|about|with|in|at|on|from|"
+    r"outside|near|told|said|says|adding|saying|noting)\s))")
 _WORD_RE = re.compile(r"\S+")
 _TIME_WORDS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday yesterday today
@@ -340,7 +348,8 @@ def _np_forward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     return (np_a, np_b), role
 
 
-_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013\u2015()\[\]]|\s--\s|\s-\s|,")
+# (Same as r"[;:—–―()\[\]]|\s--\s|\s-\s|,", opening with one character class.)
+_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013\u2015()\[\],\s](?:(?<=\s)--?\s|(?<!\s))")
 
 # Lower-case words that can sit inside a subject noun phrase.
 _NP_FUNCTION = frozenset("""
@@ -772,7 +781,10 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
         # "a projection by the consulting firm X [warned]": the document
         # speaks, and the phrase as written keeps both it and its source.
         na = d.start(1)
+    lo = na
     for m in _SENTENCE_IN_NP_RE.finditer(masked, na, nb):
+        if m.start() - 3 < lo:
+            continue  # (the three letters before the stop must lie in the phrase)
         # "… on the convention floor. But a fresh poll [said]": a sentence ended
         # inside the phrase; the subject is in the new one.
         na = m.end()
@@ -802,7 +814,11 @@ _QUESTION_WORD_RE = re.compile(r"\s(?:whether|if|why|how|what|about|to)\s")
 _STATE_CODE_RE = re.compile(r"[A-Z]\.?[A-Z]\.?")
 _JUXTAPOSED_NP_RE = re.compile(r"\b(?!of\b|for\b|from\b|at\b|in\b|on\b|and\b|with\b)"
                                r"[a-z]+\s+((?:the|a|an)\s)")
-_SENTENCE_IN_NP_RE = re.compile(r"[a-z]{3,}[.!?]\s+(?=[A-Z])")
+# A sentence end after a lower-case word of three letters or more: with the
+# check that the three letters lie in the searched window, the same ends as
+# r"[a-z]{3,}[.!?]\s+(?=[A-Z])", found from the stop (that pattern tries every
+# letter of every word).
+_SENTENCE_IN_NP_RE = re.compile(r"[.!?](?<=[a-z]{3}.)\s+(?=[A-Z])")
 # ", 54, a retired captain", ", the mayor": roles after a name, before a colon.
 _ROLE_TAIL_RE = re.compile(
     r"(?:,\s*(?:\d{1,3}|(?:the|a|an|his|her|its|their)\s+[^,:;\x00]+))+,?\s*")
@@ -1066,7 +1082,9 @@ do also never not still just even often already again once now then later
 cannot won't can't didn't doesn't isn't wasn't hasn't haven't wouldn't
 makes takes gives puts gets keeps
 """.split()) | _IRREGULAR_PAST
-_CLAUSE_OPENERS_RE = re.compile(r"[,;]\s+|[\u201d\u2019\"']\s+|\s[\u2014\u2013\u2015]\s+|\s--\s+")
+# (Same as r"[,;]\s+|[”’\"']\s+|\s[—–―]\s+|\s--\s+", opening with one character class.)
+_CLAUSE_OPENERS_RE = re.compile(
+    r"[,;\u201d\u2019\"'\s](?:(?<!\s)\s+|(?<=\s)(?:[\u2014\u2013\u2015]|--)\s+)")
 _SUBORDINATORS = frozenset("""
 as when while after before if because although though since until unless once
 whether whereas where how why what from in on at by for with without under over
@@ -1674,8 +1692,10 @@ def _described_subject(masked: str, a: int, b: int) -> tuple[int, int] | None:
 
 _ASKED_BY_RE = re.compile(r"\b(?:was|were|is|are|being)\s+(asked|pressed|questioned)\s+by\s+")
 _PAREN_ONLY_RE = re.compile(r"\s*\([^()\n\x00]{1,20}\)\s*")  # "Rep. Ana Ruiz (D-Ore.):"
+# (The look-behind for the start of the name comes after its capital: the
+# regex engine then skips to capitals instead of trying it everywhere.)
 _POSSESSIVE_WORDS_RE = re.compile(
-    r"(?<![\w.'\u2019-])([A-Z][\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
+    r"([A-Z](?<![\w.'\u2019-].)[\w.\u2019'-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})['\u2019]s?\s+"
     r"(?:[a-z][\w-]*\s+){0,3}(assertions?|claims?|statements?|remarks?|comments?|promises?|"
     r"pledges?|vows?|suggestions?|descriptions?|words|catch\s+phrase|slogans?|tweets?|"
     r"language|warnings?|arguments?|accusations?|insistence|boasts?|retorts?|phrases?|"

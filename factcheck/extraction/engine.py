@@ -141,7 +141,8 @@ def _group_spans(art: _Article) -> Iterator[list[int]]:
                 break
             s, n = spans[j], spans[j + 1]
             if s.continues and not s.closed:
-                if _TRANSCRIPT_LABEL_RE.match(art.text, n.start, n.end):
+                if art.text.find(":", n.start, n.end) >= 0 and \
+                        _TRANSCRIPT_LABEL_RE.match(art.text, n.start, n.end):  # (a colon first)
                     break  # the next speaker of a transcript
                 if n.closed:
                     # "…\n\n“…,” added Jane Roe.": a mark left open before a
@@ -292,7 +293,9 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
         content = text[first.start:first.end]
         segments = (_clean_segment(text, first.start, first.end),) if len(group) == 1 else tuple(
             _clean_segment(text, spans[k].start, spans[k].end) for k in group)
-        transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end)
+        # (A label ends in a colon: test for one before the regex.)
+        transcript = _TRANSCRIPT_LABEL_RE.match(text, first.start, first.end) \
+            if text.find(":", first.start, first.end) >= 0 else None
         if transcript and segments and transcript.end() < segments[0][1]:
             # "“PENCE: Well, the question …": a transcript line names its
             # speaker; the label is not part of the words.

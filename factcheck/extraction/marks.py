@@ -147,10 +147,11 @@ def _closes_twice(text: str, at: int, p_end: int) -> bool:
 
 
 def _pair_paragraph(text: str, p_start: int, p_end: int,
-                    following: tuple[int, int] | None, out: list[QuoteSpan]) -> bool:
-    """Pair the double marks of one paragraph into ``out``; ``following`` is
-    the next paragraph (for a quote that runs on). Whether it has any."""
-    seen = False
+                    following: tuple[int, int] | None, out: list[QuoteSpan],
+                    found: list[tuple[int, int]]) -> None:
+    """Pair the double marks of one paragraph (``found``: their spans, in
+    order) into ``out``; ``following`` is the next paragraph (for a quote
+    that runs on)."""
     open_at = -1
     open_width = 0
     nested = open_curly = same_nested = False
@@ -158,9 +159,7 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     # (_markup_spans's own test first: most paragraphs have no "=")
     markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
     n = len(text)
-    for m in _DOUBLE_MARK_RE.finditer(text, p_start, p_end):
-        seen = True
-        at, m_end = m.span()
+    for at, m_end in found:
         width = m_end - at
         if markup and any(a <= at < b for a, b in markup):
             continue  # tweet-id="…": an attribute value, not speech
@@ -214,7 +213,6 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
             out.append(QuoteSpan(start, end, open_at, end, closed=False,
                                  continues=following is not None
                                  and _opens_paragraph(text, *following)))
-    return seen
 
 
 def _opens_paragraph(text: str, p_start: int, p_end: int) -> bool:
@@ -275,15 +273,29 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
     their starts and ends) already found."""
     spans: list[QuoteSpan] = []
     last = len(starts) - 1
+    # The double marks of the whole text, found in one scan and dealt out to
+    # their paragraphs (a mark never spans a line break, so these are the
+    # marks a scan of each paragraph finds); most paragraphs of an article
+    # have none, and need no pairing.
+    marks = _DOUBLE_MARK_RE.finditer(text)
+    m = next(marks, None)
+    at = m.start() if m is not None else len(text)
     for i, p_start in enumerate(starts):
         p_end = ends[i]
-        before = len(spans)
-        doubles = _pair_paragraph(text, p_start, p_end,
-                                  (starts[i + 1], ends[i + 1]) if i < last else None, spans)
-        if len(spans) == before and _SINGLE_MARK_RE.search(text, p_start, p_end):
-            if not doubles:
+        if at >= p_end:
+            # No double marks: single-quoted spans only.
+            if _SINGLE_MARK_RE.search(text, p_start, p_end):
                 _single_spans(text, p_start, p_end, spans)
-        elif len(spans) > before:
+            continue
+        found = []
+        while at < p_end:
+            found.append(m.span())
+            m = next(marks, None)
+            at = m.start() if m is not None else len(text)
+        before = len(spans)
+        _pair_paragraph(text, p_start, p_end,
+                        (starts[i + 1], ends[i + 1]) if i < last else None, spans, found)
+        if len(spans) > before:
             # Single quotes between double-quoted spans: only outside them.
             gaps = []
             cur = p_start

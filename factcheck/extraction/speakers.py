@@ -262,8 +262,11 @@ Said Says Added Asked Wrote Here's Here’s There's There’s
 _NAME_WINDOW = 50_000
 _KNOWN_FIRST = frozenset(("Donald", "Hillary", "Bernie"))
 # One to three capitalised words (or initials) right before a surname.
+# (Same as r"(?<![\w.'’-])((?:[A-Z][a-z'’\-]+\s+|[A-Z]\.\s+){1,3})$", written
+# to open with the capital, the look-behind after it: a faster scan.)
 _NAMES_BEFORE_RE = re.compile(
-    r"(?<![\w.'\u2019-])((?:[A-Z][a-z'\u2019\-]+\s+|[A-Z]\.\s+){1,3})$")
+    r"([A-Z](?<![\w.'\u2019-].)(?:[a-z'\u2019\-]+\s+|\.\s+)"
+    r"(?:[A-Z][a-z'\u2019\-]+\s+|[A-Z]\.\s+){0,2})$")
 
 
 def _names_before(text: str, at: int) -> re.Match | None:
