@@ -30,7 +30,7 @@ from ..matching.search import CandidateSearch, IndexedQuote, SearchTerm, index_t
 from ..matching.text import PAIR_BUCKETS, words
 from ..models import MatchPosting, MatchTerm
 
-__all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "candidate_search",
+__all__ = ["PostgresCandidateSearch", "SQLiteCandidateSearch", "array_literal", "candidate_search",
            "prepare_for_queries"]
 
 _BATCH = 500
@@ -44,6 +44,20 @@ _WORD_SHIFT = 31 - 8
 CHUNK = 400
 
 Progress = Callable[[str, int], None]
+
+
+def array_literal(values: Iterable[int | float | bool | str]) -> str:
+    """A PostgreSQL array literal of numbers (or flags, or plain words) for a parameter
+    cast to an array type: ``{1,2,3}``.
+
+    psycopg adapts a list element by element in Python, about a microsecond each,
+    and a batch sends some hundred thousand ids and weights (floats are written
+    exactly: ``str`` gives the shortest form that reads back as the same number).
+
+    >>> array_literal([3, -1, 2.5, True])
+    '{3,-1,2.5,True}'
+    """
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def candidate_search(session: Session) -> CandidateSearch:
@@ -259,7 +273,7 @@ class PostgresCandidateSearch:
             return {}
         rows = self.connection.exec_driver_sql(
             "SELECT term, quotes FROM match_terms WHERE term = ANY(%s::integer[]) AND quotes > 0",
-            (wanted,),
+            (array_literal(wanted),),
         )
         return dict(rows.all())
 
@@ -275,8 +289,8 @@ class PostgresCandidateSearch:
             "  JOIN match_chunks AS p ON p.term = q.term"
             f") AS c {bound}"
             "GROUP BY c.quote_id ORDER BY sum(c.weight) DESC, c.quote_id DESC LIMIT %(limit)s",
-            {"terms": [t.term for t in terms], "weights": [t.weight for t in terms],
-             "before": before_id, "limit": limit},
+            {"terms": array_literal(t.term for t in terms),
+             "weights": array_literal(t.weight for t in terms), "before": before_id, "limit": limit},
         )
         return [row[0] for row in rows]
 
@@ -308,8 +322,9 @@ class PostgresCandidateSearch:
             "   JOIN match_chunks AS p ON p.term = t.term"
             "  ) AS x GROUP BY x.quote_id ORDER BY sum(x.weight) DESC, x.quote_id DESC LIMIT %(limit)s"
             " ) AS c",
-            {"numbers": numbers, "lows": lows, "highs": highs, "terms": terms, "weights": weights,
-             "limit": limit},
+            {"numbers": array_literal(numbers), "lows": array_literal(lows),
+             "highs": array_literal(highs), "terms": array_literal(terms),
+             "weights": array_literal(weights), "limit": limit},
         ).all()  # fetched at once: iterating the result fetches row by row
         for number, quote_id, weight in rows:
             answers[number].append((quote_id, weight))
@@ -326,7 +341,7 @@ class PostgresCandidateSearch:
             "INSERT INTO match_terms (term, quotes) "
             "SELECT * FROM unnest(%s::integer[], %s::integer[]) "
             "ON CONFLICT (term) DO UPDATE SET quotes = match_terms.quotes + EXCLUDED.quotes",
-            ([t for t, _ in ordered], [c for _, c in ordered]),
+            (array_literal(t for t, _ in ordered), array_literal(c for _, c in ordered)),
         )
         postings = sorted((term, quote.quote_id) for quote in quotes for term in quote.indexed)
         if not postings:
@@ -355,8 +370,8 @@ class PostgresCandidateSearch:
             " SELECT term, chunk, array_agg(quote_id ORDER BY quote_id) FROM placed"
             " GROUP BY term, chunk ORDER BY term, chunk"
             " ON CONFLICT (term, chunk) DO UPDATE SET quote_ids = match_chunks.quote_ids || EXCLUDED.quote_ids",
-            {"terms": [t for t, _ in postings], "ids": [q for _, q in postings],
-             "distinct": sorted({t for t, _ in postings}), "chunk": CHUNK},
+            {"terms": array_literal(t for t, _ in postings), "ids": array_literal(q for _, q in postings),
+             "distinct": array_literal(sorted({t for t, _ in postings})), "chunk": CHUNK},
         )
 
     def remove(self, quotes: Sequence[IndexedQuote]) -> None:
@@ -366,7 +381,7 @@ class PostgresCandidateSearch:
             self.connection.exec_driver_sql(
                 "UPDATE match_terms AS m SET quotes = greatest(m.quotes - d.n, 0) "
                 "FROM unnest(%s::integer[], %s::integer[]) AS d(term, n) WHERE m.term = d.term",
-                ([t for t, _ in ordered], [c for _, c in ordered]),
+                (array_literal(t for t, _ in ordered), array_literal(c for _, c in ordered)),
             )
         for quote in quotes:  # one quote per statement: a row is updated once per statement
             self.connection.exec_driver_sql(

@@ -254,7 +254,7 @@ def store_quotes(session: Session, articles: Sequence[Article]) -> list[Quote]:
     article by article against everything stored before."""
     found = [(article, extract_quotes(article.text)) for article in articles]
     lookup = SpeakerLookup(session, [quote for _, quotes in found for quote in quotes],
-                           new_articles=articles)
+                           new_articles=articles, settle_later=True)
     stored = []
     for article, quotes in found:
         for extracted in quotes:
@@ -267,6 +267,7 @@ def store_quotes(session: Session, articles: Sequence[Article]) -> list[Quote]:
             stored.append(quote)
     session.flush()
     matching.match_and_index(session, stored)
+    lookup.settle(stored)  # last: new names are held against other writers only from here
     return stored
 
 

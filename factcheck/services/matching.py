@@ -24,7 +24,7 @@ from ..matching.search import (
     quote_terms,
 )
 from ..models import AttributionState, MatchRelation, Quote, QuoteMatch, Speaker, SpeakerKind
-from .candidates import candidate_search
+from .candidates import array_literal, candidate_search
 
 __all__ = [
     "FoundMatch", "MAX_MATCHES", "NewQuote", "find_matches", "index_quotes", "match_and_index",
@@ -203,9 +203,11 @@ def _store_matches(session: Session, rows: list[dict]) -> None:
         "INSERT INTO quote_matches (quote_id, earlier_id, relation, score, misattribution, created_at)"
         " SELECT q, e, r, s, m, %(at)s FROM unnest(%(q)s::integer[], %(e)s::integer[],"
         " %(r)s::varchar[], %(s)s::float8[], %(m)s::boolean[]) AS t(q, e, r, s, m)",
-        {"q": [r["quote_id"] for r in rows], "e": [r["earlier_id"] for r in rows],
-         "r": [r["relation"].value for r in rows], "s": [r["score"] for r in rows],
-         "m": [r["misattribution"] for r in rows],
+        {"q": array_literal(r["quote_id"] for r in rows),
+         "e": array_literal(r["earlier_id"] for r in rows),
+         "r": array_literal(r["relation"].value for r in rows),
+         "s": array_literal(r["score"] for r in rows),
+         "m": array_literal(r["misattribution"] for r in rows),
          "at": utcnow().replace(tzinfo=None)},  # stored as naive UTC, as UTCDateTime does
     )
 
@@ -404,7 +406,7 @@ def _candidates(session: Session, ids: list[int]) -> list[_Candidate]:
         kinds = _SPEAKER_KINDS
         return [_Candidate(i, text, article, speaker, name, kinds[kind] if kind else None)
                 for i, text, article, speaker, name, kind in session.connection().exec_driver_sql(
-                    _CANDIDATE_ROWS_PG_SQL, {"ids": ids}).all()]
+                    _CANDIDATE_ROWS_PG_SQL, {"ids": array_literal(ids)}).all()]
     return [_Candidate(*row) for row in session.execute(_CANDIDATE_ROWS, {"ids": ids})]
 
 

@@ -95,13 +95,21 @@ class SpeakerLookup:
 
     It lives for one batch in one transaction: changes made by others meanwhile
     (an editor's merge) are not seen, so it is never kept beyond the batch.
+
+    ``settle_later``: the caller calls :meth:`settle` once the batch is stored. On
+    PostgreSQL the new names and aliases are then checked against other writers
+    together, at the end, instead of each when first met (see :meth:`settle`).
     """
 
     def __init__(self, session: Session, quotes: Iterable[ExtractedQuote], *,
-                 new_articles: Iterable[Article] = ()) -> None:
+                 new_articles: Iterable[Article] = (), settle_later: bool = False) -> None:
         self.session = session
         self._new_articles = {article.id for article in new_articles}
         self._per_article: dict[tuple[int, str], Speaker] = {}
+        self.deferred = settle_later and session.connection().dialect.name == "postgresql"
+        self._made: list[Speaker] = []  # deferred: records this batch made for new names
+        # deferred: aliases for records stored before the batch, written by settle()
+        self._aliases: dict[tuple[int, str], tuple[Speaker, str]] = {}
         keys = {key for key in map(_lookup_key, quotes) if key}
         self._found: dict[str, Speaker | None] = dict.fromkeys(keys)
         if not keys:
@@ -134,6 +142,105 @@ class SpeakerLookup:
 
     def created(self, speaker: Speaker) -> None:
         self._found[speaker.key] = speaker  # created because nobody had the key
+        if self.deferred:
+            self._made.append(speaker)
+
+    def defer_alias(self, speaker: Speaker, written: str, key: str) -> bool:
+        """Deferred: an alias of a record made by this batch is added now (nobody else
+        sees the record yet), one of a record stored before is kept for :meth:`settle`.
+        False when not deferred: the caller checks for other writers itself."""
+        if not self.deferred:
+            return False
+        if any(speaker is made for made in self._made):
+            speaker.aliases.append(SpeakerAlias(alias=_display(written), key=key))
+        else:
+            self._aliases.setdefault((speaker.id, key), (speaker, written))
+        self.aliased(speaker, key)
+        return True
+
+    def alias_keys(self, speaker: Speaker) -> list[str]:
+        """The keys of the aliases kept for :meth:`settle` for this record."""
+        return [key for (speaker_id, key) in self._aliases if speaker_id == speaker.id]
+
+    def settle(self, quotes: Iterable[Quote]) -> None:
+        """Deferred: make the batch's new names and aliases agree with other writers.
+
+        Two workers storing the same new name at once must make one record. Waiting
+        for each other when the name is first met would hold the name until the whole
+        batch commits (the other worker waits that long, and two batches meeting two
+        names in opposite orders deadlock); so the batch makes its records freely and,
+        here, once its work is done, takes every name's lock in one stable order. A
+        record another transaction made for the same name meanwhile (now committed)
+        is then the one kept: this batch's quotes move over to it (misattribution
+        flags recomputed) and its own is dropped. Aliases are written here likewise,
+        each once.
+        """
+        if not self.deferred or not (self._made or self._aliases):
+            return
+        session = self.session
+        made = [speaker for speaker in self._made if _still_usable(speaker)]
+        _wait_for_all(session, [f"speaker {speaker.key}" for speaker in made]
+                      + [f"alias {speaker_id} {key}" for speaker_id, key in self._aliases])
+        made_ids = [speaker.id for speaker in made]
+        twins = [(speaker, twin) for speaker in made
+                 if (twin := _made_elsewhere(session, speaker, made_ids)) is not None]
+        moved: list[int] = []
+        if twins:
+            moved = self._fold(twins, list(quotes))
+        self._write_aliases()
+        if moved:
+            refresh_misattribution(session, moved)
+
+    def _fold(self, twins: list[tuple[Speaker, Speaker]], quotes: list[Quote]) -> list[int]:
+        """Each of this batch's records into the one made elsewhere; the quotes moved."""
+        session = self.session
+        by_id = {speaker.id: twin for speaker, twin in twins}
+        moved = []
+        for quote in quotes:
+            twin = by_id.get(quote.speaker.id) if quote.speaker is not None else None
+            if twin is not None:
+                quote.speaker = twin
+                moved.append(quote.id)
+        extra_locks = []
+        for speaker, twin in twins:
+            for alias in list(speaker.aliases):
+                speaker.aliases.remove(alias)  # delete-orphan: gone with the record
+                if alias.key != twin.key and not any(a.key == alias.key for a in twin.aliases):
+                    self._aliases.setdefault((twin.id, alias.key), (twin, alias.alias))
+                    extra_locks.append(f"alias {twin.id} {alias.key}")
+            self._found[speaker.key] = twin
+        suggestions = session.scalars(select(SpeakerMergeSuggestion).where(or_(
+            SpeakerMergeSuggestion.speaker_id.in_(list(by_id)),
+            SpeakerMergeSuggestion.candidate_id.in_(list(by_id))))).all()
+        offered = {(s.speaker_id, s.candidate_id) for s in suggestions}
+        for suggestion in suggestions:
+            twin = by_id.get(suggestion.candidate_id)
+            if suggestion.speaker_id in by_id or (suggestion.speaker_id, twin.id) in offered:
+                session.delete(suggestion)  # the record kept has its own suggestions
+            else:
+                offered.add((suggestion.speaker_id, twin.id))
+                suggestion.candidate = twin
+        session.flush()
+        for speaker, _ in twins:
+            session.delete(speaker)
+        session.flush()
+        _wait_for_all(session, extra_locks)
+        return moved
+
+    def _write_aliases(self) -> None:
+        """The kept aliases, but those another transaction wrote meanwhile (its lock is held)."""
+        if not self._aliases:
+            return
+        present = {(speaker_id, key) for speaker_id, key in self.session.execute(
+            select(SpeakerAlias.speaker_id, SpeakerAlias.key).where(
+                SpeakerAlias.speaker_id.in_({speaker_id for speaker_id, _ in self._aliases}),
+                SpeakerAlias.key.in_({key for _, key in self._aliases})))}
+        for (speaker_id, key), (speaker, written) in sorted(self._aliases.items()):
+            if (speaker_id, key) not in present and _still_usable(speaker) and \
+                    not any(alias.key == key for alias in speaker.aliases):
+                speaker.aliases.append(SpeakerAlias(alias=_display(written), key=key))
+        self._aliases.clear()
+        self.session.flush()
 
     def aliased(self, speaker: Speaker, key: str) -> None:
         if key not in self._found:
@@ -229,7 +336,7 @@ def _person(session: Session, name: str, kind: SpeakerKind, quote: ExtractedQuot
     speaker = lookup.find(key) if lookup is not None else find_speaker(session, key)
     suggestions: list[tuple[Speaker, float]] = []
     if speaker is None:
-        speaker, suggestions = _fuzzy_person(session, key)
+        speaker, suggestions = _fuzzy_person(session, key, lookup)
         if speaker is not None:
             _remember_alias(session, speaker, name, lookup)
     if speaker is None:
@@ -248,7 +355,8 @@ def _person(session: Session, name: str, kind: SpeakerKind, quote: ExtractedQuot
     return speaker
 
 
-def _fuzzy_person(session: Session, key: str) -> tuple[Speaker | None, list[tuple[Speaker, float]]]:
+def _fuzzy_person(session: Session, key: str, lookup: SpeakerLookup | None = None
+                  ) -> tuple[Speaker | None, list[tuple[Speaker, float]]]:
     """(a certain match, or None and the uncertain ones worth suggesting)."""
     surname = surname_key(key)
     if not surname:
@@ -267,8 +375,9 @@ def _fuzzy_person(session: Session, key: str) -> tuple[Speaker | None, list[tupl
     certain: list[Speaker] = []
     scored: list[tuple[Speaker, float]] = []
     for candidate in candidates:
+        kept = lookup.alias_keys(candidate) if lookup is not None and lookup.deferred else []
         best = max((compare_names(key, other) for other in
-                    [candidate.key, *(a.key for a in candidate.aliases)]),
+                    [candidate.key, *(a.key for a in candidate.aliases), *kept]),
                    key=lambda c: (c.certain, c.score))
         if best.certain:
             certain.append(candidate)
@@ -340,6 +449,8 @@ def _remember_alias(session: Session, speaker: Speaker, written: str | None,
         return
     if any(alias.key == key for alias in speaker.aliases):
         return
+    if lookup is not None and lookup.defer_alias(speaker, written, key):
+        return
     if speaker.id is not None and _wait_for_writers(session, f"alias {speaker.id} {key}") and \
             session.scalar(select(SpeakerAlias.id).where(SpeakerAlias.speaker_id == speaker.id,
                                                          SpeakerAlias.key == key)) is not None:
@@ -351,8 +462,9 @@ def _remember_alias(session: Session, speaker: Speaker, written: str | None,
 
 def _made_meanwhile(session: Session, key: str, lookup: SpeakerLookup | None) -> Speaker | None:
     """Before a new record is made for ``key``: the one another transaction made for it
-    meanwhile, if any (see :func:`_wait_for_writers`)."""
-    if not _wait_for_writers(session, f"speaker {key}"):
+    meanwhile, if any (see :func:`_wait_for_writers`); deferred to the end of a
+    batch that settles later (see :meth:`SpeakerLookup.settle`)."""
+    if (lookup is not None and lookup.deferred) or not _wait_for_writers(session, f"speaker {key}"):
         return None
     speaker = find_speaker(session, key)
     if speaker is not None and lookup is not None:
@@ -373,9 +485,37 @@ def _wait_for_writers(session: Session, name: str) -> bool:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return False
-    number = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
-    connection.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
+    connection.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": _lock_number(name)})
     return True
+
+
+def _wait_for_all(session: Session, names: Iterable[str]) -> None:
+    """:func:`_wait_for_writers` for many names at once (PostgreSQL only), in one
+    statement and one order for every transaction, so two never wait for each other."""
+    numbers = sorted({_lock_number(name) for name in names})
+    if numbers:
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(n) FROM unnest(CAST(:numbers AS bigint[])) AS t(n)"),
+            {"numbers": numbers})
+
+
+def _lock_number(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _made_elsewhere(session: Session, speaker: Speaker, made_ids: list[int]) -> Speaker | None:
+    """The live record another transaction has for ``speaker``'s key (as
+    :func:`find_speaker` would find it, this batch's new records aside)."""
+    key = speaker.key
+    by_alias = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key == key)
+    return session.scalars(
+        select(Speaker)
+        .where(or_(Speaker.key == key, Speaker.id.in_(by_alias.scalar_subquery())),
+               Speaker.merged_into_id.is_(None), Speaker.article_id.is_(None),
+               Speaker.id.not_in(made_ids))
+        .order_by((Speaker.key == key).desc(), Speaker.id)
+        .limit(1)
+    ).first()
 
 
 def _display(name: str) -> str:

@@ -251,3 +251,112 @@ def test_an_article_that_loses_a_deadlock_is_tried_again(session, monkeypatch):
     assert [n for n, o in enumerate(outcomes) if isinstance(o, IngestFailure)] == [2]  # the empty one
     assert db.session.scalar(select(func.count()).select_from(Article).where(
         Article.title == "Port money runs short")) == 1
+
+
+def _at_once(app, first_text: str, second_text: str) -> list[BaseException]:
+    """Two writers ingest an article each: the first stores its own and holds its
+    transaction open until the second has started, then commits."""
+    first_stored, second_started = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with app.app_context():
+                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title="First",
+                                                        text=first_text))
+                db.session.flush()
+                first_stored.set()
+                second_started.wait(10)
+                time.sleep(0.5)
+                db.session.commit()
+        except BaseException as error:
+            errors.append(error)
+            first_stored.set()
+
+    def second() -> None:
+        try:
+            first_stored.wait(10)
+            with app.app_context():
+                second_started.set()
+                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title="Second",
+                                                        text=second_text))
+                db.session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return errors
+
+
+def test_two_writers_giving_a_speaker_the_same_new_alias_store_it_once(app):
+    """Both articles write a stored speaker's name with a middle name: one alias record."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite takes one writer at a time: no two transactions write at once")
+        ingest_article(db.session, ArticleInput(
+            source=ArticleSource.CLI, title="Archive opens",
+            text='"We will open the archive to the public next spring," said Marta Quintanilla.\n'))
+        db.session.commit()
+    errors = _at_once(
+        app,
+        '"The reading room needs a new roof before anyone can use it," said Marta Elena '
+        'Quintanilla, the city archivist.\n',
+        '"Volunteers will catalogue the letters over the summer holidays," said Marta Elena '
+        'Quintanilla on Tuesday.\n')
+    assert not errors
+    with app.app_context():
+        (speaker,) = db.session.scalars(select(Speaker)).all()
+        assert [a.key for a in speaker.aliases] == ["marta elena quintanilla"]
+        assert set(db.session.scalars(select(Quote.speaker_id))) == {speaker.id}
+
+
+
+def test_a_name_stored_meanwhile_by_another_writer_takes_the_batch_quotes(app, monkeypatch):
+    """The second writer made its own record for the new name and, the first having
+    committed meanwhile, matched its quote with the first one's: the quote moves to the
+    first writer's record and the match is not taken for a misattribution."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite takes one writer at a time: no two transactions write at once")
+    words = '"Every school in the valley will have a full-time nurse by next autumn," said Rahel Tesfaye'
+    resolved, committed = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    real = ingestion.matching.match_and_index
+
+    def match_late(session, quotes):  # the second writer matches once the first has committed
+        if threading.current_thread().name == "second":
+            resolved.set()
+            committed.wait(10)
+        return real(session, quotes)
+
+    monkeypatch.setattr(ingestion.matching, "match_and_index", match_late)
+
+    def write(title: str, text: str) -> None:
+        try:
+            with app.app_context():
+                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title=title, text=text))
+                if title == "First":
+                    resolved.wait(10)
+                db.session.commit()
+                committed.set()
+        except BaseException as error:
+            errors.append(error)
+            resolved.set()
+            committed.set()
+
+    threads = [threading.Thread(target=write, args=("First", words + ".\n"), name="first"),
+               threading.Thread(target=write, args=("Second", words + " on Tuesday.\n"), name="second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    with app.app_context():
+        (tesfaye,) = db.session.scalars(select(Speaker)).all()
+        assert set(db.session.scalars(select(Quote.speaker_id))) == {tesfaye.id}
+        (match,) = db.session.scalars(select(QuoteMatch)).all()
+        assert (match.relation.value, match.misattribution) == ("repeat", False)
