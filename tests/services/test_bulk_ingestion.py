@@ -173,28 +173,23 @@ def test_the_batch_size_does_not_change_what_is_stored(session, size):
     assert by_size == stored(db.session)
 
 
-def test_two_writers_storing_the_same_new_name_make_one_record(app):
-    """Two workers ingest articles naming the same new person at once: the second waits
-    for the first to commit and takes its record (PostgreSQL; SQLite has one writer)."""
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("SQLite takes one writer at a time: no two transactions make records at once")
+def _at_once(app, first_text: str, second_text: str) -> list[BaseException]:
+    """Two writers ingest an article each: the first stores its own and holds its
+    transaction open until the second has started, then commits."""
     first_stored, second_started = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def first() -> None:
         try:
             with app.app_context():
-                ingest_article(db.session, ArticleInput(
-                    source=ArticleSource.CLI, title="Archive opens",
-                    text='"We will open the archive to the public next spring," said Marta Quintanilla, '
-                         'the city archivist.\n'))
+                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title="First",
+                                                        text=first_text))
                 db.session.flush()
                 first_stored.set()
                 second_started.wait(10)
-                time.sleep(0.5)  # the other transaction has read and is about to make a record
+                time.sleep(0.5)  # the other transaction has read and is about to write
                 db.session.commit()
-        except BaseException as error:  # reported below, not lost in the thread
+        except BaseException as error:  # reported by the caller, not lost in the thread
             errors.append(error)
             first_stored.set()
 
@@ -203,10 +198,8 @@ def test_two_writers_storing_the_same_new_name_make_one_record(app):
             first_stored.wait(10)
             with app.app_context():
                 second_started.set()
-                ingest_article(db.session, ArticleInput(
-                    source=ArticleSource.CLI, title="Archive delayed",
-                    text='"The reading room needs a new roof before anyone can use it," said Marta '
-                         'Quintanilla on Tuesday.\n'))
+                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title="Second",
+                                                        text=second_text))
                 db.session.commit()
         except BaseException as error:
             errors.append(error)
@@ -216,12 +209,27 @@ def test_two_writers_storing_the_same_new_name_make_one_record(app):
         thread.start()
     for thread in threads:
         thread.join(30)
+    return errors
+
+
+def test_two_writers_storing_the_same_new_name_make_one_record(app):
+    """Two workers ingest articles naming the same new person at once: the second waits
+    for the first to commit and takes its record (PostgreSQL; SQLite has one writer)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite takes one writer at a time: no two transactions make records at once")
+    errors = _at_once(
+        app,
+        '"We will open the archive to the public next spring," said Marta Quintanilla, '
+        'the city archivist.\n',
+        '"The reading room needs a new roof before anyone can use it," said Marta '
+        'Quintanilla on Tuesday.\n')
     assert not errors
     with app.app_context():
         speakers = db.session.scalars(select(Speaker).where(Speaker.key == "marta quintanilla")).all()
         assert len(speakers) == 1
         said = db.session.scalars(select(Quote.speaker_id).join(Article).where(
-            Article.title.in_(["Archive opens", "Archive delayed"]))).all()
+            Article.title.in_(["First", "Second"]))).all()
         assert said == [speakers[0].id] * 2
 
 
@@ -251,45 +259,6 @@ def test_an_article_that_loses_a_deadlock_is_tried_again(session, monkeypatch):
     assert [n for n, o in enumerate(outcomes) if isinstance(o, IngestFailure)] == [2]  # the empty one
     assert db.session.scalar(select(func.count()).select_from(Article).where(
         Article.title == "Port money runs short")) == 1
-
-
-def _at_once(app, first_text: str, second_text: str) -> list[BaseException]:
-    """Two writers ingest an article each: the first stores its own and holds its
-    transaction open until the second has started, then commits."""
-    first_stored, second_started = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def first() -> None:
-        try:
-            with app.app_context():
-                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title="First",
-                                                        text=first_text))
-                db.session.flush()
-                first_stored.set()
-                second_started.wait(10)
-                time.sleep(0.5)
-                db.session.commit()
-        except BaseException as error:
-            errors.append(error)
-            first_stored.set()
-
-    def second() -> None:
-        try:
-            first_stored.wait(10)
-            with app.app_context():
-                second_started.set()
-                ingest_article(db.session, ArticleInput(source=ArticleSource.CLI, title="Second",
-                                                        text=second_text))
-                db.session.commit()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return errors
 
 
 def test_two_writers_giving_a_speaker_the_same_new_alias_store_it_once(app):
