@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from .cues import (MASK, REPORTING_VERBS, Cue, according_after, cue_after, cue_before, dash_byline,
                    headline_subject, plausible_speaker, sentence_end, sentence_start,
                    sentence_subject)
-from .marks import QuoteSpan, quote_spans_in
+from .marks import QuoteSpan, paragraph_bounds, quote_spans_in
 from .model import ExtractedQuote
 from .speakers import ArticlePeople, parse_speaker
 
@@ -30,7 +30,6 @@ _LABEL_STRONG = frozenset(
     "as film movie book song album show series novel documentary episode hashtag "
     "slogan motto".split())
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"]*\baccording to\b")
-_LINE_RE = re.compile(r"[^\n]+")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 _TRANSCRIPT_LABEL_RE = re.compile(
     r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
@@ -98,12 +97,7 @@ class _Article:
         # Paragraphs are the non-empty lines; blank lines do not count, so
         # "the previous paragraph" is the previous block of text. (The same
         # paragraphs as the quote marks are paired in: found once, for both.)
-        starts: list[int] = []
-        ends: list[int] = []
-        for m in _LINE_RE.finditer(text):
-            a, b = m.span()
-            starts.append(a)
-            ends.append(b)
+        starts, ends = paragraph_bounds(text)
         self.spans = quote_spans_in(text, starts, ends)
         self.span_starts = [s.open_at for s in self.spans]
         self.masked = _mask(text, self.spans)

@@ -259,13 +259,18 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     ...  for s in find_quote_spans(text)]
     ['yes']
     """
+    return quote_spans_in(text, *paragraph_bounds(text))
+
+
+def paragraph_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Where each paragraph (a non-empty line) starts and ends: quote marks pair within them."""
     starts: list[int] = []
     ends: list[int] = []
     for m in _PARAGRAPH_RE.finditer(text):
         a, b = m.span()
         starts.append(a)
         ends.append(b)
-    return quote_spans_in(text, starts, ends)
+    return starts, ends
 
 
 def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteSpan]:
