@@ -9,6 +9,7 @@ from .errors import (
     FetchFailed,
     FetchRefused,
     IngestError,
+    TooManyQuotes,
     UnsupportedContent,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "FetchFailed",
     "FetchRefused",
     "IngestError",
+    "TooManyQuotes",
     "UnsupportedContent",
 ]

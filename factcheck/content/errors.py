@@ -23,3 +23,8 @@ class FetchRefused(IngestError):
 
 class FetchFailed(IngestError):
     """The page could not be fetched: time-out, connection error, HTTP error."""
+
+
+class TooManyQuotes(IngestError):
+    """The text holds far more quotations than any article (stray marks, or many
+    articles pasted as one)."""

@@ -208,8 +208,14 @@ def _label_kind(art: _Article, span: QuoteSpan) -> int:
     return 1 if _words(content) <= 3 and not _SENTENCE_END_RE.search(content) else 0
 
 
-def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuote]:
+def extract_quotes(text: str, *, min_uncued_words: int = 4,
+                   max_quotes: int | None = None) -> list[ExtractedQuote]:
     """Every attributed direct quotation in ``text``, in document order.
+
+    With ``max_quotes``, only the first ones, and the reading stops there:
+    nothing later in the text changes an earlier quote, so they are the first
+    ``max_quotes`` of the whole list (a caller that refuses texts with too many
+    quotes need not read all of a huge one).
 
     >>> [(q.text, q.speaker) for q in extract_quotes('“We will win,” Jane Roe said.')]
     [('We will win', 'Jane Roe')]
@@ -223,6 +229,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4) -> list[ExtractedQuo
     out: list[ExtractedQuote] = []
     last_speaker: tuple[int, ExtractedQuote] | None = None
     for group in _group_spans(art):
+        if max_quotes is not None and len(out) >= max_quotes:
+            break
         first, last = spans[group[0]], spans[group[-1]]
         if not (_HAS_WORD_RE.search(text, first.start, first.end) or len(group) > 1 and any(
                 _HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group[1:])):

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ..content import EmptyArticle, IngestError
+from ..content import EmptyArticle, IngestError, TooManyQuotes
 from ..content.clean import (
     canonical_url,
     check_size,
@@ -35,6 +35,10 @@ from . import matching
 from .speakers import SpeakerLookup, speaker_for_quote
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# The most quotes one article may hold. The busiest news article of the
+# evaluation corpus has 71; a text with thousands is stray marks or many
+# articles pasted as one, and would keep a web worker busy for a minute.
+MAX_QUOTES = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,7 @@ class _Ready:
     data: ArticleInput
     url: str | None
     digest: str
+    quotes: list[ExtractedQuote]
 
 
 def ingest_article(
@@ -116,12 +121,14 @@ def _ingest(session: Session, inputs: Sequence[ArticleInput], *, max_bytes: int,
     for position, data in enumerate(inputs):
         try:
             data = _prepare(data, max_bytes=max_bytes)
+            quotes = _quotes_in(data.text)
         except IngestError as error:
             if not one_at_a_time:
                 raise
             outcomes[position] = IngestFailure(error)
             continue
-        ready.append(_Ready(position, data, canonical_url(data.url), content_hash(data.text)))
+        ready.append(_Ready(position, data, canonical_url(data.url), content_hash(data.text),
+                            quotes))
     retries = _RETRIES
     while True:
         try:
@@ -226,7 +233,7 @@ def _store(session: Session, items: Sequence[_Ready]) -> list[Article]:
         ]
         session.add_all(articles)
         session.flush()
-        store_quotes(session, articles)
+        store_quotes(session, [(article, item.quotes) for article, item in zip(articles, items)])
     return articles
 
 
@@ -249,12 +256,12 @@ def ingest_url(
     return ingest_article(session, data, max_bytes=options.max_bytes)
 
 
-def store_quotes(session: Session, articles: Sequence[Article]) -> list[Quote]:
-    """Run the extractor over the articles' texts and store what it finds, matched
-    article by article against everything stored before."""
-    found = [(article, extract_quotes(article.text)) for article in articles]
+def store_quotes(session: Session,
+                 found: Sequence[tuple[Article, Sequence[ExtractedQuote]]]) -> list[Quote]:
+    """Store what the extractor found in each article, matched article by article
+    against everything stored before."""
     lookup = SpeakerLookup(session, [quote for _, quotes in found for quote in quotes],
-                           new_articles=articles, settle_later=True)
+                           new_articles=[article for article, _ in found], settle_later=True)
     stored = []
     for article, quotes in found:
         for extracted in quotes:
@@ -319,6 +326,18 @@ def _prepare(data: ArticleInput, *, max_bytes: int) -> ArticleInput:
             text = body
     title = " ".join(title.split())
     return replace(data, text=text, title=title or None)
+
+
+def _quotes_in(text: str) -> list[ExtractedQuote]:
+    """The extractor's quotes, read before anything is written; a text with more
+    than ``MAX_QUOTES`` is refused once that many are found."""
+    quotes = extract_quotes(text, max_quotes=MAX_QUOTES + 1)
+    if len(quotes) > MAX_QUOTES:
+        raise TooManyQuotes(
+            f"This text holds more than {MAX_QUOTES:,} quotations, far more than any article: "
+            "it may be many articles pasted as one, or stray quotation marks. "
+            "Nothing was stored; add the articles one by one.")
+    return quotes
 
 
 def _keys(item: _Ready) -> list[str]:

@@ -3,10 +3,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from factcheck.content import ArticleTooLarge, EmptyArticle, UnsupportedContent
+from factcheck.content import ArticleTooLarge, EmptyArticle, TooManyQuotes, UnsupportedContent
 from factcheck.content.fetch import FetchOptions
 from factcheck.models import Article, ArticleSource, Quote, QuoteSegment, Speaker, SpeakerKind
-from factcheck.services.ingestion import ArticleInput, ingest_article, ingest_url
+from factcheck.services import ingestion
+from factcheck.services.ingestion import ArticleInput, ingest_article, ingest_articles, ingest_url
 from tests.httpserver import ARTICLE_HTML, html
 
 ARTICLE = """Bridge Vote Ends Month of Debate
@@ -86,6 +87,34 @@ def test_bad_input_raises_and_writes_nothing(session, data, error):
         ingest_article(session, data, max_bytes=1000)
     session.rollback()
     assert count(session, Article) == 0 and count(session, Quote) == 0
+
+
+def quote_lines(n: int) -> str:
+    return "".join(f"“Point {k} stands,” said Mayor Ana Ruiz.\n" for k in range(n))
+
+
+def test_a_text_with_more_quotes_than_any_article_is_refused_whole(session):
+    text = quote_lines(ingestion.MAX_QUOTES + 1)
+    with pytest.raises(TooManyQuotes, match="more than 2,000 quotations"):
+        ingest_article(session, ArticleInput(source=ArticleSource.PASTE, text=text, title="Wall"))
+    session.rollback()
+    assert count(session, Article) == 0 and count(session, Quote) == 0 and count(session, Speaker) == 0
+
+
+def test_the_quote_cap_lets_exactly_the_cap_through(session, monkeypatch):
+    monkeypatch.setattr(ingestion, "MAX_QUOTES", 4)
+    result = ingest_article(session, ArticleInput(source=ArticleSource.PASTE, text=quote_lines(4), title="Four"))
+    session.commit()
+    assert len(result.article.quotes) == 4
+    outcomes = ingest_articles(session, [
+        ArticleInput(source=ArticleSource.CLI, text=quote_lines(5), title="Five"),
+        ArticleInput(source=ArticleSource.CLI, text=ARTICLE),
+    ])
+    session.commit()
+    assert isinstance(outcomes[0], ingestion.IngestFailure)
+    assert isinstance(outcomes[0].error, TooManyQuotes)
+    assert outcomes[1].created  # the other article of the batch is stored
+    assert session.scalars(select(Article.title).order_by(Article.id)).all() == ["Four", "Bridge Vote Ends Month of Debate"]
 
 
 @pytest.mark.parametrize("text", [

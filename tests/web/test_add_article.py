@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from factcheck.db import db
 from factcheck.models import Article
+from factcheck.services import ingestion
 from tests.httpserver import ARTICLE_HTML, html
 
 TEXT = '"We cannot keep patching this structure," said Mayor Ingrid Halvorsen on Tuesday.'
@@ -63,6 +64,18 @@ def test_bad_paste_shows_error_and_keeps_input(app, client, users, form, field_e
     assert field_error in body
     if form["text"]:
         assert "Leave A Reply" in body or "patching this structure" in body, "what was typed is kept"
+    assert article_count(app) == 0
+
+
+def test_a_paste_with_more_quotes_than_an_article_holds_is_refused(app, client, users, monkeypatch):
+    monkeypatch.setattr(ingestion, "MAX_QUOTES", 3)
+    text = "\n\n".join(f'"Point {k} stands," said Mayor Ingrid Halvorsen.' for k in range(4))
+    client.login("rita")
+    response = client.submit("/articles/new/paste", {"title": "Wall", "text": text})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "more than 3 quotations" in body and "Nothing was stored" in body
+    assert "Point 3 stands" in body, "what was pasted is kept in the form"
     assert article_count(app) == 0
 
 
