@@ -31,8 +31,10 @@ _LABEL_STRONG = frozenset(
     "slogan motto".split())
 _ACCORDING_AFTER_RE = re.compile(r"[^.\n\u201c\"]*\baccording to\b")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
-# Quote marks of any kind (inside a quote: nested marks, or stray ones).
-_MARK_CHAR_RE = re.compile("[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb]")
+# A quote mark of any kind that is not inside a word (as the apostrophe of
+# "don’t" is): a letter or digit on at most one side.
+_MARKS = "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb"
+_LOOSE_MARK_RE = re.compile(f"(?<![^\\W_])[{_MARKS}]|[{_MARKS}](?![^\\W_])")
 _TRANSCRIPT_LABEL_RE = re.compile(
     r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
@@ -470,9 +472,7 @@ def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int]) -> bool:
     articles comes near: a nested quote has words around its marks.)"""
     stray = 0
     for k in group:
-        s = spans[k]
-        if _MARK_CHAR_RE.search(text, s.start, s.end) is not None:
-            stray += len(_MARK_CHAR_RE.findall(_WORDS_RE.sub(" ", text[s.start:s.end])))
+        stray += len(_LOOSE_MARK_RE.findall(text, spans[k].start, spans[k].end))
     if stray < 2:
         return False  # (every quote here has a word)
     return stray > sum(_words(text[spans[k].start:spans[k].end]) for k in group)
