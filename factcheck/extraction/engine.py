@@ -470,12 +470,14 @@ def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int]) -> bool:
     apostrophe of "don’t") outnumber their words: a run of stray marks that
     happened to pair up, not speech. (No quote of the evaluation corpus's 924
     articles comes near: a nested quote has words around its marks.)"""
-    stray = 0
+    stray = words = 0
     for k in group:
         stray += len(_LOOSE_MARK_RE.findall(text, spans[k].start, spans[k].end))
     if stray < 2:
         return False  # (every quote here has a word)
-    return stray > sum(_words(text[spans[k].start:spans[k].end]) for k in group)
+    for k in group:
+        words += len(_WORDS_RE.findall(text, spans[k].start, spans[k].end))
+    return stray > words
 
 
 def _may_cite(masked: str, at: int) -> bool:
