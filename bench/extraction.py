@@ -5,7 +5,7 @@
 Runs over the PolNeAR train and dev texts (../shared/eval, read only), prints
 articles/s, the ratio to a bare regex scan for quote marks over the same texts
 in the same run, and the time for a 1 MB text full of stray quote marks (the
-linear-time check from issue 3).
+linear-time check from issue 3), then for two harsher kinds of junk.
 """
 
 from __future__ import annotations
@@ -50,6 +50,20 @@ def _stray_marks(size: int, seed: int = 7) -> str:
     return "".join(out)[:size]
 
 
+def _random_characters(size: int, seed: int = 7) -> str:
+    """Letters, marks, spaces and stops at random: many short quotes, few cues."""
+    rng = random.Random(seed)
+    return "".join(rng.choice("\"\u201c\u201d'\u2018\u2019 abcdefgh  ,.\n") for _ in range(size))
+
+
+def _run_on(size: int, seed: int = 7) -> str:
+    """Words, reporting verbs and marks with no sentence end or line break: every
+    quote's sentence is the longest the extractor reads."""
+    rng = random.Random(seed)
+    words = ["\"", "\u201c", "\u201d", "'", "word", "Smith", "said", "the"]
+    return " ".join(rng.choice(words) for _ in range(size // 3))[:size]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
@@ -71,15 +85,19 @@ def main() -> None:
           f"{len(texts) / cpu_best:,.0f} articles/s by CPU time, {cpu_best * 1000:.0f} ms)")
     print(f"bare mark scan: {len(texts) / scan_best:,.0f} articles/s  "
           f"({scan_best * 1000:.1f} ms); extraction is {best / scan_best:.0f}x the scan")
-    for size in (250_000, 1_000_000):
-        stray = _stray_marks(size)
+    shapes = [("stray quote marks", _stray_marks(250_000)),
+              ("stray quote marks", _stray_marks(1_000_000)),
+              # Two harsher shapes of junk, for the record (issue 3 names the first).
+              ("random letters and marks", _random_characters(1_000_000)),
+              ("words and marks without a sentence end", _run_on(1_000_000))]
+    for label, junk in shapes:
         wall = cpu = float("inf")
         for _ in range(args.repeat):
             t0, c0 = time.perf_counter(), time.process_time()
-            n = len(extract_quotes(stray))
+            n = len(extract_quotes(junk))
             wall = min(wall, time.perf_counter() - t0)
             cpu = min(cpu, time.process_time() - c0)
-        print(f"{size / 1e6:.2f} MB of stray quote marks: {wall:.2f} s wall, {cpu:.2f} s CPU "
+        print(f"{len(junk) / 1e6:.2f} MB of {label}: {wall:.2f} s wall, {cpu:.2f} s CPU "
               f"({n} quotes)")
     # On a shared machine wall time swings with the load; CPU time is the
     # steadier figure to compare runs with.
