@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
@@ -107,22 +107,22 @@ def id_path(endpoint: str) -> str:
     For pages that link many rows: one url_for per row costs more than the row.
     Built once per app and script root (the routes never change once it runs).
     """
-    known = current_app.extensions.setdefault("factcheck_id_paths", {})
-    key = (endpoint, request.script_root if request else "")
-    prefix = known.get(key)
-    if prefix is None:
-        prefix = known[key] = _build_id_path(endpoint)
-    return prefix
+    return _kept(("id", endpoint), lambda: _build_id_path(endpoint))
 
 
 def path_for(endpoint: str, **values: str) -> str:
     """``url_for`` for the links every page carries (navigation, style sheet, feeds),
     built once per app and script root: values must be constants, never ids."""
-    known = current_app.extensions.setdefault("factcheck_fixed_paths", {})
-    key = (endpoint, request.script_root if request else "", *sorted(values.items()))
+    return _kept(("path", endpoint, *sorted(values.items())), lambda: url_for(endpoint, **values))
+
+
+def _kept(key: tuple, build: Callable[[], str]) -> str:
+    """A path built once per app and script root, then read from the app's store."""
+    known = current_app.extensions.setdefault("factcheck_paths", {})
+    key = (*key, request.script_root if request else "")
     path = known.get(key)
     if path is None:
-        path = known[key] = url_for(endpoint, **values)
+        path = known[key] = build()
     return path
 
 
