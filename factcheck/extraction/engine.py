@@ -34,7 +34,8 @@ _HAS_WORD_RE = re.compile(r"[^\W_]")
 # A quote mark of any kind that is not inside a word (as the apostrophe of
 # "don’t" is): a letter or digit on at most one side.
 _MARKS = "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb"
-_LOOSE_MARK_RE = re.compile(f"(?<![^\\W_])[{_MARKS}]|[{_MARKS}](?![^\\W_])")
+# (Written to open with the marks: the scan then skips from mark to mark.)
+_LOOSE_MARK_RE = re.compile(f"[{_MARKS}](?:(?<![^\\W_].)|(?![^\\W_]))")
 _TRANSCRIPT_LABEL_RE = re.compile(
     r"\s*([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
