@@ -71,6 +71,12 @@ ROWS = [
     ("title-case words in a headline are still speech",
      "Ruiz Says Ferry Plan Is ‘Dead In The Water’\n\nThe council met on Monday.",
      [("Dead In The Water", "Ruiz")]),
+    # Stray marks that happen to pair up are not speech; marks inside speech are.
+    ("more loose marks than words inside a pair of marks",
+     "Ana Ruiz said: “’ ‘ ' ferry ’”\n\nThe vote was on Monday.", []),
+    ("apostrophes and a nested quote inside a quote",
+     "Ana Ruiz said: “I don’t call it ‘fair’ and it isn’t.”",
+     [("I don’t call it ‘fair’ and it isn’t.", "Ana Ruiz")]),
 ]
 
 
