@@ -65,7 +65,8 @@ _MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 class Prepared:
     """A text normalised once for many comparisons (words, joined and sorted forms)."""
 
-    __slots__ = ("words", "text", "content", "_sorted_text", "_anchors", "_anchor_map")
+    __slots__ = ("words", "text", "content", "_sorted_text", "_anchors", "_anchor_map",
+                 "_anchor_count")
 
     def __init__(self, tokens: list[str]) -> None:
         self.words = tuple(tokens)
@@ -73,7 +74,8 @@ class Prepared:
         self.content = content_set(tokens)
         self._sorted_text: str | None = None
         self._anchors: list[tuple[int, str]] | None = None
-        self._anchor_map: dict[str, tuple[int, ...]] | None = None
+        self._anchor_map: dict[str, list[int]] | None = None
+        self._anchor_count = 0
 
     @classmethod
     def of(cls, text: str) -> "Prepared":
@@ -96,15 +98,34 @@ class Prepared:
         return self._anchors
 
     @property
-    def anchor_map(self) -> dict[str, tuple[int, ...]]:
-        """Each anchor word and the positions it anchors at, in order (built on first
-        use: a new quote is placed inside many candidates with the same map)."""
+    def anchor_map(self) -> dict[str, list[int]]:
+        """Each of :attr:`anchors`' words and the positions it anchors at, in order
+        (built on first use, in one pass: a new quote is placed inside many
+        candidates with the same map)."""
         if self._anchor_map is None:
             found: dict[str, list[int]] = {}
-            for j, word in self.anchors:
-                found.setdefault(word, []).append(j)
-            self._anchor_map = {word: tuple(js) for word, js in found.items()}
+            content, count = self.content, 0
+            for j, word in enumerate(self.words):
+                if word in content:
+                    count += 1
+                    if word in found:
+                        found[word].append(j)
+                    else:
+                        found[word] = [j]
+            if count < 2:  # every word anchors
+                found = {}
+                for j, word in enumerate(self.words):
+                    found.setdefault(word, []).append(j)
+                count = len(self.words)
+            self._anchor_map, self._anchor_count = found, count
         return self._anchor_map
+
+    @property
+    def anchor_count(self) -> int:
+        """``len(self.anchors)``, counted with :attr:`anchor_map`."""
+        if self._anchor_map is None:
+            self.anchor_map
+        return self._anchor_count
 
     def __repr__(self) -> str:
         return f"Prepared({self.text[:60]!r})"
@@ -209,7 +230,7 @@ def containment(short: Prepared, long: Prepared, *, score_cutoff: float = 0.0) -
         if best_key is None or key > best_key:
             offset, best_key = d, key
     support = best_key[0]
-    if support * 2 < len(short.anchors):
+    if support * 2 < short.anchor_count:
         return 0.0
     # The nine windows around the offset are pieces of the widest of them: what the
     # shorter text shares in order with that one bounds each, by its length.
