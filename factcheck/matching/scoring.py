@@ -103,29 +103,32 @@ class Prepared:
         (built on first use, in one pass: a new quote is placed inside many
         candidates with the same map)."""
         if self._anchor_map is None:
-            found: dict[str, list[int]] = {}
-            content, count = self.content, 0
-            for j, word in enumerate(self.words):
-                if word in content:
-                    count += 1
-                    if word in found:
-                        found[word].append(j)
-                    else:
-                        found[word] = [j]
-            if count < 2:  # every word anchors
-                found = {}
-                for j, word in enumerate(self.words):
-                    found.setdefault(word, []).append(j)
-                count = len(self.words)
-            self._anchor_map, self._anchor_count = found, count
+            self._map_anchors()
         return self._anchor_map
 
     @property
     def anchor_count(self) -> int:
         """``len(self.anchors)``, counted with :attr:`anchor_map`."""
         if self._anchor_map is None:
-            self.anchor_map
+            self._map_anchors()
         return self._anchor_count
+
+    def _map_anchors(self) -> None:
+        found: dict[str, list[int]] = {}
+        content, count = self.content, 0
+        for j, word in enumerate(self.words):
+            if word in content:
+                count += 1
+                if word in found:
+                    found[word].append(j)
+                else:
+                    found[word] = [j]
+        if count < 2:  # every word anchors
+            found = {}
+            for j, word in enumerate(self.words):
+                found.setdefault(word, []).append(j)
+            count = len(self.words)
+        self._anchor_map, self._anchor_count = found, count
 
     def __repr__(self) -> str:
         return f"Prepared({self.text[:60]!r})"
