@@ -20,9 +20,10 @@ PairScore(relation='repeat', score=100.0, shared_words=8)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, LCSseq
 
 from .text import content_set, words
 
@@ -54,6 +55,9 @@ MISATTRIBUTION_MIN_WORDS = 6
 COMMON_PHRASE_MIN_CONTENT = 3
 #: Said by this many different speakers already: a common phrase, not a misattribution.
 COMMON_PHRASE_SPEAKERS = 3
+# A bound on ratio() is raised by this much before it rules a window out, so that
+# floating-point rounding never turns away a score that reaches the cutoff.
+_ROUNDING = 1e-9
 # ratio() can reach VARIANT_FLOOR only when the shorter text is at least this share of the longer.
 _MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 
@@ -61,7 +65,8 @@ _MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 class Prepared:
     """A text normalised once for many comparisons (words, joined and sorted forms)."""
 
-    __slots__ = ("words", "text", "content", "_sorted_text", "_anchors", "_anchor_map")
+    __slots__ = ("words", "text", "content", "_sorted_text", "_anchors", "_anchor_map",
+                 "_anchor_count")
 
     def __init__(self, tokens: list[str]) -> None:
         self.words = tuple(tokens)
@@ -69,7 +74,8 @@ class Prepared:
         self.content = content_set(tokens)
         self._sorted_text: str | None = None
         self._anchors: list[tuple[int, str]] | None = None
-        self._anchor_map: dict[str, tuple[int, ...]] | None = None
+        self._anchor_map: dict[str, list[int]] | None = None
+        self._anchor_count = 0
 
     @classmethod
     def of(cls, text: str) -> "Prepared":
@@ -92,15 +98,37 @@ class Prepared:
         return self._anchors
 
     @property
-    def anchor_map(self) -> dict[str, tuple[int, ...]]:
-        """Each anchor word and the positions it anchors at, in order (built on first
-        use: a new quote is placed inside many candidates with the same map)."""
+    def anchor_map(self) -> dict[str, list[int]]:
+        """Each of :attr:`anchors`' words and the positions it anchors at, in order
+        (built on first use, in one pass: a new quote is placed inside many
+        candidates with the same map)."""
         if self._anchor_map is None:
-            found: dict[str, list[int]] = {}
-            for j, word in self.anchors:
-                found.setdefault(word, []).append(j)
-            self._anchor_map = {word: tuple(js) for word, js in found.items()}
+            self._map_anchors()
         return self._anchor_map
+
+    @property
+    def anchor_count(self) -> int:
+        """``len(self.anchors)``, counted with :attr:`anchor_map`."""
+        if self._anchor_map is None:
+            self._map_anchors()
+        return self._anchor_count
+
+    def _map_anchors(self) -> None:
+        found: dict[str, list[int]] = {}
+        content, count = self.content, 0
+        for j, word in enumerate(self.words):
+            if word in content:
+                count += 1
+                if word in found:
+                    found[word].append(j)
+                else:
+                    found[word] = [j]
+        if count < 2:  # every word anchors
+            found = {}
+            for j, word in enumerate(self.words):
+                found.setdefault(word, []).append(j)
+            count = len(self.words)
+        self._anchor_map, self._anchor_count = found, count
 
     def __repr__(self) -> str:
         return f"Prepared({self.text[:60]!r})"
@@ -164,6 +192,19 @@ def containment(short: Prepared, long: Prepared, *, score_cutoff: float = 0.0) -
     >>> containment(Prepared.of("not raise taxes"), Prepared.of("we will not raise taxes now"))
     100.0
     """
+    n, total = len(short.words), len(long.words)
+    if not n:
+        return 0.0
+    text, size = short.text, len(short.text)
+    cutoff = min(score_cutoff, 99.0)
+    # ratio() is 200 x (characters in common, in order) / (both lengths). Every window
+    # is a piece of the longer text, so what the shorter one shares in order with all
+    # of it bounds them all (the bound peaks at a window of just the shared length):
+    # most pairs stop here, before any window is placed.
+    if cutoff:
+        shared = LCSseq.similarity(text, long.text)
+        if 200.0 * shared / (size + shared) + _ROUNDING < cutoff:
+            return 0.0
     anchors = short.anchor_map
     # One pass over the longer text: each of its words that anchors the shorter one
     # votes for the offsets it would put the shorter text at.
@@ -187,24 +228,40 @@ def containment(short: Prepared, long: Prepared, *, score_cutoff: float = 0.0) -
     # votes of its own; on a tie, the one the earliest anchor of the shorter text
     # votes for (then the leftmost).
     offset, best_key = 0, None
-    for d, n in votes.items():
-        key = (n + votes.get(d - 1, 0) + votes.get(d + 1, 0), n, -first[d], -d)
+    for d, n_votes in votes.items():
+        key = (n_votes + votes.get(d - 1, 0) + votes.get(d + 1, 0), n_votes, -first[d], -d)
         if best_key is None or key > best_key:
             offset, best_key = d, key
     support = best_key[0]
-    if support * 2 < len(short.anchors):
+    if support * 2 < short.anchor_count:
         return 0.0
-    n, total = len(short.words), len(long.words)
+    # The nine windows around the offset are pieces of the widest of them: what the
+    # shorter text shares in order with that one bounds each, by its length.
+    first_word = max(offset - 1, 0)
+    widest = long.words[first_word:offset + n + 2]
+    widest_text = " ".join(widest)
+    shared = size
+    if cutoff:
+        shared = LCSseq.similarity(text, widest_text)
+        if 200.0 * shared / (size + shared) + _ROUNDING < cutoff:
+            return 0.0
+    # Window [lo, hi) of the longer text is widest_text[before[a] + a:before[b] + b - 1]
+    # (a, b: lo and hi counted from first_word), a slice rather than a new join.
+    before = list(accumulate(map(len, widest), initial=0))
     best = 0.0
-    cutoff = min(score_cutoff, 99.0)
-    text, long_words, ratio = short.text, long.words, fuzz.ratio
+    ratio = fuzz.ratio
     for start in (offset - 1, offset, offset + 1):
         lo = start if start > 0 else 0
         for end in (start + n - 1, start + n, start + n + 1):
             hi = end if end < total else total
-            if hi - lo < n - 2:
+            if hi - lo < n - 2 or hi <= lo:
                 continue
-            score = ratio(text, " ".join(long_words[lo:hi]), score_cutoff=cutoff)
+            a, b = lo - first_word, hi - first_word
+            lo_at, hi_at = before[a] + a, before[b] + b - 1
+            width = hi_at - lo_at
+            if 200.0 * min(shared, width) / (size + width) + _ROUNDING < cutoff:
+                continue  # cannot reach the cutoff: ratio() would return 0
+            score = ratio(text, widest_text[lo_at:hi_at], score_cutoff=cutoff)
             if score > best:
                 best = score
                 cutoff = max(cutoff, score)

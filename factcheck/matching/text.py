@@ -46,6 +46,10 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 
 def _fold(text: str) -> tuple[str, bool]:
     """The text folded, and whether it is plain: ASCII but for ’ (which folding keeps)."""
+    if text.isascii():
+        if "'" in text or "`" in text:  # the only ASCII characters _APOSTROPHES changes
+            text = text.translate(_APOSTROPHES)
+        return text.lower(), True
     text = text.translate(_APOSTROPHES)
     if text.isascii() or text.replace("’", "").isascii():
         return text.lower(), True

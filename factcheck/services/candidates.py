@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from typing import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
@@ -260,6 +261,22 @@ class _Counted:
             yield row
 
 
+@contextmanager
+def _without_jit(connection: Connection) -> Iterator[None]:
+    """PostgreSQL's JIT off for a statement, then back as it was (in this transaction).
+
+    The planner has no statistics for arrays given as parameters and overestimates
+    the rows they make: a 50-article batch's postings statement costs it ~160,000,
+    past ``jit_above_cost``, and was compiled on every batch (12-15 ms in a warm
+    backend, 35 ms in a new one) to run no faster. The candidate query, ~47,000 at
+    50 articles, crosses it from about 100 articles a batch.
+    """
+    previous = connection.exec_driver_sql("SELECT current_setting('jit')").scalar()
+    connection.exec_driver_sql("SELECT set_config('jit', 'off', true)")
+    yield  # no finally: after an error the transaction (or savepoint) rolls the setting back
+    connection.exec_driver_sql("SELECT set_config('jit', %s, true)", (previous,))
+
+
 class PostgresCandidateSearch:
     """PostgreSQL: a term's quote ids in chunks of :data:`CHUNK` per row; arrays in
     and out, and COPY for the rebuild."""
@@ -310,22 +327,23 @@ class PostgresCandidateSearch:
             highs.append(len(terms))
         if not numbers:
             return answers
-        rows = self.connection.exec_driver_sql(
-            "SELECT q.number, c.quote_id, c.weight"
-            " FROM unnest(%(numbers)s::integer[], %(lows)s::integer[], %(highs)s::integer[])"
-            "  AS q(number, low, high)"
-            " CROSS JOIN LATERAL ("
-            "  SELECT x.quote_id, sum(x.weight) AS weight FROM ("
-            "   SELECT unnest(p.quote_ids) AS quote_id, t.weight"
-            "   FROM unnest((%(terms)s::integer[])[q.low:q.high], (%(weights)s::float8[])[q.low:q.high])"
-            "    AS t(term, weight)"
-            "   JOIN match_chunks AS p ON p.term = t.term"
-            "  ) AS x GROUP BY x.quote_id ORDER BY sum(x.weight) DESC, x.quote_id DESC LIMIT %(limit)s"
-            " ) AS c",
-            {"numbers": array_literal(numbers), "lows": array_literal(lows),
-             "highs": array_literal(highs), "terms": array_literal(terms),
-             "weights": array_literal(weights), "limit": limit},
-        ).all()  # fetched at once: iterating the result fetches row by row
+        with _without_jit(self.connection):
+            rows = self.connection.exec_driver_sql(
+                "SELECT q.number, c.quote_id, c.weight"
+                " FROM unnest(%(numbers)s::integer[], %(lows)s::integer[], %(highs)s::integer[])"
+                "  AS q(number, low, high)"
+                " CROSS JOIN LATERAL ("
+                "  SELECT x.quote_id, sum(x.weight) AS weight FROM ("
+                "   SELECT unnest(p.quote_ids) AS quote_id, t.weight"
+                "   FROM unnest((%(terms)s::integer[])[q.low:q.high], (%(weights)s::float8[])[q.low:q.high])"
+                "    AS t(term, weight)"
+                "   JOIN match_chunks AS p ON p.term = t.term"
+                "  ) AS x GROUP BY x.quote_id ORDER BY sum(x.weight) DESC, x.quote_id DESC LIMIT %(limit)s"
+                " ) AS c",
+                {"numbers": array_literal(numbers), "lows": array_literal(lows),
+                 "highs": array_literal(highs), "terms": array_literal(terms),
+                 "weights": array_literal(weights), "limit": limit},
+            ).all()  # fetched at once: iterating the result fetches row by row
         for number, quote_id, weight in rows:
             answers[number].append((quote_id, weight))
         for answer in answers:
@@ -349,30 +367,31 @@ class PostgresCandidateSearch:
         # Fill each term's last chunk up to CHUNK ids, then start new chunks (a batch
         # may bring hundreds of ids for one term: appended whole, they would outgrow
         # the inline size and be TOASTed).
-        self.connection.exec_driver_sql(
-            "WITH new AS ("
-            "  SELECT term, quote_id, row_number() OVER (PARTITION BY term ORDER BY quote_id) AS n"
-            "  FROM unnest(%(terms)s::integer[], %(ids)s::integer[]) AS t(term, quote_id)"
-            "), last AS ("
-            "  SELECT t.term, c.chunk, c.held"
-            "  FROM unnest(%(distinct)s::integer[]) AS t(term) CROSS JOIN LATERAL ("
-            "    SELECT chunk, cardinality(quote_ids) AS held FROM match_chunks WHERE term = t.term"
-            "    ORDER BY chunk DESC LIMIT 1"
-            "  ) AS c"
-            "), placed AS ("
-            "  SELECT new.term, new.quote_id, CASE"
-            "    WHEN last.chunk IS NULL THEN (new.n - 1) / %(chunk)s"
-            "    WHEN new.n <= %(chunk)s - last.held THEN last.chunk"
-            "    ELSE last.chunk + 1 + (new.n - 1 - greatest(%(chunk)s - last.held, 0)) / %(chunk)s"
-            "  END AS chunk"
-            "  FROM new LEFT JOIN last USING (term)"
-            ") INSERT INTO match_chunks (term, chunk, quote_ids)"
-            " SELECT term, chunk, array_agg(quote_id ORDER BY quote_id) FROM placed"
-            " GROUP BY term, chunk ORDER BY term, chunk"
-            " ON CONFLICT (term, chunk) DO UPDATE SET quote_ids = match_chunks.quote_ids || EXCLUDED.quote_ids",
-            {"terms": array_literal(t for t, _ in postings), "ids": array_literal(q for _, q in postings),
-             "distinct": array_literal(sorted({t for t, _ in postings})), "chunk": CHUNK},
-        )
+        with _without_jit(self.connection):
+            self.connection.exec_driver_sql(
+                "WITH new AS ("
+                "  SELECT term, quote_id, row_number() OVER (PARTITION BY term ORDER BY quote_id) AS n"
+                "  FROM unnest(%(terms)s::integer[], %(ids)s::integer[]) AS t(term, quote_id)"
+                "), last AS ("
+                "  SELECT t.term, c.chunk, c.held"
+                "  FROM unnest(%(distinct)s::integer[]) AS t(term) CROSS JOIN LATERAL ("
+                "    SELECT chunk, cardinality(quote_ids) AS held FROM match_chunks WHERE term = t.term"
+                "    ORDER BY chunk DESC LIMIT 1"
+                "  ) AS c"
+                "), placed AS ("
+                "  SELECT new.term, new.quote_id, CASE"
+                "    WHEN last.chunk IS NULL THEN (new.n - 1) / %(chunk)s"
+                "    WHEN new.n <= %(chunk)s - last.held THEN last.chunk"
+                "    ELSE last.chunk + 1 + (new.n - 1 - greatest(%(chunk)s - last.held, 0)) / %(chunk)s"
+                "  END AS chunk"
+                "  FROM new LEFT JOIN last USING (term)"
+                ") INSERT INTO match_chunks (term, chunk, quote_ids)"
+                " SELECT term, chunk, array_agg(quote_id ORDER BY quote_id) FROM placed"
+                " GROUP BY term, chunk ORDER BY term, chunk"
+                " ON CONFLICT (term, chunk) DO UPDATE SET quote_ids = match_chunks.quote_ids || EXCLUDED.quote_ids",
+                {"terms": array_literal(t for t, _ in postings), "ids": array_literal(q for _, q in postings),
+                 "distinct": array_literal(sorted({t for t, _ in postings})), "chunk": CHUNK},
+            )
 
     def remove(self, quotes: Sequence[IndexedQuote]) -> None:
         counts = Counter(term for quote in quotes for term in quote.terms)

@@ -50,9 +50,10 @@ def test_containment_finds_the_window_in_a_long_text():
     assert containment(Prepared.of(EARLIER), long) == 100.0
 
 
-def _containment_by_positions(short: Prepared, long: Prepared) -> float:
+def _containment_by_positions(short: Prepared, long: Prepared, score_cutoff: float = 0.0) -> float:
     """containment() as first written: a word -> positions table of the longer text,
-    anchors in order; the first offset with the most support wins a tie."""
+    anchors in order; the first offset with the most support wins a tie; every
+    window scored (none ruled out by a bound)."""
     positions: dict[str, list[int]] = {}
     for index, word in enumerate(long.words):
         positions.setdefault(word, []).append(index)
@@ -70,11 +71,14 @@ def _containment_by_positions(short: Prepared, long: Prepared) -> float:
     if support * 2 < len(short.anchors):
         return 0.0
     n, total, best = len(short.words), len(long.words), 0.0
+    cutoff = min(score_cutoff, 99.0)
     for start in (offset - 1, offset, offset + 1):
         for end in (start + n - 1, start + n, start + n + 1):
             lo, hi = max(start, 0), min(end, total)
             if hi - lo >= n - 2:
-                best = max(best, fuzz.ratio(short.text, " ".join(long.words[lo:hi])))
+                score = fuzz.ratio(short.text, " ".join(long.words[lo:hi]), score_cutoff=cutoff)
+                if score > best:
+                    best, cutoff = score, max(cutoff, score)
     return best
 
 
@@ -89,6 +93,25 @@ def test_containment_places_the_shorter_text_as_the_positions_table_did():
         short_words = [w if rng.random() < 0.8 else rng.choice(vocabulary) for w in short_words]
         short, long = Prepared(short_words), Prepared(long_words)
         assert containment(short, long) == _containment_by_positions(short, long)
+
+
+def test_containment_with_a_cutoff_scores_as_if_every_window_were_scored():
+    # The cutoff lets containment() rule windows out by a bound before scoring them:
+    # what it returns must not change, whatever the cutoff (one at the exact score
+    # included, where rapidfuzz's rounding decides).
+    rng = random.Random(8)
+    vocabulary = ["taxes", "families", "working", "we", "will", "not", "raise", "deficit", "the",
+                  "a", "on", "year", "minister", "said", "budget", "cuts"]
+    for _ in range(3000):
+        long_words = [rng.choice(vocabulary) for _ in range(rng.randint(4, 40))]
+        start = rng.randrange(len(long_words))
+        short_words = long_words[start:start + rng.randint(4, 14)]
+        short_words = [w if rng.random() < 0.85 else rng.choice(vocabulary) for w in short_words]
+        short, long = Prepared(short_words), Prepared(long_words)
+        exact = containment(short, long)
+        for cutoff in (50.0, 80.0, 90.0, round(exact, 6), exact, exact + 1e-12, 99.0, 100.0):
+            assert containment(short, long, score_cutoff=cutoff) == \
+                _containment_by_positions(short, long, score_cutoff=cutoff)
 
 
 def test_rank_puts_the_best_and_longest_first():

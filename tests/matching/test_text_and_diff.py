@@ -44,6 +44,7 @@ def _words_by_the_general_rule(text: str) -> list[str]:
     "“We’ll cut taxes by 1,000 dollars,” she said.", "It's NOT over -- yet!", "1,000,000 or 1,00 or 12,3456",
     "Zoë Ångström's café, São Paulo", "U.S. policy... ok,, fine. .5 and 3.14", "snake_case and x_1",
     "Straße STRASSE ǅ ﬁnance", "٣,٠٠٠ people", "‘quoted’ `tick´ ʼmodifierʼ ′prime′", "",
+    "Plain ASCII: it's `ticked' and DON'T", "PLAIN ASCII, NO APOSTROPHE",
 ])
 def test_words_plain_text_path_agrees_with_the_general_rule(text):
     assert words(text) == _words_by_the_general_rule(text)

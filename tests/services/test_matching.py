@@ -1,7 +1,7 @@
 """Matching new quotes against earlier ones: relations, flags, the index, rematching."""
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from factcheck.models import (
     Article, ArticleSource, AttributionState, MatchChunk, MatchPosting, MatchRelation, MatchTerm, Quote,
@@ -217,3 +217,16 @@ def test_postgres_chunks_fill_up_to_the_limit_then_start_anew(session, held, add
     assert [len(ids) for _, ids in rows] == expected
     assert [chunk for chunk, _ in rows] == list(range(len(expected)))
     assert [i for _, ids in rows for i in ids] == [*range(1, held + 1), *range(10_000, 10_000 + added)]
+
+
+def test_matching_leaves_postgresqls_jit_setting_as_it_found_it(session, people):
+    # The batch statements run with JIT off (see services.candidates); the rest of
+    # the transaction keeps whatever was set.
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    (earlier,) = store(session, (people["Jane Roe"], PIPELINE))
+    for setting in ("on", "off"):
+        session.execute(text(f"SET LOCAL jit = {setting}"))
+        (new,) = store(session, (people["Ann Lee"], PIPELINE))
+        assert matches_of(session, new)[0].earlier_id == earlier.id
+        assert session.execute(text("SELECT current_setting('jit')")).scalar() == setting
