@@ -82,16 +82,22 @@ def _containment_by_positions(short: Prepared, long: Prepared, score_cutoff: flo
     return best
 
 
+def _fragments(seed: int, vocabulary: list[str], *, longest: int, shortest_cut: int,
+               kept: float):
+    """3,000 (short, long) pairs: a piece of a random text with some words swapped."""
+    rng = random.Random(seed)
+    for _ in range(3000):
+        long_words = [rng.choice(vocabulary) for _ in range(rng.randint(4, longest))]
+        start = rng.randrange(len(long_words))
+        short_words = long_words[start:start + rng.randint(4, shortest_cut)]
+        short_words = [w if rng.random() < kept else rng.choice(vocabulary) for w in short_words]
+        yield Prepared(short_words), Prepared(long_words)
+
+
 def test_containment_places_the_shorter_text_as_the_positions_table_did():
     # Few distinct words, so words repeat and offsets tie: the tie rule is exercised.
-    rng = random.Random(5)
     vocabulary = ["taxes", "families", "working", "we", "will", "not", "raise", "deficit", "the"]
-    for _ in range(3000):
-        long_words = [rng.choice(vocabulary) for _ in range(rng.randint(4, 30))]
-        start = rng.randrange(len(long_words))
-        short_words = long_words[start:start + rng.randint(4, 12)]
-        short_words = [w if rng.random() < 0.8 else rng.choice(vocabulary) for w in short_words]
-        short, long = Prepared(short_words), Prepared(long_words)
+    for short, long in _fragments(5, vocabulary, longest=30, shortest_cut=12, kept=0.8):
         assert containment(short, long) == _containment_by_positions(short, long)
 
 
@@ -99,15 +105,9 @@ def test_containment_with_a_cutoff_scores_as_if_every_window_were_scored():
     # The cutoff lets containment() rule windows out by a bound before scoring them:
     # what it returns must not change, whatever the cutoff (one at the exact score
     # included, where rapidfuzz's rounding decides).
-    rng = random.Random(8)
     vocabulary = ["taxes", "families", "working", "we", "will", "not", "raise", "deficit", "the",
                   "a", "on", "year", "minister", "said", "budget", "cuts"]
-    for _ in range(3000):
-        long_words = [rng.choice(vocabulary) for _ in range(rng.randint(4, 40))]
-        start = rng.randrange(len(long_words))
-        short_words = long_words[start:start + rng.randint(4, 14)]
-        short_words = [w if rng.random() < 0.85 else rng.choice(vocabulary) for w in short_words]
-        short, long = Prepared(short_words), Prepared(long_words)
+    for short, long in _fragments(8, vocabulary, longest=40, shortest_cut=14, kept=0.85):
         exact = containment(short, long)
         for cutoff in (50.0, 80.0, 90.0, round(exact, 6), exact, exact + 1e-12, 99.0, 100.0):
             assert containment(short, long, score_cutoff=cutoff) == \
