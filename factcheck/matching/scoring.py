@@ -65,15 +65,13 @@ _MIN_LENGTH_SHARE = VARIANT_FLOOR / (200.0 - VARIANT_FLOOR)
 class Prepared:
     """A text normalised once for many comparisons (words, joined and sorted forms)."""
 
-    __slots__ = ("words", "text", "content", "_sorted_text", "_anchors", "_anchor_map",
-                 "_anchor_count")
+    __slots__ = ("words", "text", "content", "_sorted_text", "_anchor_map", "_anchor_count")
 
     def __init__(self, tokens: list[str]) -> None:
         self.words = tuple(tokens)
         self.text = " ".join(tokens)
         self.content = content_set(tokens)
         self._sorted_text: str | None = None
-        self._anchors: list[tuple[int, str]] | None = None
         self._anchor_map: dict[str, list[int]] | None = None
         self._anchor_count = 0
 
@@ -89,26 +87,18 @@ class Prepared:
         return self._sorted_text
 
     @property
-    def anchors(self) -> list[tuple[int, str]]:
-        """(position, word) of the content words that place this text inside a longer
-        one; every word when fewer than two are content words."""
-        if self._anchors is None:
-            anchors = [(j, w) for j, w in enumerate(self.words) if w in self.content]
-            self._anchors = anchors if len(anchors) >= 2 else list(enumerate(self.words))
-        return self._anchors
-
-    @property
     def anchor_map(self) -> dict[str, list[int]]:
-        """Each of :attr:`anchors`' words and the positions it anchors at, in order
-        (built on first use, in one pass: a new quote is placed inside many
-        candidates with the same map)."""
+        """The anchors, the words that place this text inside a longer one, and the
+        positions each anchors at, in order: the content words, or every word when
+        fewer than two are content words (built on first use, in one pass: a new
+        quote is placed inside many candidates with the same map)."""
         if self._anchor_map is None:
             self._map_anchors()
         return self._anchor_map
 
     @property
     def anchor_count(self) -> int:
-        """``len(self.anchors)``, counted with :attr:`anchor_map`."""
+        """How many positions anchor (counted with :attr:`anchor_map`)."""
         if self._anchor_map is None:
             self._map_anchors()
         return self._anchor_count

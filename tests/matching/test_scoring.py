@@ -57,8 +57,11 @@ def _containment_by_positions(short: Prepared, long: Prepared, score_cutoff: flo
     positions: dict[str, list[int]] = {}
     for index, word in enumerate(long.words):
         positions.setdefault(word, []).append(index)
+    anchors = [(j, w) for j, w in enumerate(short.words) if w in short.content]
+    if len(anchors) < 2:
+        anchors = list(enumerate(short.words))
     votes: dict[int, int] = {}
-    for j, word in short.anchors:
+    for j, word in anchors:
         for p in positions.get(word, ()):
             votes[p - j] = votes.get(p - j, 0) + 1
     if not votes:
@@ -68,7 +71,7 @@ def _containment_by_positions(short: Prepared, long: Prepared, score_cutoff: flo
         around = n + votes.get(d - 1, 0) + votes.get(d + 1, 0)
         if around > support or (around == support and n > own):
             offset, support, own = d, around, n
-    if support * 2 < len(short.anchors):
+    if support * 2 < len(anchors):
         return 0.0
     n, total, best = len(short.words), len(long.words), 0.0
     cutoff = min(score_cutoff, 99.0)
