@@ -34,6 +34,7 @@ MAX_SPEAKERS_PER_NAME = 50
 
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 #: At most this many matches are sorted by date directly; more walk the date index (see by_date).
 FEW = 5_000
 
@@ -276,6 +277,26 @@ class _Filters:
         return [speaker.id for speaker in self.speakers]
 
     @property
+    def name_words(self) -> tuple[str, ...]:
+        """The words in every filtered speaker's name, lower case; () when there are none.
+
+        The full-text index holds each quote's speaker name, so every quote of these
+        speakers has these words there: a condition the index checks in its own walk,
+        narrowing the matches before the exact check on the speaker. Only for names
+        in plain ASCII, which the index splits into words exactly as this does.
+        """
+        common: set[str] | None = None
+        for speaker in self.speakers:
+            name = speaker.name.lower()
+            if not name.isascii():
+                return ()
+            words = set(_ASCII_WORD.findall(name))
+            common = words if common is None else common & words
+            if not common:
+                return ()
+        return tuple(sorted(common or ()))
+
+    @property
     def any(self) -> bool:
         """Is a filter set? (Readers' queries read the filters' table all the same: ``needed``.)"""
         search = self.search
@@ -293,11 +314,25 @@ class _SQLiteIndex:
 
     words = table("quote_search", column("rowid"))
     filters = table("quote_search_filters", *_filter_columns())
-    rank = literal_column("bm25(quote_search, 1.0, 0.5)")  # the words weigh more than the name
+    # The quote's words weigh more than the speaker's name; with a speaker filter, the
+    # name (which every result's speaker has) does not weigh at all.
+    _ranks = {False: literal_column("bm25(quote_search, 1.0, 0.5)"),
+              True: literal_column("bm25(quote_search, 1.0, 0.0)")}
 
-    def _match(self, terms: Terms | None):
-        """The MATCH condition; ``None``: the FTS5 query comes as the parameter ``match``."""
-        return literal_column("quote_search").op("MATCH")(bindparam("match") if terms is None else _fts5(terms))
+    def _rank(self, filters: _Filters):
+        return self._ranks[filters.by_speaker]
+
+    def _match(self, terms: Terms | None, filters: _Filters):
+        """The MATCH condition; ``None``: the FTS5 query comes as the parameter ``match``.
+
+        With a speaker filter, the words every filtered speaker's name has must be in the
+        speaker column too: the index finds the few matches that can be theirs, and the
+        speaker itself is checked on those alone (see _filtered_words). Those words weigh
+        nothing in the ranking (``_rank``).
+        """
+        if terms is None:
+            return literal_column("quote_search").op("MATCH")(bindparam("match"))
+        return literal_column("quote_search").op("MATCH")(_fts5(terms, filters.name_words))
 
     def matching(self, terms: Terms, filters: _Filters, *, walk: bool = False) -> Select:
         """Quote ids matching; ``walk`` leaves the date index as the only way in (see by_date)."""
@@ -306,7 +341,7 @@ class _SQLiteIndex:
         query = select(index.c.quote_id).select_from(index)
         if terms:
             query = query.where(plain(index.c.quote_id).in_(
-                select(self.words.c.rowid).select_from(self.words).where(self._match(terms))))
+                select(self.words.c.rowid).select_from(self.words).where(self._match(terms, filters))))
         return filters.apply(query, index, plain=plain, hidden=_unindexed)
 
     def counted(self, terms: Terms, filters: _Filters) -> Select:
@@ -314,14 +349,16 @@ class _SQLiteIndex:
         which stops at the LIMIT (an IN over it would first collect every match: ms per
         common word at 1M)."""
         if terms and (not filters.any or filters.by_speaker):
-            query = select(self.words.c.rowid).select_from(self.words).where(self._match(terms))
+            query = select(self.words.c.rowid).select_from(self.words).where(self._match(terms, filters))
             return self._filtered_words(query, filters)
         return self.matching(terms, filters)
 
     def _filtered_words(self, query: Select, filters: _Filters) -> Select:
         """Filters on a query that walks the matches of the FTS5 table.
 
-        Other filters: each match looked up by key. A speaker filter: the speakers' quote ids,
+        Other filters: each match looked up by key. A speaker filter: when the speakers' names
+        share words, the MATCH has already kept only quotes with those words in the speaker
+        column (see _match), few enough to look each up. Otherwise the speakers' quote ids,
         read once from the speaker index, are a set each match is checked against before
         any lookup; checking the speaker on the looked-up row instead cost a lookup per
         match (tens of ms for a common word), and letting the planner start from the
@@ -334,7 +371,7 @@ class _SQLiteIndex:
             # key to read its public verdict cost about a quarter of the query.
             hidden = select(index.c.quote_id).where(index.c.public_verdict.is_(None))
             return query.where(_unindexed(words.c.rowid).not_in(hidden))
-        if filters.by_speaker:
+        if filters.by_speaker and not filters.name_words:
             # Building that set is most of the cost (~0.4 us an id, tens of thousands for a
             # common surname); ids in order are appended, not inserted: about a fifth less.
             speakers = (select(index.c.quote_id).where(index.c.speaker_id.in_(filters.speaker_ids))
@@ -356,8 +393,8 @@ class _SQLiteIndex:
     def _scored(self, terms: Terms | None, filters: _Filters) -> Select:
         # bm25() only works in the query that holds the MATCH, so this one starts from the words.
         words = self.words
-        query = select(words.c.rowid.label("quote_id"), self.rank.label("score")).select_from(words)
-        return self._filtered_words(query, filters).where(self._match(terms))
+        query = select(words.c.rowid.label("quote_id"), self._rank(filters).label("score")).select_from(words)
+        return self._filtered_words(query, filters).where(self._match(terms, filters))
 
     def recent(self, terms: Terms | None, filters: _Filters) -> Select:
         """(quote_id, score) of the matches, most recently recorded first; the lower score is the better."""
@@ -377,7 +414,7 @@ class _SQLiteIndex:
 
     def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         if window is None:
-            return self._scored(terms, filters).order_by(self.rank, self.words.c.rowid.desc())
+            return self._scored(terms, filters).order_by(self._rank(filters), self.words.c.rowid.desc())
         recent = self.recent(terms, filters).limit(window).subquery("recent")
         return select(recent.c.quote_id).order_by(recent.c.score, recent.c.quote_id.desc())
 
@@ -427,10 +464,17 @@ class _PostgresIndex:
             .where(index.c.document.op("@@")(tsquery)), index)
         if window is None:
             return query.with_only_columns(index.c.quote_id).order_by(
-                func.ts_rank(index.c.document, tsquery).desc(), index.c.quote_id.desc())
+                self._rank(index.c.document, tsquery, filters).desc(), index.c.quote_id.desc())
         recent = query.order_by(index.c.quote_id.desc()).limit(window).subquery("recent")
         return select(recent.c.quote_id).order_by(
-            func.ts_rank(recent.c.document, tsquery).desc(), recent.c.quote_id.desc())
+            self._rank(recent.c.document, tsquery, filters).desc(), recent.c.quote_id.desc())
+
+    @staticmethod
+    def _rank(document, tsquery, filters: _Filters):
+        """ts_rank; as on SQLite, with a speaker filter the speaker's name (weight B) does not weigh."""
+        if filters.by_speaker:
+            return func.ts_rank(literal_column("'{0, 0, 0, 1}'::float4[]"), document, tsquery)
+        return func.ts_rank(document, tsquery)
 
     def by_date(self, session: Session, terms: Terms, filters: _Filters, *, newest: bool,
                 bound: int | None, reach: int) -> Select:
@@ -493,12 +537,15 @@ def speakers_named(session: Session, text: str, *, limit: int = 25) -> list[Spea
     ))
 
 
-def _fts5(terms: Terms) -> str:
-    """The FTS5 query: every word and phrase, quoted so nothing typed is read as syntax."""
-    positive = " ".join(f'"{part}"' for part in (*terms.words, *terms.phrases))
+def _fts5(terms: Terms, name_words: tuple[str, ...] = ()) -> str:
+    """The FTS5 query: every word and phrase, quoted so nothing typed is read as syntax;
+    with ``name_words``, those must be in the speaker column as well."""
+    query = " ".join(f'"{part}"' for part in (*terms.words, *terms.phrases))
     if terms.excluded:
-        return f"({positive}) NOT (" + " OR ".join(f'"{part}"' for part in terms.excluded) + ")"
-    return positive
+        query = f"({query}) NOT (" + " OR ".join(f'"{part}"' for part in terms.excluded) + ")"
+    if name_words:
+        query = f"({query}) AND speaker : (" + " AND ".join(f'"{word}"' for word in name_words) + ")"
+    return query
 
 
 def _websearch(terms: Terms) -> str:

@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, inspect, text
 
 from factcheck.db import db
-from factcheck.models import Quote, QuoteSegment, ReviewStatus, Verdict
+from factcheck.models import Quote, QuoteSegment, ReviewStatus, Speaker, Verdict
 from factcheck.services.search import (
     MAX_QUERY_LENGTH, BadSearch, QuoteSearch, SearchSort, Terms, parse_terms, search_quotes,
 )
@@ -329,6 +329,87 @@ def test_best_match_in_one_walk_finds_the_same(session, corpus, monkeypatch, win
     one_walk = pages()
     monkeypatch.setattr(search._SQLiteIndex, "scores_in_one_walk", False)
     assert one_walk == pages()
+
+
+@pytest.mark.parametrize("names, words", [
+    (["Ana Mbeki", "Kofi Mbeki"], ("mbeki",)),
+    (["Jean-Luc Picard"], ("jean", "luc", "picard")),
+    (["Ana Mbeki", "Kofi Lindqvist"], ()),          # nothing in common
+    (["Siobhán O'Brien"], ()),                       # not plain ASCII: the index may split it otherwise
+    (["Ana Mbeki", "Siobhán Mbeki"], ()),
+    ([], ()),
+])
+def test_the_words_every_filtered_name_has(names, words):
+    from factcheck.services.search import _Filters
+
+    speakers = tuple(Speaker(id=n, name=name) for n, name in enumerate(names, 1))
+    assert _Filters(QuoteSearch(speaker="x"), speakers, desk=False).name_words == words
+
+
+@pytest.fixture
+def namesakes(session, corpus):
+    """A second Tomas Brennick (another person), and more quotes of the two Halvorsens."""
+    other = data.speaker(session, "Tomas Brennick")
+    per = data.speaker(session, "Per Halvorsen")
+    late = data.article(session, "Brennick said: \"The tolls fund the harbour, not the bridge.\" "
+                        "Per Halvorsen said: \"Ingrid is right about the bridge.\"",
+                        title="Late", published_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+    found = {"other_brennick": other.id, "per": per.id,
+             "namesake": data.quote(session, late, "The tolls fund the harbour, not the bridge", by=other).id,
+             "per_bridge": data.quote(session, late, "Ingrid is right about the bridge", by=per).id}
+    session.commit()
+    return corpus | found
+
+
+@pytest.mark.parametrize("fields", [
+    {"text": "the", "speaker": "halvorsen"},
+    {"text": "bridge", "speaker": "halvorsen"},
+    {"text": "ingrid bridge", "speaker": "halvorsen"},
+    {"text": "tolls -bridge", "speaker": "brennick"},
+    {"text": "harbour", "speaker": "tomas brennick"},
+    {"text": "halvorsen", "speaker": "ingrid"},
+    {"text": "the", "speaker": "o'brien"},
+    {"text": "the", "speaker": "halvorsen", "sort": SearchSort.NEWEST},
+    {"text": "harbour", "speaker": "brennick", "sort": SearchSort.OLDEST},
+    {"text": "the", "speaker": "halvorsen", "verdict": Verdict.UNVERIFIED},
+])
+@pytest.mark.parametrize("desk", [False, True])
+def test_speaker_filter_through_the_names_words_finds_the_same(session, namesakes, monkeypatch, fields, desk):
+    """The names' words narrow the full-text walk; the speaker is still checked on each match."""
+    from factcheck.services import search
+
+    def pages():
+        return [[q.id for q in search_quotes(session, QuoteSearch(**fields), desk=desk, page=n,
+                                             per_page=2).items] for n in (1, 2, 3)]
+
+    through_words = pages()
+    monkeypatch.setattr(search._Filters, "name_words", property(lambda self: ()))
+    assert through_words == pages()
+
+
+def test_speaker_filter_by_id_leaves_out_a_namesake(session, namesakes):
+    """The other Tomas Brennick's quote has the same name words; the speaker check drops it."""
+    by_id = found(session, text="tolls", speaker=str(namesakes["brennick"]))
+    assert by_id == [namesakes["tolls"]]
+    assert set(found(session, text="tolls", speaker="brennick")) == set(ids(namesakes, "tolls", "namesake"))
+    assert found(session, text="tolls", speaker=str(namesakes["other_brennick"])) == [namesakes["namesake"]]
+
+
+def test_with_a_speaker_filter_only_the_words_rank(session, namesakes):
+    """Every result's speaker fits the filter, so the name says nothing about which quote is
+    best: a quote that has the words ranks first, and quotes that match by their speaker's
+    name alone follow, newest first, whatever their length."""
+    long = data.article(
+        session, "Halvorsen said: \"We will publish every inspection report, every invoice and every "
+        "letter from the contractors, so that anyone can check the numbers for themselves.\"",
+        title="Reports", published_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    reports = data.quote(session, long, "We will publish every inspection report, every invoice and every "
+                         "letter from the contractors, so that anyone can check the numbers for themselves",
+                         by=session.get(Speaker, namesakes["halvorsen"]))
+    session.commit()
+    # "ingrid": in Per Halvorsen's words; in Ingrid Halvorsen's name only for her three quotes.
+    assert found(session, text="ingrid", speaker="halvorsen") == [
+        namesakes["per_bridge"], reports.id, namesakes["open"], namesakes["patching"]]
 
 
 def test_the_index_knows_which_statuses_are_public():
