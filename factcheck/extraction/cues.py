@@ -1592,6 +1592,13 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         return Cue(verb, v.span(), sp, role, True, True)
     if verb.lower() in _WEAK and verb[0].islower() is False:
         return None
+    if len(pre_words) <= 2 and _COLON_AFTER_RE.match(masked, v.end(), end) and \
+            not masked[a:v.start()].rstrip().endswith(","):
+        # "… .” Roe said: “…": whatever the subject, every way below ends at
+        # the colon test (the two that return before it want a comma before
+        # the verb, or more than two words before the subject), so the
+        # subject need not be looked for.
+        return None
     sp, role = _np_backward(masked, a, v.start())
     if sp is None:
         if (len(pre_words) <= 4 or verb.lower() in ("said", "says") and len(pre_words) <= 12
