@@ -255,7 +255,9 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
         lead_start = sentence_start(art.masked, first.open_at, p_start)
         limit_idx = group[-1] + 1
         limit = p_end
-        lp_start, lp_end = art.paragraph_bounds(last.close_end - 1 if last.close_end else 0)
+        # (A one-piece quote closes in the paragraph it opens in.)
+        lp_end = p_end if last is first else \
+            art.paragraph_bounds(last.close_end - 1 if last.close_end else 0)[1]
         if limit_idx < len(spans) and spans[limit_idx].open_at < lp_end:
             limit = spans[limit_idx].open_at
         else:

@@ -161,12 +161,13 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     closers: _Closers | None = None
     # (_markup_spans's own test first: most paragraphs have no "=")
     markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
+    if markup:
+        # tweet-id="…": an attribute value, not speech.
+        found = [f for f in found if not any(a <= f[0] < b for a, b in markup)]
     n = len(text)
     for at, m_end in found:
         width = m_end - at
-        if markup and any(a <= at < b for a, b in markup):
-            continue  # tweet-id="…": an attribute value, not speech
-        if open_at >= 0 and width == 2 and text.startswith("'''", at):
+        if width == 2 and open_at >= 0 and text.startswith("'''", at):
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
         # (_direction's memo, looked up here: this loop runs once per mark)
