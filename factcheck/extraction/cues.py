@@ -175,7 +175,8 @@ def _boundaries(masked: str) -> tuple[list[int], list[int], list[int]]:
         # (_is_boundary, inline: this runs for every line and full stop)
         a, b = m.span()
         c = masked[a]
-        if c == ".":
+        if c == "." and a and (masked[a - 1].isalnum() or masked[a - 1] in "._"):
+            # (_WORD_BEFORE_RE needs a word character or a stop right before.)
             w = _WORD_BEFORE_RE.search(masked, max(0, a - 12), a + 1)
             if w:
                 word = w.group(1).lower()
@@ -1096,6 +1097,10 @@ during despite amid among following like unlike speaking asked asking according 
 to of into through about against between beyond toward towards upon
 """.split())
 _CONJUNCTIONS = frozenset("and but so yet still then or nor".split())
+# Words that may open a clause before its subject ("And then Roe said").
+_CLAUSE_LEADS = _CONJUNCTIONS | frozenset(
+    "then now later also instead finally meanwhile however still again even yet indeed first "
+    "next thus hence therefore".split())
 
 
 _S_NOUNS = frozenset("news politics economics series species headquarters "
@@ -1150,10 +1155,7 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     """("NP", verb) when ``words[i:]`` open with a noun phrase and a verb."""
     n = len(words)
     w = lambda k: masked[words[k][0]:words[k][1]]  # noqa: E731
-    while i < n and (w(i).lower().strip(",") in _CONJUNCTIONS or w(i).lower().strip(",") in (
-            "then", "now", "later", "also", "instead", "finally", "meanwhile", "however",
-            "still", "again", "even", "yet", "indeed", "first", "next", "thus", "hence",
-            "therefore")):
+    while i < n and w(i).lower().strip(",") in _CLAUSE_LEADS:
         i += 1
     if i >= n or MASK in w(i):
         return None
@@ -1167,8 +1169,10 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
         return None
     if low in _EXPLETIVES or low in _SUBORDINATORS or low in _WHEN_WORDS:
         return None
-    if not (first[0].isupper() or low in _SUBJECT_OPENERS or _descriptor_before_name(
-            [w(j) for j in range(i, min(n, i + 5))])):
+    if not (first[0].isupper() or low in _SUBJECT_OPENERS or any(
+            masked[words[j][0]].isupper() for j in range(i + 1, min(n, i + 5)))
+            # (a descriptor needs a name, capitalised, after its first word)
+            and _descriptor_before_name([w(j) for j in range(i, min(n, i + 5))])):
         return None
     k = i
     while k < n and k - i < 8:
