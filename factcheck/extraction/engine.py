@@ -640,10 +640,13 @@ def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
     """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "“Eclipse” star Ana
     Ruiz": a title-case name of a show, book or film after a possessive, a
     preposition, a media noun or verb, or before a media noun or its author."""
-    if not _CAPITAL_OR_DIGIT_RE.search(art.text, span.start, span.end):
-        return False  # (no word can start with a capital or a digit: a cheap test first)
     if words is None:  # (``words``: the span's, when the caller has them)
+        if not _CAPITAL_OR_DIGIT_RE.search(art.text, span.start, span.end):
+            return False  # (no word can start with a capital or a digit: a cheap test first)
         words = _WORDS_RE.findall(art.text, span.start, span.end)
+    # (With the words at hand, the loop below answers as fast: with no capital
+    # or digit, the first word that is not a small one says no, and if none is
+    # there is no significant word.)
     if not words or len(words) > 9:
         return False
     significant = 0  # (how many words are not small ones; each must be capitalised)

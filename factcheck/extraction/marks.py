@@ -281,43 +281,57 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
     """``find_quote_spans`` with the paragraphs (the non-empty lines, by
     their starts and ends) already found."""
     spans: list[QuoteSpan] = []
-    last = len(starts) - 1
+    if not starts:
+        return spans
     # The double marks of the whole text, found in one scan and dealt out to
     # their paragraphs (a mark never spans a line break, so these are the
     # marks a scan of each paragraph finds); most paragraphs of an article
     # have none, and need no pairing.
-    marks = _DOUBLE_MARK_RE.finditer(text)
-    m = next(marks, None)
-    at = m.start() if m is not None else len(text)
-    for i, p_start in enumerate(starts):
-        p_end = ends[i]
-        if at >= p_end:
-            # No double marks: single-quoted spans only.
-            if _SINGLE_MARK_RE.search(text, p_start, p_end):
-                _single_spans(text, p_start, p_end, spans)
-            continue
+    i = 0  # the paragraph of the marks in ``found``
+    p_end = ends[0]
+    found: list[tuple[int, int]] = []
+    for m in _DOUBLE_MARK_RE.finditer(text):
+        if m.start() >= p_end:
+            # The marks of paragraph i are all found: pair them, then pass
+            # the paragraphs up to this mark's, which have none.
+            at = m.start()
+            _paragraph_spans(text, starts, ends, i, found, spans)
+            found = []
+            i += 1
+            while ends[i] <= at:
+                _paragraph_spans(text, starts, ends, i, found, spans)
+                i += 1
+            p_end = ends[i]
+        found.append(m.span())
+    for k in range(i, len(starts)):
+        _paragraph_spans(text, starts, ends, k, found, spans)
         found = []
-        while at < p_end:
-            found.append(m.span())
-            m = next(marks, None)
-            at = m.start() if m is not None else len(text)
-        before = len(spans)
-        _pair_paragraph(text, p_start, p_end,
-                        (starts[i + 1], ends[i + 1]) if i < last else None, spans, found)
-        if len(spans) > before:
-            # Single quotes between double-quoted spans: only outside them.
-            gaps = []
-            cur = p_start
-            for s in spans[before:]:
-                gaps.append((cur, s.open_at))
-                cur = s.close_end
-            gaps.append((cur, p_end))
-            extra: list[QuoteSpan] = []
-            for g_start, g_end in gaps:
-                if g_end - g_start > 2 and _SINGLE_MARK_RE.search(text, g_start, g_end):
-                    _single_spans(text, g_start, g_end, extra)
-            if extra:
-                merged = sorted(spans[before:] + extra, key=lambda s: s.start)
-                del spans[before:]
-                spans.extend(merged)
     return spans
+
+
+def _paragraph_spans(text: str, starts: list[int], ends: list[int], i: int,
+                     found: list[tuple[int, int]], spans: list[QuoteSpan]) -> None:
+    """The quoted pieces of paragraph ``i``, whose double marks are ``found``."""
+    p_start, p_end = starts[i], ends[i]
+    if not found:
+        # No double marks: single-quoted spans only.
+        if _SINGLE_MARK_RE.search(text, p_start, p_end):
+            _single_spans(text, p_start, p_end, spans)
+        return
+    before = len(spans)
+    _pair_paragraph(text, p_start, p_end,
+                    (starts[i + 1], ends[i + 1]) if i + 1 < len(starts) else None, spans, found)
+    if len(spans) > before:
+        # Single quotes between double-quoted spans: only outside them.
+        extra: list[QuoteSpan] = []
+        cur = p_start
+        for s in spans[before:]:
+            if s.open_at - cur > 2 and _SINGLE_MARK_RE.search(text, cur, s.open_at):
+                _single_spans(text, cur, s.open_at, extra)
+            cur = s.close_end
+        if p_end - cur > 2 and _SINGLE_MARK_RE.search(text, cur, p_end):
+            _single_spans(text, cur, p_end, extra)
+        if extra:
+            merged = sorted(spans[before:] + extra, key=lambda s: s.start)
+            del spans[before:]
+            spans.extend(merged)
