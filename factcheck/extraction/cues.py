@@ -1045,9 +1045,9 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
     out = []
     for m in _LOWER_WORD_RE.finditer(masked, a, b):
         w = m.group()
-        end = m.end()
+        end = -1  # (the end of the verb's particle, if it has one)
         if w in _PARTICLE_VERBS:
-            p = _PARTICLE_RE.match(masked, end, b)
+            p = _PARTICLE_RE.match(masked, m.end(), b)
             if not p or p.group(1) != _PARTICLE_VERBS[w]:
                 if w not in _SINGLE_FORMS:
                     continue
@@ -1062,7 +1062,7 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
             verdict = verdicts[at, w] = _verb_word(masked, at, w)
         if verdict == _NOT_VERB or strict and verdict == _VERB_UNLESS_STRICT:
             continue
-        out.append(m if end == m.end() else _WHOLE_RE.match(masked, at, end))
+        out.append(m if end < 0 else _WHOLE_RE.match(masked, at, end))
     return out
 
 
@@ -1488,9 +1488,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
     if a >= end:
         return None
     gap = a - close_end
-    head = masked[a:min(end, a + 200)]
     # "— Commissioner Smith" under a quote.
-    if head[0] in "\u2014\u2013\u2015-" and gap <= 2:
+    if masked[a] in "\u2014\u2013\u2015-" and gap <= 2:
         sp, role = _np_forward(masked, a + 1, end)
         if sp and masked[sp[0]].isupper():
             return Cue(masked[a], (a, a + 1), sp, role, True, True)

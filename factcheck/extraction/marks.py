@@ -156,7 +156,7 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     order) into ``out``; ``following`` is the next paragraph (for a quote
     that runs on)."""
     open_at = -1
-    open_width = 0
+    open_end = 0  # (where the opening mark ends)
     nested = open_curly = same_nested = False
     closers: _Closers | None = None
     # (_markup_spans's own test first: most paragraphs have no "=")
@@ -166,19 +166,18 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         found = [f for f in found if not any(a <= f[0] < b for a, b in markup)]
     n = len(text)
     for at, m_end in found:
-        width = m_end - at
-        if width == 2 and open_at >= 0 and text.startswith("'''", at):
+        if m_end - at == 2 and open_at >= 0 and text.startswith("'''", at):
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
         # (_direction's memo, looked up here: this loop runs once per mark)
         way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
         if way is None:
-            way = _direction(text, at, width)
+            way = _direction(text, at, m_end - at)
         # (whether the mark is curly is read only where it matters: not for
         # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
             if way != _CLOSE:
-                open_at, open_width = at, width
+                open_at, open_end = at, m_end
                 nested, open_curly = False, text[at] in _CURLY
             continue
         if nested:
@@ -189,27 +188,26 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
             curly = text[at] in _CURLY
             if curly != open_curly and text[at] not in "\u00ab\u00bb" and (
                     (closers := closers or _Closers(text, p_start, p_end)).after(at, open_curly)
-                    or _LABEL_AT_RE.match(text, open_at + open_width, p_end)):
+                    or _LABEL_AT_RE.match(text, open_end, p_end)):
                 # "He said “no” twice," / "“WALLACE: As "The Journal" wrote, …":
                 # a quotation inside a quotation marked with the other kind
                 # of marks (when the outer one closes, or is a transcript).
                 nested, same_nested = True, False
                 continue
-            if curly == open_curly and _closes_twice(text, at + width, p_end):
+            if curly == open_curly and _closes_twice(text, m_end, p_end):
                 # "He called it “a “fair” deal” twice": the same marks nest.
                 nested = same_nested = True
                 continue
             # Unclosed mark followed by a fresh opening: the first one was
             # stray, so start again rather than derail the paragraph.
-            open_at, open_width = at, width
+            open_at, open_end = at, m_end
             open_curly = curly
             continue
-        start = open_at + open_width
-        if at > start:
-            out.append(QuoteSpan(start, at, open_at, at + width))
+        if at > open_end:
+            out.append(QuoteSpan(open_end, at, open_at, m_end))
         open_at = -1
     if open_at >= 0:
-        start = open_at + open_width
+        start = open_end
         end = p_end
         while end > start and text[end - 1].isspace():
             end -= 1
