@@ -243,8 +243,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
             piece_words = _WORDS_RE.findall(text, first.start, first.end)
             if not piece_words:
                 continue  # nothing but marks and punctuation: no words to attribute
-            if len(piece_words) < len(_LOOSE_MARK_RE.findall(text, first.start, first.end)) > 1:
-                continue  # (_mostly_marks, with the words at hand)
+            if _mostly_marks(text, spans, group, n_words=len(piece_words)):
+                continue
         else:
             piece_words = None
             if not any(_HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group):
@@ -482,19 +482,21 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
     return out
 
 
-def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int]) -> bool:
+def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int], *,
+                  n_words: int | None = None) -> bool:
     """Whether the quote marks inside the pieces (outside words: not the
     apostrophe of "don’t") outnumber their words: a run of stray marks that
     happened to pair up, not speech. (No quote of the evaluation corpus's 924
-    articles comes near: a nested quote has words around its marks.)"""
-    stray = words = 0
+    articles comes near: a nested quote has words around its marks.)
+    ``n_words``: the pieces' word count, when the caller has it."""
+    stray = 0
     for k in group:
         stray += len(_LOOSE_MARK_RE.findall(text, spans[k].start, spans[k].end))
     if stray < 2:
         return False  # (every quote here has a word)
-    for k in group:
-        words += len(_WORDS_RE.findall(text, spans[k].start, spans[k].end))
-    return stray > words
+    if n_words is None:
+        n_words = sum(len(_WORDS_RE.findall(text, spans[k].start, spans[k].end)) for k in group)
+    return stray > n_words
 
 
 def _may_cite(masked: str, at: int) -> bool:
