@@ -237,16 +237,27 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
         if max_quotes is not None and len(out) >= max_quotes:
             break
         first, last = spans[group[0]], spans[group[-1]]
-        if not (_HAS_WORD_RE.search(text, first.start, first.end) or len(group) > 1 and any(
-                _HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group[1:])):
-            continue  # nothing but marks and punctuation: no words to attribute
-        if _mostly_marks(text, spans, group):
-            continue
+        if len(group) == 1:
+            # (Most quotes are one piece: its words are listed once, for the
+            # tests below, the word count and the title test.)
+            piece_words = _WORDS_RE.findall(text, first.start, first.end)
+            if not piece_words:
+                continue  # nothing but marks and punctuation: no words to attribute
+            if _mostly_marks(text, spans, group, n_words=len(piece_words)):
+                continue
+        else:
+            piece_words = None
+            if not any(_HAS_WORD_RE.search(text, spans[k].start, spans[k].end) for k in group):
+                continue  # nothing but marks and punctuation: no words to attribute
+            if _mostly_marks(text, spans, group):
+                continue
         p_start, p_end = art.paragraph_bounds(first.open_at)
         lead_start = sentence_start(art.masked, first.open_at, p_start)
         limit_idx = group[-1] + 1
         limit = p_end
-        lp_start, lp_end = art.paragraph_bounds(last.close_end - 1 if last.close_end else 0)
+        # (A one-piece quote closes in the paragraph it opens in.)
+        lp_end = p_end if last is first else \
+            art.paragraph_bounds(last.close_end - 1 if last.close_end else 0)[1]
         if limit_idx < len(spans) and spans[limit_idx].open_at < lp_end:
             limit = spans[limit_idx].open_at
         else:
@@ -322,7 +333,11 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
             if not segments:
                 continue
             joined = " ".join(text[a:b] for a, b in segments)
-        n_words = _words(joined)
+        # (A one-piece quote's words, unless a transcript label was cut off:
+        # the cleaned piece loses only white space and punctuation at its
+        # ends, which no word includes.)
+        n_words = len(piece_words) if piece_words is not None and transcript is None \
+            else _words(joined)
         if n_words == 0:
             continue
         lead = art.masked[lead_start:first.open_at].strip()
@@ -334,7 +349,8 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
         if not lead and cue is None and _words(art.masked[first.close_end:limit]) > 10:
             kind = "partial"
         if len(group) == 1 and _is_work_title(
-                art, first, p_start, p_end, spans[group[0] - 1] if group[0] else None):
+                art, first, p_start, p_end, spans[group[0] - 1] if group[0] else None,
+                words=piece_words):
             continue
         if len(group) == 1 and first.single and not text[p_start:first.open_at].strip() and \
                 not text[first.close_end:p_end].strip(" .\t") and n_words <= 10:
@@ -466,19 +482,21 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
     return out
 
 
-def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int]) -> bool:
+def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int], *,
+                  n_words: int | None = None) -> bool:
     """Whether the quote marks inside the pieces (outside words: not the
     apostrophe of "don’t") outnumber their words: a run of stray marks that
     happened to pair up, not speech. (No quote of the evaluation corpus's 924
-    articles comes near: a nested quote has words around its marks.)"""
-    stray = words = 0
+    articles comes near: a nested quote has words around its marks.)
+    ``n_words``: the pieces' word count, when the caller has it."""
+    stray = 0
     for k in group:
         stray += len(_LOOSE_MARK_RE.findall(text, spans[k].start, spans[k].end))
     if stray < 2:
         return False  # (every quote here has a word)
-    for k in group:
-        words += len(_WORDS_RE.findall(text, spans[k].start, spans[k].end))
-    return stray > words
+    if n_words is None:
+        n_words = sum(len(_WORDS_RE.findall(text, spans[k].start, spans[k].end)) for k in group)
+    return stray > n_words
 
 
 def _may_cite(masked: str, at: int) -> bool:
@@ -620,13 +638,17 @@ _TITLE_LIST_RE = re.compile(r"[\u201d\"'],?\s+(?:and|or)\s+$|[\u201d\"'],\s+$")
 
 
 def _is_work_title(art: _Article, span: QuoteSpan, p_start: int, p_end: int,
-                   previous: QuoteSpan | None = None) -> bool:
+                   previous: QuoteSpan | None = None, *, words: list[str] | None = None) -> bool:
     """"on NBC's “Meet the Press”", "a podcast, “So It Goes”", "“Eclipse” star Ana
     Ruiz": a title-case name of a show, book or film after a possessive, a
     preposition, a media noun or verb, or before a media noun or its author."""
-    if not _CAPITAL_OR_DIGIT_RE.search(art.text, span.start, span.end):
-        return False  # (no word can start with a capital or a digit: a cheap test first)
-    words = _WORDS_RE.findall(art.text, span.start, span.end)
+    if words is None:  # (``words``: the span's, when the caller has them)
+        if not _CAPITAL_OR_DIGIT_RE.search(art.text, span.start, span.end):
+            return False  # (no word can start with a capital or a digit: a cheap test first)
+        words = _WORDS_RE.findall(art.text, span.start, span.end)
+    # (With the words at hand, the loop below answers as fast: with no capital
+    # or digit, the first word that is not a small one says no, and if none is
+    # there is no significant word.)
     if not words or len(words) > 9:
         return False
     significant = 0  # (how many words are not small ones; each must be capitalised)

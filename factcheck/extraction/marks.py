@@ -156,28 +156,28 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     order) into ``out``; ``following`` is the next paragraph (for a quote
     that runs on)."""
     open_at = -1
-    open_width = 0
+    open_end = 0  # (where the opening mark ends)
     nested = open_curly = same_nested = False
     closers: _Closers | None = None
     # (_markup_spans's own test first: most paragraphs have no "=")
     markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
+    if markup:
+        # tweet-id="…": an attribute value, not speech.
+        found = [f for f in found if not any(a <= f[0] < b for a, b in markup)]
     n = len(text)
     for at, m_end in found:
-        width = m_end - at
-        if markup and any(a <= at < b for a, b in markup):
-            continue  # tweet-id="…": an attribute value, not speech
-        if open_at >= 0 and width == 2 and text.startswith("'''", at):
+        if m_end - at == 2 and open_at >= 0 and text.startswith("'''", at):
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
         # (_direction's memo, looked up here: this loop runs once per mark)
         way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
         if way is None:
-            way = _direction(text, at, width)
+            way = _direction(text, at, m_end - at)
         # (whether the mark is curly is read only where it matters: not for
         # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
             if way != _CLOSE:
-                open_at, open_width = at, width
+                open_at, open_end = at, m_end
                 nested, open_curly = False, text[at] in _CURLY
             continue
         if nested:
@@ -188,27 +188,26 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
             curly = text[at] in _CURLY
             if curly != open_curly and text[at] not in "\u00ab\u00bb" and (
                     (closers := closers or _Closers(text, p_start, p_end)).after(at, open_curly)
-                    or _LABEL_AT_RE.match(text, open_at + open_width, p_end)):
+                    or _LABEL_AT_RE.match(text, open_end, p_end)):
                 # "He said “no” twice," / "“WALLACE: As "The Journal" wrote, …":
                 # a quotation inside a quotation marked with the other kind
                 # of marks (when the outer one closes, or is a transcript).
                 nested, same_nested = True, False
                 continue
-            if curly == open_curly and _closes_twice(text, at + width, p_end):
+            if curly == open_curly and _closes_twice(text, m_end, p_end):
                 # "He called it “a “fair” deal” twice": the same marks nest.
                 nested = same_nested = True
                 continue
             # Unclosed mark followed by a fresh opening: the first one was
             # stray, so start again rather than derail the paragraph.
-            open_at, open_width = at, width
+            open_at, open_end = at, m_end
             open_curly = curly
             continue
-        start = open_at + open_width
-        if at > start:
-            out.append(QuoteSpan(start, at, open_at, at + width))
+        if at > open_end:
+            out.append(QuoteSpan(open_end, at, open_at, m_end))
         open_at = -1
     if open_at >= 0:
-        start = open_at + open_width
+        start = open_end
         end = p_end
         while end > start and text[end - 1].isspace():
             end -= 1
@@ -280,43 +279,57 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
     """``find_quote_spans`` with the paragraphs (the non-empty lines, by
     their starts and ends) already found."""
     spans: list[QuoteSpan] = []
-    last = len(starts) - 1
+    if not starts:
+        return spans
     # The double marks of the whole text, found in one scan and dealt out to
     # their paragraphs (a mark never spans a line break, so these are the
     # marks a scan of each paragraph finds); most paragraphs of an article
     # have none, and need no pairing.
-    marks = _DOUBLE_MARK_RE.finditer(text)
-    m = next(marks, None)
-    at = m.start() if m is not None else len(text)
-    for i, p_start in enumerate(starts):
-        p_end = ends[i]
-        if at >= p_end:
-            # No double marks: single-quoted spans only.
-            if _SINGLE_MARK_RE.search(text, p_start, p_end):
-                _single_spans(text, p_start, p_end, spans)
-            continue
+    i = 0  # the paragraph of the marks in ``found``
+    p_end = ends[0]
+    found: list[tuple[int, int]] = []
+    for m in _DOUBLE_MARK_RE.finditer(text):
+        if m.start() >= p_end:
+            # The marks of paragraph i are all found: pair them, then pass
+            # the paragraphs up to this mark's, which have none.
+            at = m.start()
+            _paragraph_spans(text, starts, ends, i, found, spans)
+            found = []
+            i += 1
+            while ends[i] <= at:
+                _paragraph_spans(text, starts, ends, i, found, spans)
+                i += 1
+            p_end = ends[i]
+        found.append(m.span())
+    for k in range(i, len(starts)):
+        _paragraph_spans(text, starts, ends, k, found, spans)
         found = []
-        while at < p_end:
-            found.append(m.span())
-            m = next(marks, None)
-            at = m.start() if m is not None else len(text)
-        before = len(spans)
-        _pair_paragraph(text, p_start, p_end,
-                        (starts[i + 1], ends[i + 1]) if i < last else None, spans, found)
-        if len(spans) > before:
-            # Single quotes between double-quoted spans: only outside them.
-            gaps = []
-            cur = p_start
-            for s in spans[before:]:
-                gaps.append((cur, s.open_at))
-                cur = s.close_end
-            gaps.append((cur, p_end))
-            extra: list[QuoteSpan] = []
-            for g_start, g_end in gaps:
-                if g_end - g_start > 2 and _SINGLE_MARK_RE.search(text, g_start, g_end):
-                    _single_spans(text, g_start, g_end, extra)
-            if extra:
-                merged = sorted(spans[before:] + extra, key=lambda s: s.start)
-                del spans[before:]
-                spans.extend(merged)
     return spans
+
+
+def _paragraph_spans(text: str, starts: list[int], ends: list[int], i: int,
+                     found: list[tuple[int, int]], spans: list[QuoteSpan]) -> None:
+    """The quoted pieces of paragraph ``i``, whose double marks are ``found``."""
+    p_start, p_end = starts[i], ends[i]
+    if not found:
+        # No double marks: single-quoted spans only.
+        if _SINGLE_MARK_RE.search(text, p_start, p_end):
+            _single_spans(text, p_start, p_end, spans)
+        return
+    before = len(spans)
+    _pair_paragraph(text, p_start, p_end,
+                    (starts[i + 1], ends[i + 1]) if i + 1 < len(starts) else None, spans, found)
+    if len(spans) > before:
+        # Single quotes between double-quoted spans: only outside them.
+        extra: list[QuoteSpan] = []
+        cur = p_start
+        for s in spans[before:]:
+            if s.open_at - cur > 2 and _SINGLE_MARK_RE.search(text, cur, s.open_at):
+                _single_spans(text, cur, s.open_at, extra)
+            cur = s.close_end
+        if p_end - cur > 2 and _SINGLE_MARK_RE.search(text, cur, p_end):
+            _single_spans(text, cur, p_end, extra)
+        if extra:
+            merged = sorted(spans[before:] + extra, key=lambda s: s.start)
+            del spans[before:]
+            spans.extend(merged)

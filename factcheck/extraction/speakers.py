@@ -369,6 +369,8 @@ class ArticlePeople:
                 self._gender[display] = "m"
         if pronoun in ("m", "f"):
             self._gender.setdefault(display, pronoun)
+        if self._recent and self._recent[-1] == (display, kind):
+            return  # (the most recent already; each speaker is listed once)
         self._recent = [r for r in self._recent if r[0] != display]
         self._recent.append((display, kind))
         if len(self._recent) > 8:
