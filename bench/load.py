@@ -775,6 +775,19 @@ def print_ingestion(figures: dict | None, args) -> bool:
     return met
 
 
+def warm_file_cache(path: Path, log) -> None:
+    """Read the database file once, so the pages come from the OS page cache, as on a
+    server that has been up a while. Without this, a file the machine has evicted since
+    the last run is read from disk at random: rows then measure the disk, not factcheck
+    (seen here: the article page at 57 req/s, p99 2.7 s, with the server's CPU idle)."""
+    started = time.monotonic()
+    with path.open("rb") as f:
+        while f.read(1 << 24):
+            pass
+    log(f"database file read into the page cache ({path.stat().st_size / 1e9:.1f} GB, "
+        f"{time.monotonic() - started:.1f} s)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None,
@@ -823,6 +836,8 @@ def main() -> int:
         log(f"database ready: {held['articles']:,} articles, {held['quotes']:,} quotes "
             f"(built in {held.get('build_seconds', '?')} s)")
         if not args.skip_http:
+            if database == "SQLite":
+                warm_file_cache(OUT / "load.sqlite3", log)
             held["load_before"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
             results = measure_http(url, args, held, procs, log, deadline)
             procs.stop_all()
