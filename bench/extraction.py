@@ -5,7 +5,8 @@
 Runs over the PolNeAR train and dev texts (../shared/eval, read only), prints
 articles/s, the ratio to a bare regex scan for quote marks over the same texts
 in the same run, and the time for a 1 MB text full of stray quote marks (the
-linear-time check from issue 3), then for two harsher kinds of junk.
+linear-time check from issue 3: marks among words and cues, then marks alone),
+then for two harsher kinds of junk.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def _stray_marks(size: int, seed: int = 7) -> str:
     return "".join(out)[:size]
 
 
+def _marks_only(size: int, seed: int = 7) -> str:
+    """Nothing but quote marks: every kind, at random, no words."""
+    rng = random.Random(seed)
+    return "".join(rng.choice("\"\u201c\u201d'\u2018\u2019") for _ in range(size))
+
+
 def _random_characters(size: int, seed: int = 7) -> str:
     """Letters, marks, spaces and stops at random: many short quotes, few cues."""
     rng = random.Random(seed)
@@ -87,6 +94,7 @@ def main() -> None:
           f"({scan_best * 1000:.1f} ms); extraction is {best / scan_best:.0f}x the scan")
     shapes = [("stray quote marks", _stray_marks(250_000)),
               ("stray quote marks", _stray_marks(1_000_000)),
+              ("quote marks and nothing else", _marks_only(1_000_000)),
               # Two harsher shapes of junk, for the record (issue 3 names the first).
               ("random letters and marks", _random_characters(1_000_000)),
               ("words and marks without a sentence end", _run_on(1_000_000))]
