@@ -240,6 +240,11 @@ class _Filters:
     search: QuoteSearch
     speakers: tuple[Speaker, ...]
     desk: bool
+    # (read by every statement of a search, so worked out once: see name_words)
+    _name_words: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self):
+        object.__setattr__(self, "_name_words", _words_in_every_name(self.speakers))
 
     def apply(self, query: Select, index, *, plain=lambda column: column,
               hidden=lambda column: column) -> Select:
@@ -282,19 +287,9 @@ class _Filters:
 
         The full-text index holds each quote's speaker name, so every quote of these
         speakers has these words there: a condition the index checks in its own walk,
-        narrowing the matches before the exact check on the speaker. Only for names
-        in plain ASCII, which the index splits into words exactly as this does.
+        narrowing the matches before the exact check on the speaker.
         """
-        common: set[str] | None = None
-        for speaker in self.speakers:
-            name = speaker.name.lower()
-            if not name.isascii():
-                return ()
-            words = set(_ASCII_WORD.findall(name))
-            common = words if common is None else common & words
-            if not common:
-                return ()
-        return tuple(sorted(common or ()))
+        return self._name_words
 
     @property
     def any(self) -> bool:
@@ -535,6 +530,21 @@ def speakers_named(session: Session, text: str, *, limit: int = 25) -> list[Spea
         select(Speaker).where(Speaker.merged_into_id.is_(None), *conditions)
         .order_by(func.length(Speaker.name), Speaker.name, Speaker.id).limit(limit)
     ))
+
+
+def _words_in_every_name(speakers: tuple[Speaker, ...]) -> tuple[str, ...]:
+    """The words every name has (see _Filters.name_words). Only for names in plain ASCII,
+    which the index splits into words exactly as this does; () for any other."""
+    common: set[str] | None = None
+    for speaker in speakers:
+        name = speaker.name.lower()
+        if not name.isascii():
+            return ()
+        words = set(_ASCII_WORD.findall(name))
+        common = words if common is None else common & words
+        if not common:
+            return ()
+    return tuple(sorted(common or ()))
 
 
 def _fts5(terms: Terms, name_words: tuple[str, ...] = ()) -> str:
