@@ -9,6 +9,7 @@ with the direction of each mark read from its neighbours rather than its glyph.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -133,14 +134,13 @@ _CURLY_CLOSE_RE = re.compile("\u201d")
 _NEST_LOOKAHEAD = 6
 
 
-def _closes_twice(text: str, at: int, p_end: int) -> bool:
-    """Whether the marks after a second opening close it and then the first
-    one (balanced nesting), rather than leaving the first one stray."""
+def _closes_twice(text: str, after: list[int]) -> bool:
+    """Whether the marks after a second opening (``after``: where they
+    start, in order) close it and then the first one (balanced nesting),
+    rather than leaving the first one stray."""
     depth = 2
-    for n, m in enumerate(_DOUBLE_MARK_RE.finditer(text, at, p_end)):
-        if n >= _NEST_LOOKAHEAD:
-            return False
-        if _direction(text, m.start(), m.end() - m.start()) == _OPEN:
+    for at in after[:_NEST_LOOKAHEAD]:
+        if _direction(text, at, _mark_width(text, at)) == _OPEN:
             depth += 1
         else:
             depth -= 1
@@ -149,11 +149,23 @@ def _closes_twice(text: str, at: int, p_end: int) -> bool:
     return False
 
 
+def _marks_from(text: str, at: int, p_end: int) -> list[int]:
+    """Where the first double marks from ``at`` start (as many as
+    ``_closes_twice`` reads)."""
+    return [m.start() for m in
+            itertools.islice(_DOUBLE_MARK_RE.finditer(text, at, p_end), _NEST_LOOKAHEAD)]
+
+
+def _mark_width(text: str, at: int) -> int:
+    """The length of the double mark at ``at``: two for '' and ``, else one."""
+    return 2 if text[at] in "'`" else 1
+
+
 def _pair_paragraph(text: str, p_start: int, p_end: int,
                     following: tuple[int, int] | None, out: list[QuoteSpan],
-                    found: list[tuple[int, int]]) -> None:
-    """Pair the double marks of one paragraph (``found``: their spans, in
-    order) into ``out``; ``following`` is the next paragraph (for a quote
+                    found: list[int]) -> None:
+    """Pair the double marks of one paragraph (``found``: where they start,
+    in order) into ``out``; ``following`` is the next paragraph (for a quote
     that runs on)."""
     open_at = -1
     open_end = 0  # (where the opening mark ends)
@@ -163,10 +175,12 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
     if markup:
         # tweet-id="…": an attribute value, not speech.
-        found = [f for f in found if not any(a <= f[0] < b for a, b in markup)]
+        found = [f for f in found if not any(a <= f < b for a, b in markup)]
     n = len(text)
-    for at, m_end in found:
-        if m_end - at == 2 and open_at >= 0 and text.startswith("'''", at):
+    for k, at in enumerate(found):
+        m_end = at + 2 if text[at] in "'`" else at + 1  # (_mark_width, inline)
+        shifted = m_end - at == 2 and open_at >= 0 and text.startswith("'''", at)
+        if shifted:
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
         # (_direction's memo, looked up here: this loop runs once per mark)
@@ -194,7 +208,11 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
                 # of marks (when the outer one closes, or is a transcript).
                 nested, same_nested = True, False
                 continue
-            if curly == open_curly and _closes_twice(text, m_end, p_end):
+            # (The marks after this one are the rest of ``found``, unless some
+            # were left out or this one moved.)
+            if curly == open_curly and _closes_twice(
+                    text, _marks_from(text, m_end, p_end) if markup or shifted
+                    else found[k + 1:k + 1 + _NEST_LOOKAHEAD]):
                 # "He called it “a “fair” deal” twice": the same marks nest.
                 nested = same_nested = True
                 continue
@@ -287,12 +305,12 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
     # have none, and need no pairing.
     i = 0  # the paragraph of the marks in ``found``
     p_end = ends[0]
-    found: list[tuple[int, int]] = []
+    found: list[int] = []  # (where they start: a mark's end follows from its character)
     for m in _DOUBLE_MARK_RE.finditer(text):
-        if m.start() >= p_end:
+        at = m.start()
+        if at >= p_end:
             # The marks of paragraph i are all found: pair them, then pass
             # the paragraphs up to this mark's, which have none.
-            at = m.start()
             _paragraph_spans(text, starts, ends, i, found, spans)
             found = []
             i += 1
@@ -300,7 +318,7 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
                 _paragraph_spans(text, starts, ends, i, found, spans)
                 i += 1
             p_end = ends[i]
-        found.append(m.span())
+        found.append(at)
     for k in range(i, len(starts)):
         _paragraph_spans(text, starts, ends, k, found, spans)
         found = []
@@ -308,7 +326,7 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
 
 
 def _paragraph_spans(text: str, starts: list[int], ends: list[int], i: int,
-                     found: list[tuple[int, int]], spans: list[QuoteSpan]) -> None:
+                     found: list[int], spans: list[QuoteSpan]) -> None:
     """The quoted pieces of paragraph ``i``, whose double marks are ``found``."""
     p_start, p_end = starts[i], ends[i]
     if not found:
