@@ -65,7 +65,8 @@ _DIRECTIONS: dict[str, int] = {}
 _DIRECTIONS_MAX = 4096
 
 
-def _direction(text: str, at: int, width: int) -> int:
+def _direction(text: str, at: int) -> int:
+    width = 2 if text[at] in "'`" else 1  # ('' and `` are the two-character marks)
     if 0 < at < len(text) - width:
         key = text[at - 1:at + width + 1]
         way = _DIRECTIONS.get(key)
@@ -140,7 +141,7 @@ def _closes_twice(text: str, after: list[int]) -> bool:
     rather than leaving the first one stray."""
     depth = 2
     for at in after[:_NEST_LOOKAHEAD]:
-        if _direction(text, at, _mark_width(text, at)) == _OPEN:
+        if _direction(text, at) == _OPEN:
             depth += 1
         else:
             depth -= 1
@@ -154,11 +155,6 @@ def _marks_from(text: str, at: int, p_end: int) -> list[int]:
     ``_closes_twice`` reads)."""
     return [m.start() for m in
             itertools.islice(_DOUBLE_MARK_RE.finditer(text, at, p_end), _NEST_LOOKAHEAD)]
-
-
-def _mark_width(text: str, at: int) -> int:
-    """The length of the double mark at ``at``: two for '' and ``, else one."""
-    return 2 if text[at] in "'`" else 1
 
 
 def _pair_paragraph(text: str, p_start: int, p_end: int,
@@ -178,7 +174,7 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         found = [f for f in found if not any(a <= f < b for a, b in markup)]
     n = len(text)
     for k, at in enumerate(found):
-        m_end = at + 2 if text[at] in "'`" else at + 1  # (_mark_width, inline)
+        m_end = at + 2 if text[at] in "'`" else at + 1  # ('' and ``: two characters)
         shifted = m_end - at == 2 and open_at >= 0 and text.startswith("'''", at)
         if shifted:
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
@@ -186,7 +182,7 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         # (_direction's memo, looked up here: this loop runs once per mark)
         way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
         if way is None:
-            way = _direction(text, at, m_end - at)
+            way = _direction(text, at)
         # (whether the mark is curly is read only where it matters: not for
         # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
@@ -242,7 +238,7 @@ def _opens_paragraph(text: str, p_start: int, p_end: int) -> bool:
     while j < p_end and text[j].isspace():
         j += 1
     m = _DOUBLE_MARK_RE.match(text, j, p_end)
-    return bool(m) and _direction(text, j, m.end() - j) != _CLOSE
+    return bool(m) and _direction(text, j) != _CLOSE
 
 
 def _single_spans(text: str, p_start: int, p_end: int,
