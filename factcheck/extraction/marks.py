@@ -135,13 +135,18 @@ _CURLY_CLOSE_RE = re.compile("\u201d")
 _NEST_LOOKAHEAD = 6
 
 
-def _closes_twice(text: str, after: list[int]) -> bool:
-    """Whether the marks after a second opening (``after``: where they
+def _closes_twice(text: str, marks: list[int], ways: list[int], k: int) -> bool:
+    """Whether the marks after a second opening (``marks[k:]``: where they
     start, in order) close it and then the first one (balanced nesting),
-    rather than leaving the first one stray."""
+    rather than leaving the first one stray. ``ways`` holds the directions
+    of ``marks`` found so far (0 for one not read yet); those read here are
+    added."""
     depth = 2
-    for at in after[:_NEST_LOOKAHEAD]:
-        if _direction(text, at) == _OPEN:
+    for j in range(k, min(len(marks), k + _NEST_LOOKAHEAD)):
+        way = ways[j]
+        if not way:
+            way = ways[j] = _direction(text, marks[j])
+        if way == _OPEN:
             depth += 1
         else:
             depth -= 1
@@ -150,11 +155,11 @@ def _closes_twice(text: str, after: list[int]) -> bool:
     return False
 
 
-def _marks_from(text: str, at: int, p_end: int) -> list[int]:
-    """Where the first double marks from ``at`` start (as many as
-    ``_closes_twice`` reads)."""
-    return [m.start() for m in
-            itertools.islice(_DOUBLE_MARK_RE.finditer(text, at, p_end), _NEST_LOOKAHEAD)]
+def _closes_twice_from(text: str, at: int, p_end: int) -> bool:
+    """``_closes_twice`` for the marks from ``at`` on, found by a scan."""
+    marks = [m.start() for m in
+             itertools.islice(_DOUBLE_MARK_RE.finditer(text, at, p_end), _NEST_LOOKAHEAD)]
+    return _closes_twice(text, marks, [0] * len(marks), 0)
 
 
 def _pair_paragraph(text: str, p_start: int, p_end: int,
@@ -173,16 +178,21 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         # tweet-id="…": an attribute value, not speech.
         found = [f for f in found if not any(a <= f < b for a, b in markup)]
     n = len(text)
+    ways = [0] * len(found)  # (directions read ahead by the nesting test: 0 if not)
     for k, at in enumerate(found):
         m_end = at + 2 if text[at] in "'`" else at + 1  # ('' and ``: two characters)
         shifted = m_end - at == 2 and open_at >= 0 and text.startswith("'''", at)
         if shifted:
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
-        # (_direction's memo, looked up here: this loop runs once per mark)
-        way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
-        if way is None:
             way = _direction(text, at)
+        else:
+            way = ways[k]
+            if not way:
+                # (_direction's memo, looked up here: this loop runs once per mark)
+                way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
+                if way is None:
+                    way = _direction(text, at)
         # (whether the mark is curly is read only where it matters: not for
         # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
@@ -206,9 +216,9 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
                 continue
             # (The marks after this one are the rest of ``found``, unless some
             # were left out or this one moved.)
-            if curly == open_curly and _closes_twice(
-                    text, _marks_from(text, m_end, p_end) if markup or shifted
-                    else found[k + 1:k + 1 + _NEST_LOOKAHEAD]):
+            if curly == open_curly and (
+                    _closes_twice_from(text, m_end, p_end) if markup or shifted
+                    else _closes_twice(text, found, ways, k + 1)):
                 # "He called it “a “fair” deal” twice": the same marks nest.
                 nested = same_nested = True
                 continue
