@@ -20,7 +20,10 @@ __all__ = ["QuoteSpan", "find_quote_spans"]
 # the regex engine then skips to candidates much faster.)
 _DOUBLE_MARK_RE = re.compile(
     r"['`\u201c\u201d\u201e\u201f\"\u00ab\u00bb](?:(?<=')'|(?<=`)`|(?<![`']))")
-_SINGLE_MARK_RE = re.compile(r"[\u2018\u2019\u201a\u201b']")
+# A single mark not right after an apostrophe (next to one, it is part of
+# a '' mark, or stray: never a single quote). (The look-behind is written
+# after the class, so the regex engine skips to candidates.)
+_SINGLE_MARK_RE = re.compile(r"[\u2018\u2019\u201a\u201b'](?<!'.)")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 
 # Characters after which a mark reads as opening ("said: “Yes").
@@ -260,7 +263,7 @@ def _single_spans(text: str, p_start: int, p_end: int,
         at = m.start()
         after = text[at + 1] if at + 1 < n else "\n"
         before = text[at - 1] if at > 0 else "\n"
-        if after == "'" or before == "'":
+        if after == "'":  # (one after an apostrophe is not found)
             continue
         if open_at < 0 or at - open_at > _MAX_SINGLE_SPAN:
             # Opening: after a space and before a letter; excludes don't, ’90s.
