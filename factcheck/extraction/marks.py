@@ -339,9 +339,10 @@ def _paragraph_spans(text: str, starts: list[int], ends: list[int], i: int,
     """The quoted pieces of paragraph ``i``, whose double marks are ``found``."""
     p_start, p_end = starts[i], ends[i]
     if not found:
-        # No double marks: single-quoted spans only.
-        if _SINGLE_MARK_RE.search(text, p_start, p_end):
-            _single_spans(text, p_start, p_end, spans)
+        # No double marks: single-quoted spans only. (Read from the first
+        # single mark, which the test found: the text before it has none.)
+        if first := _SINGLE_MARK_RE.search(text, p_start, p_end):
+            _single_spans(text, first.start(), p_end, spans)
         return
     before = len(spans)
     _pair_paragraph(text, p_start, p_end,
