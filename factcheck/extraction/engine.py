@@ -157,8 +157,9 @@ def _group_spans(art: _Article) -> Iterator[list[int]]:
             between = masked[s.close_end:n.open_at]
             if "\n" in between or len(between) > 200 or MASK in between:
                 break
+            ends_in = between.rstrip()[-1:]  # (a comma or a stop: the two tests below)
             # "…,” she said, “and …": the attribution interrupts one quote.
-            if (between.rstrip().endswith(",") and between.count(",") <= 3
+            if (ends_in == "," and between.count(",") <= 3
                     and sentence_end(masked, s.close_end, n.open_at) >= n.open_at - 2
                     and art.text[s.start:s.end].rstrip().endswith((",", "\u2014", "-"))
                     and cue_after(masked, s.close_end, n.open_at) is not None
@@ -167,7 +168,7 @@ def _group_spans(art: _Article) -> Iterator[list[int]]:
                 continue
             # "…,” Smith said. “And …”: the same attribution goes on in a new
             # sentence right after the cue; one quote in two pieces.
-            if (between.rstrip().endswith(".") and len(between) <= 120
+            if (ends_in == "." and len(between) <= 120
                     and art.text[s.start:s.end].rstrip().endswith(",")
                     and art.text[n.start:n.end].lstrip()[:1].isupper()
                     and _words(art.text[s.start:s.end]) >= 3

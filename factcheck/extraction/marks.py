@@ -9,6 +9,7 @@ with the direction of each mark read from its neighbours rather than its glyph.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -19,7 +20,10 @@ __all__ = ["QuoteSpan", "find_quote_spans"]
 # the regex engine then skips to candidates much faster.)
 _DOUBLE_MARK_RE = re.compile(
     r"['`\u201c\u201d\u201e\u201f\"\u00ab\u00bb](?:(?<=')'|(?<=`)`|(?<![`']))")
-_SINGLE_MARK_RE = re.compile(r"[\u2018\u2019\u201a\u201b']")
+# A single mark not right after an apostrophe (next to one, it is part of
+# a '' mark, or stray: never a single quote). (The look-behind is written
+# after the class, so the regex engine skips to candidates.)
+_SINGLE_MARK_RE = re.compile(r"[\u2018\u2019\u201a\u201b'](?<!'.)")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 
 # Characters after which a mark reads as opening ("said: “Yes").
@@ -64,7 +68,8 @@ _DIRECTIONS: dict[str, int] = {}
 _DIRECTIONS_MAX = 4096
 
 
-def _direction(text: str, at: int, width: int) -> int:
+def _direction(text: str, at: int) -> int:
+    width = 2 if text[at] in "'`" else 1  # ('' and `` are the two-character marks)
     if 0 < at < len(text) - width:
         key = text[at - 1:at + width + 1]
         way = _DIRECTIONS.get(key)
@@ -133,14 +138,18 @@ _CURLY_CLOSE_RE = re.compile("\u201d")
 _NEST_LOOKAHEAD = 6
 
 
-def _closes_twice(text: str, at: int, p_end: int) -> bool:
-    """Whether the marks after a second opening close it and then the first
-    one (balanced nesting), rather than leaving the first one stray."""
+def _closes_twice(text: str, marks: list[int], ways: list[int], k: int) -> bool:
+    """Whether the marks after a second opening (``marks[k:]``: where they
+    start, in order) close it and then the first one (balanced nesting),
+    rather than leaving the first one stray. ``ways`` holds the directions
+    of ``marks`` found so far (0 for one not read yet); those read here are
+    added."""
     depth = 2
-    for n, m in enumerate(_DOUBLE_MARK_RE.finditer(text, at, p_end)):
-        if n >= _NEST_LOOKAHEAD:
-            return False
-        if _direction(text, m.start(), m.end() - m.start()) == _OPEN:
+    for j in range(k, min(len(marks), k + _NEST_LOOKAHEAD)):
+        way = ways[j]
+        if not way:
+            way = ways[j] = _direction(text, marks[j])
+        if way == _OPEN:
             depth += 1
         else:
             depth -= 1
@@ -149,11 +158,18 @@ def _closes_twice(text: str, at: int, p_end: int) -> bool:
     return False
 
 
+def _closes_twice_from(text: str, at: int, p_end: int) -> bool:
+    """``_closes_twice`` for the marks from ``at`` on, found by a scan."""
+    marks = [m.start() for m in
+             itertools.islice(_DOUBLE_MARK_RE.finditer(text, at, p_end), _NEST_LOOKAHEAD)]
+    return _closes_twice(text, marks, [0] * len(marks), 0)
+
+
 def _pair_paragraph(text: str, p_start: int, p_end: int,
                     following: tuple[int, int] | None, out: list[QuoteSpan],
-                    found: list[tuple[int, int]]) -> None:
-    """Pair the double marks of one paragraph (``found``: their spans, in
-    order) into ``out``; ``following`` is the next paragraph (for a quote
+                    found: list[int]) -> None:
+    """Pair the double marks of one paragraph (``found``: where they start,
+    in order) into ``out``; ``following`` is the next paragraph (for a quote
     that runs on)."""
     open_at = -1
     open_end = 0  # (where the opening mark ends)
@@ -163,16 +179,23 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     markup = _markup_spans(text, p_start, p_end) if text.find("=", p_start, p_end) >= 0 else ()
     if markup:
         # tweet-id="…": an attribute value, not speech.
-        found = [f for f in found if not any(a <= f[0] < b for a, b in markup)]
+        found = [f for f in found if not any(a <= f < b for a, b in markup)]
     n = len(text)
-    for at, m_end in found:
-        if m_end - at == 2 and open_at >= 0 and text.startswith("'''", at):
+    ways = [0] * len(found)  # (directions read ahead by the nesting test: 0 if not)
+    for k, at in enumerate(found):
+        m_end = at + 2 if text[at] in "'`" else at + 1  # ('' and ``: two characters)
+        shifted = m_end - at == 2 and open_at >= 0 and text.startswith("'''", at)
+        if shifted:
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
-        # (_direction's memo, looked up here: this loop runs once per mark)
-        way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
-        if way is None:
-            way = _direction(text, at, m_end - at)
+            way = _direction(text, at)
+        else:
+            way = ways[k]
+            if not way:
+                # (_direction's memo, looked up here: this loop runs once per mark)
+                way = _DIRECTIONS.get(text[at - 1:m_end + 1]) if 0 < at and m_end < n else None
+                if way is None:
+                    way = _direction(text, at)
         # (whether the mark is curly is read only where it matters: not for
         # the plain closing mark, the commonest case after an opening)
         if open_at < 0:
@@ -194,7 +217,11 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
                 # of marks (when the outer one closes, or is a transcript).
                 nested, same_nested = True, False
                 continue
-            if curly == open_curly and _closes_twice(text, m_end, p_end):
+            # (The marks after this one are the rest of ``found``, unless some
+            # were left out or this one moved.)
+            if curly == open_curly and (
+                    _closes_twice_from(text, m_end, p_end) if markup or shifted
+                    else _closes_twice(text, found, ways, k + 1)):
                 # "He called it “a “fair” deal” twice": the same marks nest.
                 nested = same_nested = True
                 continue
@@ -224,7 +251,7 @@ def _opens_paragraph(text: str, p_start: int, p_end: int) -> bool:
     while j < p_end and text[j].isspace():
         j += 1
     m = _DOUBLE_MARK_RE.match(text, j, p_end)
-    return bool(m) and _direction(text, j, m.end() - j) != _CLOSE
+    return bool(m) and _direction(text, j) != _CLOSE
 
 
 def _single_spans(text: str, p_start: int, p_end: int,
@@ -236,7 +263,7 @@ def _single_spans(text: str, p_start: int, p_end: int,
         at = m.start()
         after = text[at + 1] if at + 1 < n else "\n"
         before = text[at - 1] if at > 0 else "\n"
-        if after == "'" or before == "'":
+        if after == "'":  # (one after an apostrophe is not found)
             continue
         if open_at < 0 or at - open_at > _MAX_SINGLE_SPAN:
             # Opening: after a space and before a letter; excludes don't, ’90s.
@@ -287,12 +314,12 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
     # have none, and need no pairing.
     i = 0  # the paragraph of the marks in ``found``
     p_end = ends[0]
-    found: list[tuple[int, int]] = []
+    found: list[int] = []  # (where they start: a mark's end follows from its character)
     for m in _DOUBLE_MARK_RE.finditer(text):
-        if m.start() >= p_end:
+        at = m.start()
+        if at >= p_end:
             # The marks of paragraph i are all found: pair them, then pass
             # the paragraphs up to this mark's, which have none.
-            at = m.start()
             _paragraph_spans(text, starts, ends, i, found, spans)
             found = []
             i += 1
@@ -300,7 +327,7 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
                 _paragraph_spans(text, starts, ends, i, found, spans)
                 i += 1
             p_end = ends[i]
-        found.append(m.span())
+        found.append(at)
     for k in range(i, len(starts)):
         _paragraph_spans(text, starts, ends, k, found, spans)
         found = []
@@ -308,13 +335,14 @@ def quote_spans_in(text: str, starts: list[int], ends: list[int]) -> list[QuoteS
 
 
 def _paragraph_spans(text: str, starts: list[int], ends: list[int], i: int,
-                     found: list[tuple[int, int]], spans: list[QuoteSpan]) -> None:
+                     found: list[int], spans: list[QuoteSpan]) -> None:
     """The quoted pieces of paragraph ``i``, whose double marks are ``found``."""
     p_start, p_end = starts[i], ends[i]
     if not found:
-        # No double marks: single-quoted spans only.
-        if _SINGLE_MARK_RE.search(text, p_start, p_end):
-            _single_spans(text, p_start, p_end, spans)
+        # No double marks: single-quoted spans only. (Read from the first
+        # single mark, which the test found: the text before it has none.)
+        if first := _SINGLE_MARK_RE.search(text, p_start, p_end):
+            _single_spans(text, first.start(), p_end, spans)
         return
     before = len(spans)
     _pair_paragraph(text, p_start, p_end,
