@@ -91,6 +91,36 @@ def _clean_segment(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Where a piece of a split quote stops and the next starts: the writer's
+# comma (or none), the marks, the attribution, its punctuation, the marks.
+_SEAM_MARKS = _MARKS + " \t\n\r\u00a0"
+
+
+def _joined(text: str, segments: tuple[tuple[int, int], ...]) -> str:
+    """The pieces of a split or multi-paragraph quote as one text, punctuated as said.
+
+    A piece that ends in a word lost the comma the writer put before the
+    attribution (``_clean_segment``). When the attribution ends its own sentence
+    (“… a day,” she said. “This is …”) that comma stood for a full stop: the
+    words were “… a day. This is …”; after a comma (“If we wait,” she said,
+    “we lose”) the sentence goes on: “If we wait, we lose”. Anything else is
+    joined with a space.
+    """
+    out = [text[segments[0][0]:segments[0][1]]]
+    for (_, end), (start, stop) in zip(segments, segments[1:]):
+        seam = " "
+        if text[end - 1].isalnum():
+            gap = text[end:start]
+            said_last = gap.rstrip(_SEAM_MARKS)[-1:]
+            if said_last and said_last in ".!?:":
+                seam = ". "
+            elif gap.lstrip()[:1] == ",":
+                seam = ", "
+        out.append(seam)
+        out.append(text[start:stop])
+    return "".join(out)
+
+
 class _Article:
     """Per-article state: text, masked copy, paragraph index, people."""
 
@@ -333,7 +363,7 @@ def extract_quotes(text: str, *, min_uncued_words: int = 4,
             segments = tuple(s for s in segments if s[1] > s[0])
             if not segments:
                 continue
-            joined = " ".join(text[a:b] for a, b in segments)
+            joined = _joined(text, segments)
         # (A one-piece quote's words, unless a transcript label was cut off:
         # the cleaned piece loses only white space and punctuation at its
         # ends, which no word includes.)

@@ -17,7 +17,9 @@ class ExtractedQuote:
 
     ``segments`` are (start, end) offsets into the article, one per piece of
     a split or multi-paragraph quote; ``text[start:end]`` is the piece
-    without its marks, and ``text`` joins the pieces with a single space.
+    without its marks, and ``text`` joins the pieces as they were said: with
+    ", " or ". " where the writer's comma before the attribution was cut off
+    (see ``engine._joined``), else with a single space.
     """
 
     text: str

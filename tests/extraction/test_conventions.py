@@ -24,7 +24,7 @@ ROWS = [
      [("The bridge will reopen in May", "Ana Ruiz", "full")]),
     ("split quote",
      "“The bridge will reopen in May,” Ana Ruiz said, “and the ferry will stop.”",
-     [("The bridge will reopen in May and the ferry will stop.", "Ana Ruiz", "full")]),
+     [("The bridge will reopen in May, and the ferry will stop.", "Ana Ruiz", "full")]),
     ("title and appositive, inverted",
      "“Talks are stuck,” said Ambassador Tomas Varga, former envoy to Latvia.",
      [("Talks are stuck", "Tomas Varga", "full")]),
@@ -166,7 +166,13 @@ ROWS = [
      [("Reckless", "Ana Ruiz", "partial")]),
     ("split by a cue sentence: one quote in two pieces",
      "“The bridge will reopen,” Ana Ruiz said. “The ferry will stop in May.”",
-     [("The bridge will reopen The ferry will stop in May.", "Ana Ruiz", "full")]),
+     [("The bridge will reopen. The ferry will stop in May.", "Ana Ruiz", "full")]),
+    ("split by a longer cue sentence: its full stop is the seam",
+     "“The bridge will reopen in May,” Ana Ruiz told reporters on Monday. “The ferry will stop.”",
+     [("The bridge will reopen in May. The ferry will stop.", "Ana Ruiz", "full")]),
+    ("split at a dash: the pieces are joined with a space",
+     "“The plan is dead — ” Ana Ruiz said, “and buried.”",
+     [("The plan is dead and buried.", "Ana Ruiz", "full")]),
     ("a reply is not the same quote",
      "“Nobody told us,” Ana Ruiz said. Tomas Varga replied, “We sent letters.”",
      [("Nobody told us", "Ana Ruiz", "full"), ("We sent letters.", "Tomas Varga", "full")]),
@@ -287,7 +293,7 @@ def test_dr_title_role_and_as_written():
     assert q.cue == "explained"
     assert q.speaker_kind == "person"
     assert len(q.segments) == 2
-    assert q.text == "Conditions have changed but it is not over."
+    assert q.text == "Conditions have changed, but it is not over."
     for a, b in q.segments:
         assert text[a:b] in q.text
 

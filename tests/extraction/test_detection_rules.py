@@ -60,7 +60,7 @@ ROWS = [
      [("… the ferry will run all winter", "Ana Ruiz")]),
     ("a left mark ending a paragraph closes the quote",
      "“The ferry will run all winter,” Ana Ruiz said. “Every day of it. “\n\nShe left.",
-     [("The ferry will run all winter Every day of it.", "Ana Ruiz")]),
+     [("The ferry will run all winter. Every day of it.", "Ana Ruiz")]),
     # Wire style: two apostrophes for double marks, one for single ones.
     ("three apostrophes close the inner quote, then the outer one",
      "''She told me, 'You are late,''' Ana Ruiz said.",

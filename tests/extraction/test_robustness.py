@@ -14,13 +14,26 @@ WORDS = ["Smith", "said", "told", "reporters", "she", "according", "to", "the",
          " ", "who", "added", "Ruiz", "U.S."]
 
 
+def assert_pieces_joined(q, text):
+    """``q.text`` is its pieces in order, each seam a space or a restored ", " or ". "."""
+    rest = q.text
+    for i, (a, b) in enumerate(q.segments):
+        if i:
+            seam = next((s for s in (". ", ", ", " ") if rest.startswith(s + text[a:b])), None)
+            assert seam is not None, (q.text, q.segments)
+            rest = rest[len(seam):]
+        assert rest.startswith(text[a:b]), (q.text, q.segments)
+        rest = rest[b - a:]
+    assert rest == ""
+
+
 def check(text):
     quotes = extract_quotes(text)
     for q in quotes:
         assert q.segments, q
         for a, b in q.segments:
             assert 0 <= a < b <= len(text)
-        assert q.text == " ".join(text[a:b] for a, b in q.segments)
+        assert_pieces_joined(q, text)
         assert list(q.segments) == sorted(q.segments)
         if q.speaker_span is not None:
             a, b = q.speaker_span
