@@ -185,7 +185,7 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     for k, at in enumerate(found):
         mark = text[at]  # (the same after the shift below: a "'" either way)
         m_end = at + 2 if mark in "'`" else at + 1  # ('' and ``: two characters)
-        shifted = m_end - at == 2 and open_at >= 0 and text.startswith("'''", at)
+        shifted = mark == "'" and open_at >= 0 and text.startswith("'''", at)
         if shifted:
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
