@@ -514,38 +514,38 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     raw = head.rsplit(None, 1)[-1]
     last = raw.lower().strip(",")
     if not (last in _AUX or last.endswith("ly") or last in _WHEN_WORDS or last == "ago"):
-        words = [(a + len(head) - len(raw), a + len(head))]  # the loop below stops at once
+        b = a + len(head)  # (the loop below would keep this word: none of its tests holds)
     else:
-        words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, a, b)]
-    while words:
-        raw = masked[words[-1][0]:words[-1][1]]
-        last = raw.lower().strip(",")
-        if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and (
-                _RELATIVE_APPOS_RE.search(masked, words[0][0], words[-1][0])
-                or _NAME_COMMA_IN_RE.match(masked, words[0][0], words[-1][0])):
-            # "Ruiz, who was in Oslo this week, said", "Varga, in a speech in
-            # Salem on Tuesday night, said": the appositive closes here
+        words = [m.span() for m in _WORD_RE.finditer(masked, a, b)]
+        while words:
+            raw = masked[words[-1][0]:words[-1][1]]
+            last = raw.lower().strip(",")
+            if raw.endswith(",") and last in _WHEN_WORDS and len(words) > 2 and (
+                    _RELATIVE_APPOS_RE.search(masked, words[0][0], words[-1][0])
+                    or _NAME_COMMA_IN_RE.match(masked, words[0][0], words[-1][0])):
+                # "Ruiz, who was in Oslo this week, said", "Varga, in a speech in
+                # Salem on Tuesday night, said": the appositive closes here
+                break
+            if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
+                    and raw[:1].islower() or last in _WHEN_WORDS:  # but not "Kelly"
+                words.pop()
+                # "on Tuesday", "last week", "in April": when, not who.
+                while words and masked[words[-1][0]:words[-1][1]].lower() in (
+                        "on", "in", "last", "this", "next", "early", "late", "that"):
+                    words.pop()
+                continue
+            if last == "ago" and len(words) > 2:
+                # "The ministry less than two weeks ago [said]": when, not who.
+                words.pop()
+                n = 0
+                while words and n < 4 and masked[words[-1][0]:words[-1][1]].lower() in _AGO_WORDS:
+                    words.pop()
+                    n += 1
+                continue
             break
-        if last in _AUX or last.endswith("ly") and len(last) > 4 and last not in _LY_NOUNS \
-                and raw[:1].islower() or last in _WHEN_WORDS:  # but not "Kelly"
-            words.pop()
-            # "on Tuesday", "last week", "in April": when, not who.
-            while words and masked[words[-1][0]:words[-1][1]].lower() in (
-                    "on", "in", "last", "this", "next", "early", "late", "that"):
-                words.pop()
-            continue
-        if last == "ago" and len(words) > 2:
-            # "The ministry less than two weeks ago [said]": when, not who.
-            words.pop()
-            n = 0
-            while words and n < 4 and masked[words[-1][0]:words[-1][1]].lower() in _AGO_WORDS:
-                words.pop()
-                n += 1
-            continue
-        break
-    if not words:
-        return None, None
-    b = words[-1][1]
+        if not words:
+            return None, None
+        b = words[-1][1]
     role = None
     text = masked[a:b]
     if text.endswith((",\u201d", ",\"")) and MASK in text[-3:]:
@@ -645,7 +645,7 @@ def _np_backward(masked: str, a: int, b: int) -> tuple[tuple[int, int] | None,
     start = a
     for m in _CLAUSE_BREAK_RE.finditer(masked, a, b):
         start = m.end()
-    np_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, b)]
+    np_words = [m.span() for m in _WORD_RE.finditer(masked, start, b)]
     if not np_words:
         return None, role
     # Walk back from the verb while the words can belong to a noun phrase.
@@ -1006,10 +1006,11 @@ _PREP_DET_WORD_BEFORE_RE = re.compile(
 _WHOLE_RE = re.compile(r".+", re.DOTALL)
 
 
-# Verdicts of ``_verb_word`` for the last masked text seen, by (position,
-# word): the same words are looked at again for every quote of a long
-# sentence (see _memo_per_text on why identity is a safe key).
-_verb_verdicts: tuple[str, dict[tuple[int, str], int]] | None = None
+# Verdicts of ``_verb_word`` for the last masked text seen, by position,
+# with the word they were given for: the same words are looked at again for
+# every quote of a long sentence (see _memo_per_text on why identity is a
+# safe key). (An int key: no tuple to build and hash for every look-up.)
+_verb_verdicts: tuple[str, dict[int, tuple[str, int]]] | None = None
 _NOT_VERB, _VERB_UNLESS_STRICT, _VERB = 0, 1, 2
 
 
@@ -1056,10 +1057,14 @@ def _verb_matches(masked: str, a: int, b: int, *, strict: bool = False) -> list[
         elif w not in _SINGLE_FORMS:
             continue
         at = m.start()
-        # (``w`` is in the key: a word cut short by ``b`` is another word.)
-        verdict = verdicts.get((at, w))
-        if verdict is None:
-            verdict = verdicts[at, w] = _verb_word(masked, at, w)
+        # (The word is kept with its verdict: a word cut short by ``b`` is
+        # another word, looked at afresh.)
+        seen = verdicts.get(at)
+        if seen is not None and seen[0] == w:
+            verdict = seen[1]
+        else:
+            verdict = _verb_word(masked, at, w)
+            verdicts[at] = (w, verdict)
         if verdict == _NOT_VERB or strict and verdict == _VERB_UNLESS_STRICT:
             continue
         out.append(m if end < 0 else _WHOLE_RE.match(masked, at, end))
@@ -1160,9 +1165,12 @@ def _subject_at(masked: str, words: list[tuple[int, int]], i: int,
     w = lambda k: masked[words[k][0]:words[k][1]]  # noqa: E731
     while i < n and w(i).lower().strip(",") in _CLAUSE_LEADS:
         i += 1
-    if i >= n or MASK in w(i):
+    if i >= n:
         return None
-    first = w(i).strip(",.\u2019'\"")
+    tok = w(i)
+    if MASK in tok:
+        return None
+    first = tok.strip(",.\u2019'\"")
     if not first:
         return None
     low = first.lower()
@@ -1265,7 +1273,7 @@ def sentence_subject(masked: str, start: int, end: int, *, after: int = -1,
     # A main clause opens within the first few hundred characters; looking
     # further only costs time on run-on text.
     end = min(end, start + 400)
-    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(masked, start, end)]
+    words = [m.span() for m in _WORD_RE.finditer(masked, start, end)]
     if not words:
         return None
     starts = [0]
@@ -1503,6 +1511,8 @@ def cue_after(masked: str, close_end: int, limit: int) -> Cue | None:
         if sp:
             return Cue(masked[a:m.end()].strip(), (a, m.end()), sp, role, True, True)
     verbs = _verb_matches(masked, a, min(end, a + 300))
+    if not verbs:
+        return None  # (most gaps between stray marks: no list to filter)
     verbs = [v for v in verbs if not (  # "in a Facebook post"
         v.group().lower() in _WEAK
         and _PREP_DET_WORD_BEFORE_RE.search(masked, max(0, v.start() - 40), v.start()))]

@@ -229,6 +229,8 @@ def _label_kind(art: _Article, span: QuoteSpan) -> int:
         return 0
     raw = tail[-1].lstrip("([{<\"'\u201c\u2018\u2014\u2013-")
     word = raw.lower()
+    if word not in _LABEL_WORDS and word != "as" and word != "it":
+        return 0  # (the usual case, told without the word before)
     prev = tail[-2].lower() if len(tail) > 1 else ""
     if not (word in _LABEL_WORDS or word == "as" and prev == "known"
             or word == "it" and prev == "called"):
@@ -520,9 +522,11 @@ def _mostly_marks(text: str, spans: list[QuoteSpan], group: list[int], *,
     happened to pair up, not speech. (No quote of the evaluation corpus's 924
     articles comes near: a nested quote has words around its marks.)
     ``n_words``: the pieces' word count, when the caller has it."""
-    stray = 0
-    for k in group:
-        stray += len(_LOOSE_MARK_RE.findall(text, spans[k].start, spans[k].end))
+    if len(group) == 1:  # (most quotes: one piece, no loop)
+        stray = len(_LOOSE_MARK_RE.findall(text, spans[group[0]].start, spans[group[0]].end))
+    else:
+        stray = sum(len(_LOOSE_MARK_RE.findall(text, spans[k].start, spans[k].end))
+                    for k in group)
     if stray < 2:
         return False  # (every quote here has a word)
     if n_words is None:
@@ -709,7 +713,16 @@ def _title_case_paragraph(text: str, start: int, end: int) -> bool:
     words = _WORDS_RE.findall(text, start, min(end, start + 400))
     if not 3 <= len(words) <= 30:
         return False
-    return sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= 0.7 * len(words)
+    # At least 70% of the words capitalised: the count stops as soon as too
+    # many are not (most paragraphs are prose, and say no early).
+    need = 0.7 * len(words)
+    capitalised = len(words)  # (at most: less each word that is not)
+    for w in words:
+        if not (w[0].isupper() or w[0].isdigit()):
+            capitalised -= 1
+            if capitalised < need:
+                return False
+    return True
 
 
 _ADVERB_LEAD_RE = re.compile(

@@ -183,8 +183,9 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
     n = len(text)
     ways = [0] * len(found)  # (directions read ahead by the nesting test: 0 if not)
     for k, at in enumerate(found):
-        m_end = at + 2 if text[at] in "'`" else at + 1  # ('' and ``: two characters)
-        shifted = m_end - at == 2 and open_at >= 0 and text.startswith("'''", at)
+        mark = text[at]  # (the same after the shift below: a "'" either way)
+        m_end = at + 2 if mark in "'`" else at + 1  # ('' and ``: two characters)
+        shifted = mark == "'" and open_at >= 0 and text.startswith("'''", at)
         if shifted:
             at += 1  # "word 'old-school,''' he said": the inner mark closes first
             m_end += 1
@@ -201,15 +202,15 @@ def _pair_paragraph(text: str, p_start: int, p_end: int,
         if open_at < 0:
             if way != _CLOSE:
                 open_at, open_end = at, m_end
-                nested, open_curly = False, text[at] in _CURLY
+                nested, open_curly = False, mark in _CURLY
             continue
         if nested:
-            if way != _OPEN and ((text[at] in _CURLY) != open_curly or same_nested):
+            if way != _OPEN and ((mark in _CURLY) != open_curly or same_nested):
                 nested = False  # the inner quotation closes
             continue
         if way == _OPEN:
-            curly = text[at] in _CURLY
-            if curly != open_curly and text[at] not in "\u00ab\u00bb" and (
+            curly = mark in _CURLY
+            if curly != open_curly and mark not in "\u00ab\u00bb" and (
                     (closers := closers or _Closers(text, p_start, p_end)).after(at, open_curly)
                     or _LABEL_AT_RE.match(text, open_end, p_end)):
                 # "He said “no” twice," / "“WALLACE: As "The Journal" wrote, …":
