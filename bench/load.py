@@ -39,6 +39,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote as urlquote
@@ -680,7 +681,33 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
                f"{1000 * r['ceiling']['server_cpu'] / max(1, r['ceiling']['requests']):.2f}")
         print(f"{r['label']:24} {rate:7.0f} {ceiling:8.0f} {ratio:6.0%} {r['p50_us'] / 1000:7.1f} "
               f"{p99:7.1f} {errors:6d} {hits:>5} {cpu:>11}  {target}: {'met' if met else 'MISSED'}")
+    for r in results:  # what kind of error, where there were any
+        kinds = {"connect": r["connect_errors"], "read": r["read_errors"], "write": r["write_errors"],
+                 "timeout": r["timeouts"], "HTTP status >= 400": r["bad"]}
+        if any(kinds.values()):
+            print(f"  {r['label']} errors: " + ", ".join(f"{n} {k}" for k, n in kinds.items() if n))
+    failed = _failed_responses(OUT / "gunicorn.log")
+    if failed:
+        print("  the server's log, responses with status >= 400: "
+              + ", ".join(f"{n} x {status} on {path}" for (status, path), n in failed.most_common(8)))
     return all_met
+
+
+def _failed_responses(log_path: Path) -> "Counter[tuple[int, str]]":
+    """(status, path) of every request the app logged as failed, and any line not a request."""
+    failed: Counter[tuple[int, str]] = Counter()
+    if not log_path.exists():
+        return failed
+    with log_path.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                failed[0, line.strip()[:120]] += 1  # gunicorn's own complaint, or a traceback
+                continue
+            if entry.get("status", 0) >= 400:
+                failed[entry["status"], entry.get("path", "?")] += 1
+    return failed
 
 
 # --- bulk ingestion through two workers ---------------------------------------
