@@ -686,28 +686,34 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
                  "timeout": r["timeouts"], "HTTP status >= 400": r["bad"]}
         if any(kinds.values()):
             print(f"  {r['label']} errors: " + ", ".join(f"{n} {k}" for k, n in kinds.items() if n))
-    failed = _failed_responses(OUT / "gunicorn.log")
+    failed, other = _server_log(OUT / "gunicorn.log")
     if failed:
-        print("  the server's log, responses with status >= 400: "
+        print("  in the server's log, responses with status >= 400: "
               + ", ".join(f"{n} x {status} on {path}" for (status, path), n in failed.most_common(8)))
+    if other:
+        print(f"  in the server's log, {len(other)} lines that are not a request's, the first: {other[0][:160]}")
     return all_met
 
 
-def _failed_responses(log_path: Path) -> "Counter[tuple[int, str]]":
-    """(status, path) of every request the app logged as failed, and any line not a request."""
-    failed: Counter[tuple[int, str]] = Counter()
+def _server_log(log_path: Path) -> tuple[Counter, list[str]]:
+    """What the server's log says went wrong: (status, path) of every request the app
+    logged as failed, and the lines that are no request's (gunicorn's own, a traceback)."""
+    failed: Counter = Counter()
+    other: list[str] = []
     if not log_path.exists():
-        return failed
+        return failed, other
     with log_path.open(encoding="utf-8", errors="replace") as lines:
-        for line in lines:
+        for line in map(str.strip, lines):
             try:
-                entry = json.loads(line)
+                entry = json.loads(line) if line else None
             except ValueError:
-                failed[0, line.strip()[:120]] += 1  # gunicorn's own complaint, or a traceback
-                continue
-            if entry.get("status", 0) >= 400:
-                failed[entry["status"], entry.get("path", "?")] += 1
-    return failed
+                entry = None
+            if not isinstance(entry, dict) or "path" not in entry:
+                if line:
+                    other.append(line)
+            elif entry.get("status", 0) >= 400:
+                failed[entry["status"], entry["path"]] += 1
+    return failed, other
 
 
 # --- bulk ingestion through two workers ---------------------------------------
