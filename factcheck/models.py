@@ -534,7 +534,10 @@ class MatchChunk(db.Model):
     quote_ids: Mapped[list[int]] = mapped_column(JSON().with_variant(ARRAY(Integer), "postgresql"))
 
 
-# The full-text index over quotes lives beside their table (see search_index.py).
+# The full-text index over quotes lives beside their table (see search_index.py), the
+# index over speaker names beside the aliases' (see name_index.py).
+from . import name_index as _name_index  # noqa: E402
 from . import search_index as _search_index  # noqa: E402
 
 _search_index.attach(Quote.__table__)
+_name_index.attach(SpeakerAlias.__table__)

@@ -23,6 +23,8 @@ from __future__ import annotations
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection
 
+from . import name_index
+
 TABLE = "quote_search"
 #: The review statuses whose verdict readers see (ReviewStatus.is_public), as the SQL below has them.
 PUBLIC_STATUSES = ("published", "corrected")
@@ -227,10 +229,11 @@ def rebuild(connection: Connection) -> None:
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic ``include_name`` hook: leave the search index (and FTS5's own tables) alone."""
+    """Alembic ``include_name`` hook: leave the search indexes (quotes' and speaker names',
+    and FTS5's own tables) alone."""
     if type_ == "table" and name and (name == TABLE or name.startswith(TABLE + "_")):
         return False
-    return True
+    return name_index.include_name(name, type_)
 
 
 def attach(quotes: Table) -> None:

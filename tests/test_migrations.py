@@ -85,3 +85,39 @@ def test_0010_hides_from_readers_what_editors_judged_not_a_quote_and_back_down(e
     upgrade()
     assert found(desk=False) == ["The ferry is full,"]
     db.session.remove()
+
+
+def test_0011_indexes_the_speakers_stored_and_back_down(empty_app):
+    """The name index is filled from the speakers and aliases already there; downgrade removes it."""
+    from factcheck.models import Speaker, SpeakerAlias
+    from factcheck.services.browse import speakers_matching
+    from factcheck.services.search import speakers_named
+
+    def index_objects() -> set[str]:
+        if db.engine.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE name LIKE 'speaker_name_search%'"
+        else:
+            query = "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trigrams'"
+        return set(db.session.scalars(text(query)))
+
+    upgrade(revision="0010")
+    ingrid = Speaker(name="Ingrid Halvorsen", key="ingrid halvorsen",
+                     aliases=[SpeakerAlias(alias="The Mayor", key="mayor")])
+    db.session.add_all([ingrid, Speaker(name="Łukasz Żuk", key="lukasz zuk")])
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+    assert [s.name for s in speakers_named(db.session, "halvorsen")] == ["Ingrid Halvorsen"]
+    assert [s.name for s in speakers_named(db.session, "ŻUK")] == ["Łukasz Żuk"]
+    assert [s.name for s, _ in speakers_matching(db.session, "mayor", page=1, per_page=5).items] == [
+        "Ingrid Halvorsen"]
+    db.session.remove()
+    downgrade(revision="0010")
+    assert index_objects() == set()
+    db.session.remove()
+    upgrade()
+    assert index_objects() >= ({"speaker_name_search"} if db.engine.dialect.name == "sqlite"
+                               else {"ix_speakers_name_trigrams", "ix_speaker_aliases_alias_trigrams"})
+    assert [s.name for s, _ in speakers_matching(db.session, "mayor", page=1, per_page=5).items] == [
+        "Ingrid Halvorsen"]
+    db.session.remove()

@@ -1,4 +1,5 @@
-"""`flask search rebuild` and `flask search check`: the full-text index over quotes."""
+"""`flask search rebuild` and `flask search check`: the full-text index over quotes (and the
+index over speaker names, which rebuild refills too)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 import click
 from sqlalchemy import func, select, text
 
-from .. import search_index
+from .. import name_index, search_index
 from ..db import db
 from ..models import Quote
 from ..services import browse
@@ -22,10 +23,12 @@ def search_cli() -> None:
 @search_cli.command("rebuild")
 @needs_schema
 def rebuild_command() -> None:
-    """Drop and rebuild the index from the quotes as stored (after a bulk load or a repair)."""
+    """Drop and rebuild the index from the quotes as stored (after a bulk load or a repair),
+    and the index over speaker names."""
     started = time.perf_counter()
     with db.engine.begin() as connection:
         search_index.rebuild(connection)
+        name_index.rebuild(connection)
     count = db.session.scalar(select(func.count()).select_from(Quote)) or 0
     click.echo(f"Search index rebuilt for {count:,} quotes in {time.perf_counter() - started:.1f} s.")
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
     Article, AttributionState, Evidence, MatchRelation, Quote, QuoteKind, QuoteMatch, QuoteSegment, ReviewEvent,
-    ReviewStatus, Speaker, SpeakerAlias, SpeakerKind, Verdict,
+    ReviewStatus, Speaker, SpeakerKind, Verdict,
 )
+from .name_lookup import name_has_words
 from .pagination import Page, paginate
 
 
@@ -455,11 +456,8 @@ def verdict_summary(session: Session, speaker_id: int, *, desk: bool) -> dict[Ve
 
 def speakers_matching(session: Session, text: str, *, page: int, per_page: int) -> Page:
     """Live speakers whose name or an alias contains every word of ``text``, most quoted first."""
-    conditions = [Speaker.merged_into_id.is_(None)]
-    for word in text.lower().split()[:16]:
-        in_alias = select(SpeakerAlias.id).where(
-            SpeakerAlias.speaker_id == Speaker.id, func.lower(SpeakerAlias.alias).contains(word, autoescape=True))
-        conditions.append(func.lower(Speaker.name).contains(word, autoescape=True) | in_alias.exists())
+    conditions = [Speaker.merged_into_id.is_(None),
+                  name_has_words(session, text.lower().split()[:16], aliases=True)]
     page = max(1, page)
     total = session.scalar(select(func.count()).select_from(Speaker).where(*conditions)) or 0
     count = func.count(Quote.id).label("quote_count")

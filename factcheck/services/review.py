@@ -35,6 +35,7 @@ from ..models import (
     Verdict,
 )
 from ..names import name_key
+from .name_lookup import name_has_words
 from .pagination import MAX_PER_PAGE, Page
 from .speakers import find_speaker
 
@@ -572,11 +573,12 @@ def review_queue(session: Session, filters: QueueFilters, *, page: int,
     counted = select(func.count(Quote.id))
     if filters.outlet.strip() or filters.said_from or filters.said_to:
         counted = counted.join(Article, Article.id == Quote.article_id)
-    total = session.scalar(_filtered(counted, filters)) or 0
+    total = session.scalar(_filtered(session, counted, filters)) or 0
     spread = _spread()
     misattribution = func.coalesce(spread.c.flagged, 0)
     others = func.coalesce(spread.c.others, 0)
     query = _filtered(
+        session,
         select(Quote, misattribution, others)
         .join(Article, Article.id == Quote.article_id)
         .outerjoin(spread, spread.c.quote_id == Quote.id),
@@ -617,14 +619,14 @@ def _spread():
     )
 
 
-def _filtered(query: Select, filters: QueueFilters) -> Select:
+def _filtered(session: Session, query: Select, filters: QueueFilters) -> Select:
     if filters.statuses:
         query = query.where(Quote.status.in_(filters.statuses))
     if filters.verdict is not None:
         query = query.where(Quote.verdict == filters.verdict)
     if filters.speaker.strip():
         query = query.join(Speaker, Speaker.id == Quote.speaker_id).where(
-            Speaker.name.ilike(_contains(filters.speaker), escape="\\"))
+            name_has_words(session, [filters.speaker.strip()]))
     if filters.outlet.strip():
         query = query.where(Article.outlet.ilike(_contains(filters.outlet), escape="\\"))
     if filters.unassigned:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..db import UTCDateTime
 from ..models import Article, AttributionState, Quote, ReviewStatus, Speaker, Verdict
 from .browse import SpeakerRef
+from .name_lookup import name_has_words
 from .pagination import MAX_PER_PAGE, Page
 
 #: Counting stops here: beyond it the page says "1,000+" and offers no deeper pages.
@@ -525,9 +526,8 @@ def speakers_named(session: Session, text: str, *, limit: int = 25) -> list[Spea
     words = _WORD.findall(text.lower())[:MAX_TERMS]
     if not words:
         return []
-    conditions = [func.lower(Speaker.name).contains(word, autoescape=True) for word in words]
     return list(session.scalars(
-        select(Speaker).where(Speaker.merged_into_id.is_(None), *conditions)
+        select(Speaker).where(Speaker.merged_into_id.is_(None), name_has_words(session, words))
         .order_by(func.length(Speaker.name), Speaker.name, Speaker.id).limit(limit)
     ))
 

@@ -572,6 +572,9 @@ def test_queue_filters(session, users):
     assert _queue(session, statuses=(S.PUBLISHED,)) == ["gamma"]
     assert _queue(session, statuses=(), verdict=V.MISQUOTED) == ["beta"]
     assert _queue(session, statuses=(), speaker="brenn") == ["beta", "gamma"]
+    assert _queue(session, statuses=(), speaker=" TOMAS B ") == ["beta", "gamma"]   # the whole phrase, any case
+    assert _queue(session, statuses=(), speaker="tomas halvorsen") == []
+    assert _queue(session, statuses=(), speaker="id") == ["alpha"]                  # shorter than a trigram
     assert _queue(session, statuses=(), outlet="courier") == ["alpha", "gamma"]
     assert _queue(session, statuses=(), assignee_id=rita.id) == ["alpha"]
     assert _queue(session, statuses=(), assignee_id=eve.id) == ["beta"]
