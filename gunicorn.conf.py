@@ -11,7 +11,8 @@ bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{
 # Sync workers suit a database-bound app; threads let one worker overlap I/O waits.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gthread, taking a share of new connections rather than all it can (factcheck/serving.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "factcheck.serving.SharingThreadWorker")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
@@ -35,6 +36,10 @@ def post_worker_init(worker):
     which otherwise walk all of them and stall whichever request is running
     (tens of milliseconds, seen at the 99th percentile under load).
     """
+    import faulthandler
     import gc
 
     gc.freeze()
+    # A worker killed by a fatal signal (SIGSEGV in a C extension, say) writes every
+    # thread's Python stack to the error log first: gunicorn itself logs only the signal.
+    faulthandler.enable()

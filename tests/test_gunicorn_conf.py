@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import runpy
 from pathlib import Path
@@ -15,14 +16,21 @@ def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9999")
     conf = runpy.run_path(str(CONF))
     assert (conf["workers"], conf["threads"], conf["bind"]) == (3, 4, "127.0.0.1:9999")
-    assert conf["worker_class"] == "gthread"
+    assert conf["worker_class"] == "factcheck.serving.SharingThreadWorker"
 
 
-def test_a_loaded_worker_freezes_what_the_app_built():
+def test_a_loaded_worker_freezes_what_the_app_built_and_reports_fatal_signals():
     conf = runpy.run_path(str(CONF))
     gc.unfreeze()
+    was_enabled = faulthandler.is_enabled()
+    faulthandler.disable()
     try:
         conf["post_worker_init"](worker=None)
         assert gc.get_freeze_count() > 0
+        assert faulthandler.is_enabled()
     finally:
         gc.unfreeze()
+        if was_enabled:
+            faulthandler.enable()
+        else:
+            faulthandler.disable()
