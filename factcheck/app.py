@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from .db import db
+from .db import db, map_sqlite_file
 from .extensions import csrf, login_manager, migrate
 from .schema import check_schema
 
@@ -37,6 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure_secret_key(app)
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            map_sqlite_file(db.engine, int(app.config.get("SQLITE_MMAP_SIZE", 0)))
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

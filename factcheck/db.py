@@ -76,6 +76,19 @@ def _sqlite_connect(dbapi_connection, connection_record):
         cursor.close()
 
 
+def map_sqlite_file(engine: Engine, size: int) -> None:
+    """Each new connection of ``engine`` reads up to ``size`` bytes of the file through a
+    memory map (``PRAGMA mmap_size``; see SQLITE_MMAP_SIZE in config.py). 0: read() calls."""
+    if size <= 0:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _map(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA mmap_size={int(size)}")
+        cursor.close()
+
+
 def _use_wal(cursor: sqlite3.Cursor) -> None:
     """Write-ahead logging, so the app's readers never wait for a writer (the mode is
     kept in the file; in-memory databases ignore it). Another connection switching

@@ -47,6 +47,22 @@ def test_a_file_database_runs_in_wal_mode(sqlite_app, tmp_path):
     assert mode == "wal"
 
 
+@pytest.mark.parametrize("setting", [2**31, 0])
+def test_connections_read_the_file_through_a_memory_map_unless_turned_off(tmp_path, setting):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SCHEMA_CHECK": False, "SQLITE_MMAP_SIZE": setting,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'mapped.sqlite3'}"})
+    with app.app_context():
+        db.create_all()
+        db.session.add(Article(title="mapped", text="words", content_hash="m" * 64, source=ArticleSource.PASTE))
+        db.session.commit()
+        mapped = db.session.execute(text("PRAGMA mmap_size")).scalar()
+        titles = db.session.scalars(select(Article.title)).all()
+        db.session.commit()
+    # SQLite caps the map at its own build's limit (2 GiB here); what it reports is what it uses.
+    assert (mapped > 0) == (setting > 0) and mapped <= setting
+    assert titles == ["mapped"]
+
+
 def test_concurrent_read_then_write_transactions_all_commit(sqlite_app):
     """Each unit reads the counter, then writes it back plus one: the pattern of a
     review POST. None may fail, and none may lose another's increment."""
