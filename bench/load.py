@@ -596,6 +596,9 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
                     GUNICORN_LOG_LEVEL="warning")
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
+    for setting in args.app_setting:
+        name, _, value = setting.partition("=")
+        env[f"FACTCHECK_{name}"] = value
     held["shared_cache"] = "per process only"
     if not args.no_redis_cache:
         try:
@@ -845,6 +848,8 @@ def main() -> int:
                         help="measure only these rows: article,quote,search,api (comma-separated)")
     parser.add_argument("--no-redis-cache", action="store_true",
                         help="page cache in each gunicorn process only (no shared level in Redis)")
+    parser.add_argument("--app-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="an app setting for the served app (FACTCHECK_NAME), e.g. SQLITE_MMAP_SIZE=0")
     parser.add_argument("--max-minutes", type=float, default=45.0)
     args = parser.parse_args()
 
