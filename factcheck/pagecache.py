@@ -39,7 +39,9 @@ from typing import Callable
 from flask import Flask, Response, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags, quote_etag
+from werkzeug.routing import Map
 
 from .db import db
 from .middleware import SECURITY_HEADERS, log_request, request_id_from
@@ -294,22 +296,26 @@ class CachedPages:
     """WSGI middleware in front of Flask: answers an anonymous GET from the cache.
 
     A kept page is sent before Flask builds a request, opens a session or
-    matches a URL, so a hit costs about what ``/healthz`` does. Only pages the
-    Flask side stored are ever here, so which endpoints are cacheable is decided
-    there. A miss carries its key in the environ, read once here, to the Flask
-    side, which keeps the rendered page under it.
+    matches a URL, so a hit costs about what ``/healthz`` does. The address is
+    matched to its endpoint first (a few microseconds): requests for endpoints
+    that are never kept go straight to Flask, without reading the content
+    version or asking Redis. A miss carries its key in the environ, read once
+    here, to the Flask side, which keeps the rendered page under it.
     """
 
-    def __init__(self, wsgi_app, engine: Engine, cache: PageCache, shared: SharedPages | None) -> None:
+    def __init__(self, wsgi_app, engine: Engine, cache: PageCache, shared: SharedPages | None, *,
+                 url_map: Map, endpoints: frozenset[str]) -> None:
         self.wsgi_app = wsgi_app
         self.engine = engine
         self.version = version_reader(engine)
         self.cache = cache
         self.shared = shared
+        self.url_map = url_map
+        self.endpoints = endpoints
 
     def __call__(self, environ: dict, start_response):
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_COOKIE") \
-                or "HTTP_AUTHORIZATION" in environ:
+                or "HTTP_AUTHORIZATION" in environ or not self._may_be_kept(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         try:
@@ -325,6 +331,15 @@ class CachedPages:
             environ[_KEY] = key
             return self.wsgi_app(environ, start_response)
         return self._send(environ, start_response, page, started)
+
+    def _may_be_kept(self, environ: dict) -> bool:
+        """Whether the address is one of the kept endpoints' (a health probe, a static file or
+        the sign-in page never is): only those cost a version read and a look in Redis."""
+        try:
+            endpoint, _ = self.url_map.bind_to_environ(environ).match(method="GET")
+        except HTTPException:  # not found, or a redirect: Flask answers, nothing is kept
+            return False
+        return endpoint in self.endpoints
 
     @staticmethod
     def _send(environ: dict, start_response, page: CachedPage, started: float):
@@ -359,7 +374,7 @@ def register(app: Flask) -> None:
     shared = SharedPages(shared_url, ttl=int(app.config.get("PAGE_CACHE_TTL", 3600)),
                          database=app.config["SQLALCHEMY_DATABASE_URI"]) if shared_url else None
     app.extensions["factcheck_page_cache"] = cache
-    app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared)
+    app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints)
 
     @app.after_request
     def keep_page(response: Response) -> Response:

@@ -214,3 +214,20 @@ def test_pages_are_served_without_redis_when_it_is_down(app, article):
     assert time.monotonic() - started < 3
     with server.app_context():
         db.engine.dispose()
+
+
+def test_addresses_that_are_never_kept_skip_the_cache_entirely(app, article, monkeypatch):
+    """A health probe, a static file or an unknown address costs no version read and no look in Redis."""
+    middleware = app.wsgi_app
+    while not hasattr(middleware, "version"):  # the page cache sits under the other middleware
+        middleware = middleware.wsgi_app
+    reads = []
+    read = middleware.version
+    monkeypatch.setattr(middleware, "version", lambda: reads.append(1) or read())
+    for path in ("/healthz", "/static/style.css", "/login", "/no-such-page"):
+        with reader(app).get(path) as response:  # a static file's body is an open file
+            assert "X-Page-Cache" not in response.headers, path
+    assert reads == []
+    article_id, _ = article
+    assert reader(app).get(f"/articles/{article_id}").headers["X-Page-Cache"] == "miss"
+    assert reads == [1]
