@@ -18,6 +18,11 @@ URLs follow a Zipf-like spread (a few pages are popular, most are not); the
 case for the page cache. Last, two ``flask worker`` processes on Redis ingest
 ``--ingest`` generated articles queued by ``flask ingest --background``.
 
+``--soak MINUTES`` replaces the rows and the ingestion with one long run of article
+pages, quote pages and searches mixed, and reports what failed: wrk's errors, failed
+responses and worker deaths in gunicorn's log (``--app-setting PAGE_CACHE_BYTES=0``
+renders every page).
+
 The whole run is bounded by ``--max-minutes``; every process it starts is
 stopped by its id on the way out.
 """
@@ -573,22 +578,8 @@ def run_wrk(wrk: str, base: str, paths_file: Path, *, connections: int, seconds:
     raise RuntimeError(f"wrk printed no figures: {done.stdout}\n{done.stderr}")
 
 
-def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: float) -> list[dict]:
-    wrk = ensure_wrk()
-    rng = random.Random(11)
-    sentences, _ = sentence_pool(random.Random(20261127), 60_000)
-    articles, quotes = held["articles"], held["quotes"]
-    n = 20_000
-    suites = [
-        ("article page (zipf)", "article", [f"/articles/{i}" for i in zipf_ids(rng, articles, n)]),
-        ("article page (uniform)", "article", [f"/articles/{i}" for i in zipf_ids(rng, articles, n, uniform=True)]),
-        ("quote page (zipf)", "quote", [f"/quotes/{i}" for i in zipf_ids(rng, quotes, n)]),
-        ("quote page (uniform)", "quote", [f"/quotes/{i}" for i in zipf_ids(rng, quotes, n, uniform=True)]),
-        ("search", "search", search_paths(rng, sentences, n)),
-        ("API quote list", "api", [f"/api/v1/quotes?page={rng.randint(1, 20)}" for _ in range(n)]),
-    ]
-    if args.only:
-        suites = [suite for suite in suites if suite[1] in args.only.split(",")]
+def start_server(url: str, args, held: dict, procs: Processes, log) -> tuple[str, int]:
+    """gunicorn (gunicorn.conf.py) on loopback with the bench's settings: (base URL, master pid)."""
     port = args.port
     base = f"http://127.0.0.1:{port}"
     log_path = OUT / "gunicorn.log"
@@ -614,6 +605,26 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
                              cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT).pid
     wait_ready(base, 60)
     log(f"gunicorn up at {base} (log: {log_path.relative_to(ROOT)})")
+    return base, master
+
+
+def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: float) -> list[dict]:
+    wrk = ensure_wrk()
+    rng = random.Random(11)
+    sentences, _ = sentence_pool(random.Random(20261127), 60_000)
+    articles, quotes = held["articles"], held["quotes"]
+    n = 20_000
+    suites = [
+        ("article page (zipf)", "article", [f"/articles/{i}" for i in zipf_ids(rng, articles, n)]),
+        ("article page (uniform)", "article", [f"/articles/{i}" for i in zipf_ids(rng, articles, n, uniform=True)]),
+        ("quote page (zipf)", "quote", [f"/quotes/{i}" for i in zipf_ids(rng, quotes, n)]),
+        ("quote page (uniform)", "quote", [f"/quotes/{i}" for i in zipf_ids(rng, quotes, n, uniform=True)]),
+        ("search", "search", search_paths(rng, sentences, n)),
+        ("API quote list", "api", [f"/api/v1/quotes?page={rng.randint(1, 20)}" for _ in range(n)]),
+    ]
+    if args.only:
+        suites = [suite for suite in suites if suite[1] in args.only.split(",")]
+    base, master = start_server(url, args, held, procs, log)
     # One quick pass over a few URLs of each kind, so first-request costs are not measured.
     for _, _, paths in suites:
         for path in paths[:20]:
@@ -717,6 +728,67 @@ def _server_log(log_path: Path) -> tuple[Counter, list[str]]:
             elif entry.get("status", 0) >= 400:
                 failed[entry["status"], entry["path"]] += 1
     return failed, other
+
+
+# --- a long mixed run, looking for failures rather than speed -------------------
+
+# What gunicorn or Python write when a worker dies or a request fails inside it.
+_DEATH = re.compile(r"Worker \(pid:\d+\) (?:was sent|exited)|Fatal Python error|Segmentation fault|Traceback",
+                    re.IGNORECASE)
+
+
+def soak(url: str, args, held: dict, procs: Processes, log) -> dict:
+    """``--soak MINUTES`` of article pages, quote pages and searches in one shuffled list.
+
+    Ids are picked uniformly and most searches are unique, so most requests render (with
+    ``--app-setting PAGE_CACHE_BYTES=0`` every one does). Counts what failed: wrk's
+    errors, responses >= 400 in the app's log, and any worker death gunicorn reports.
+    """
+    wrk = ensure_wrk()
+    rng = random.Random(int(time.time()))
+    sentences, _ = sentence_pool(random.Random(20261127), 60_000)
+    n = 20_000
+    paths = ([f"/articles/{i}" for i in zipf_ids(rng, held["articles"], n, uniform=True)]
+             + [f"/quotes/{i}" for i in zipf_ids(rng, held["quotes"], n, uniform=True)]
+             + search_paths(rng, sentences, n))
+    rng.shuffle(paths)
+    base, master = start_server(url, args, held, procs, log)
+    seconds = int(args.soak * 60)
+    log(f"soak: {seconds} s at {args.connections} connections")
+    figures = run_wrk(wrk, base, write_paths("soak", paths), connections=args.connections,
+                      seconds=seconds, threads=2)
+    figures["server_alive"] = procs.started[-1].poll() is None
+    failed, other = _server_log(OUT / "gunicorn.log")
+    figures["failed_responses"] = sum(failed.values())
+    figures["deaths"] = [line for line in other if _DEATH.search(line)]
+    figures["other_lines"] = other
+    return figures
+
+
+def print_soak(figures: dict, args) -> bool:
+    errors = {"connect": figures["connect_errors"], "read": figures["read_errors"],
+              "write": figures["write_errors"], "timeout": figures["timeouts"],
+              "HTTP status >= 400": figures["bad"]}
+    seen = figures["hits"] + figures["misses"]
+    print()
+    print(f"Soak — {args.soak:g} min of article pages, quote pages and searches (uniform ids), "
+          f"wrk {args.connections} connections; app settings: {', '.join(args.app_setting) or 'defaults'}")
+    print(f"  {figures['requests']:,} requests, {figures['requests'] / figures['seconds']:.0f} req/s, "
+          f"p50 {figures['p50_us'] / 1000:.1f} ms, p99 {figures['p99_us'] / 1000:.1f} ms, max "
+          f"{figures['max_us'] / 1000:.0f} ms; page cache hits "
+          + (f"{100 * figures['hits'] / seen:.0f}%" if seen else "-"))
+    print("  errors: " + (", ".join(f"{n} {k}" for k, n in errors.items() if n) or "none")
+          + f"; responses >= 400 in the server's log: {figures['failed_responses']}")
+    print(f"  worker deaths and fatal errors in the server's log: {len(figures['deaths'])}"
+          + "".join(f"\n    {line[:200]}" for line in figures["deaths"][:10]))
+    if figures["other_lines"] and not figures["deaths"]:
+        print(f"  other lines in the server's log: {len(figures['other_lines'])}, the first: "
+              f"{figures['other_lines'][0][:160]}")
+    held_up = not any(errors.values()) and not figures["failed_responses"] and not figures["deaths"] \
+        and figures["server_alive"]
+    print(f"  {'no failure' if held_up else 'FAILURES (see above)'}"
+          + ("" if figures["server_alive"] else "; gunicorn itself had stopped"))
+    return held_up
 
 
 # --- bulk ingestion through two workers ---------------------------------------
@@ -824,6 +896,28 @@ def warm_file_cache(path: Path, log) -> None:
         f"{time.monotonic() - started:.1f} s)")
 
 
+def measure_rows_and_ingestion(url: str, args, held: dict, procs: Processes, log, deadline: float,
+                               database: str) -> tuple[bool, bool]:
+    """The HTTP rows, then bulk ingestion: (every target met, anything measured)."""
+    met, measured = True, False
+    if not args.skip_http:
+        held["load_before"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        results = measure_http(url, args, held, procs, log, deadline)
+        procs.stop_all()
+        met &= print_http(results, held, database, args)
+        measured = bool(results)
+    if args.ingest and database == "SQLite":
+        print("\nBulk ingestion: not run on SQLite, which takes one writer at a time (two "
+              "workers and the\nqueueing command fail with 'database is locked'); run it with "
+              "--database-url postgresql:///loadtest")
+    elif args.ingest:
+        figures = measure_ingestion(url, args, procs, log, deadline)
+        procs.stop_all()
+        met &= print_ingestion(figures, args)
+        measured = True
+    return met, measured
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None,
@@ -850,6 +944,9 @@ def main() -> int:
                         help="page cache in each gunicorn process only (no shared level in Redis)")
     parser.add_argument("--app-setting", action="append", default=[], metavar="NAME=VALUE",
                         help="an app setting for the served app (FACTCHECK_NAME), e.g. SQLITE_MMAP_SIZE=0")
+    parser.add_argument("--soak", type=float, default=0, metavar="MINUTES",
+                        help="instead of the rows: a mixed run this long, counting failures and "
+                             "worker deaths")
     parser.add_argument("--max-minutes", type=float, default=45.0)
     args = parser.parse_args()
 
@@ -873,23 +970,13 @@ def main() -> int:
         held = build(url, args, log)
         log(f"database ready: {held['articles']:,} articles, {held['quotes']:,} quotes "
             f"(built in {held.get('build_seconds', '?')} s)")
-        if not args.skip_http:
-            if database == "SQLite":
-                warm_file_cache(OUT / "load.sqlite3", log)
-            held["load_before"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-            results = measure_http(url, args, held, procs, log, deadline)
-            procs.stop_all()
-            met &= print_http(results, held, database, args)
-            measured = bool(results)
-        if args.ingest and database == "SQLite":
-            print("\nBulk ingestion: not run on SQLite, which takes one writer at a time (two "
-                  "workers and the\nqueueing command fail with 'database is locked'); run it with "
-                  "--database-url postgresql:///loadtest")
-        elif args.ingest:
-            figures = measure_ingestion(url, args, procs, log, deadline)
-            procs.stop_all()
-            met &= print_ingestion(figures, args)
+        if database == "SQLite" and (args.soak or not args.skip_http):
+            warm_file_cache(OUT / "load.sqlite3", log)
+        if args.soak:  # a run of its own: no rows, no ingestion
+            met &= print_soak(soak(url, args, held, procs, log), args)
             measured = True
+        else:
+            met, measured = measure_rows_and_ingestion(url, args, held, procs, log, deadline, database)
     except Deadline:
         print(f"stopped: the run went past --max-minutes {args.max_minutes}", file=sys.stderr)
         met = False
@@ -897,7 +984,9 @@ def main() -> int:
         signal.alarm(0)
         procs.stop_all()
     print()
-    if not measured:
+    if args.soak:
+        print("the soak ran without a failure" if met else "the soak had FAILURES (see above)")
+    elif not measured:
         print("nothing was measured (--skip-http, and no ingestion run)")
     else:
         print("every target of the rows measured was met" if met else "some targets MISSED (see above)")
