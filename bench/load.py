@@ -656,6 +656,13 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
     return results
 
 
+def error_kinds(figures: dict) -> dict[str, int]:
+    """A wrk run's failed requests by kind (connect, read, write, timeout, HTTP status)."""
+    return {"connect": figures["connect_errors"], "read": figures["read_errors"],
+            "write": figures["write_errors"], "timeout": figures["timeouts"],
+            "HTTP status >= 400": figures["bad"]}
+
+
 def print_http(results: list[dict], held: dict, database: str, args) -> bool:
     print()
     print(f"HTTP under load — {database}: {held['articles']:,} articles, {held['quotes']:,} quotes, "
@@ -678,7 +685,7 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
         rate = r["requests"] / r["seconds"]
         ceiling = r["ceiling"]["requests"] / r["ceiling"]["seconds"]
         ratio = rate / ceiling if ceiling else 0.0
-        errors = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] + r["bad"]
+        errors = sum(error_kinds(r).values())
         p99 = r["p99_us"] / 1000
         seen = r["hits"] + r["misses"]
         hits = f"{100 * r['hits'] / seen:.0f}%" if seen else "-"
@@ -696,8 +703,7 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
         print(f"{r['label']:24} {rate:7.0f} {ceiling:8.0f} {ratio:6.0%} {r['p50_us'] / 1000:7.1f} "
               f"{p99:7.1f} {errors:6d} {hits:>5} {cpu:>11}  {target}: {'met' if met else 'MISSED'}")
     for r in results:  # what kind of error, where there were any
-        kinds = {"connect": r["connect_errors"], "read": r["read_errors"], "write": r["write_errors"],
-                 "timeout": r["timeouts"], "HTTP status >= 400": r["bad"]}
+        kinds = error_kinds(r)
         if any(kinds.values()):
             print(f"  {r['label']} errors: " + ", ".join(f"{n} {k}" for k, n in kinds.items() if n))
     failed, other = _server_log(OUT / "gunicorn.log")
@@ -752,7 +758,7 @@ def soak(url: str, args, held: dict, procs: Processes, log) -> dict:
              + [f"/quotes/{i}" for i in zipf_ids(rng, held["quotes"], n, uniform=True)]
              + search_paths(rng, sentences, n))
     rng.shuffle(paths)
-    base, master = start_server(url, args, held, procs, log)
+    base, _ = start_server(url, args, held, procs, log)
     seconds = int(args.soak * 60)
     log(f"soak: {seconds} s at {args.connections} connections")
     figures = run_wrk(wrk, base, write_paths("soak", paths), connections=args.connections,
@@ -766,9 +772,7 @@ def soak(url: str, args, held: dict, procs: Processes, log) -> dict:
 
 
 def print_soak(figures: dict, args) -> bool:
-    errors = {"connect": figures["connect_errors"], "read": figures["read_errors"],
-              "write": figures["write_errors"], "timeout": figures["timeouts"],
-              "HTTP status >= 400": figures["bad"]}
+    errors = error_kinds(figures)
     seen = figures["hits"] + figures["misses"]
     print()
     print(f"Soak — {args.soak:g} min of article pages, quote pages and searches (uniform ids), "
