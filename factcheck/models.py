@@ -535,9 +535,12 @@ class MatchChunk(db.Model):
 
 
 # The full-text index over quotes lives beside their table (see search_index.py), the
-# index over speaker names beside the aliases' (see name_index.py).
+# index over speaker names beside the aliases' (see name_index.py), the article page
+# versions beside the quote segments (see page_versions.py).
 from . import name_index as _name_index  # noqa: E402
+from . import page_versions as _page_versions  # noqa: E402
 from . import search_index as _search_index  # noqa: E402
 
 _search_index.attach(Quote.__table__)
 _name_index.attach(SpeakerAlias.__table__)
+_page_versions.attach(QuoteSegment.__table__)

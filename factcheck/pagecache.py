@@ -17,15 +17,22 @@ signed-in users are marked ``private``. Last-Modified is deliberately not
 sent: HTTP dates have one-second resolution, so two changes in the same second
 could leave a stale verdict looking fresh.
 
+The annotated article page, the page readers open most, is finer: it is keyed
+by its own article's page version, which database triggers move only when the
+article, its quotes and segments, or its speakers' names change (page_versions.py).
+An article ingested or a verdict on another article's quote leaves it kept.
+
 The cache lives in each process (an LRU bounded in bytes) and, when Redis is
 configured, in Redis as well, shared by every process and app server of the
-same database. Invalidation is coarse: any content change empties it in effect,
-which is always correct and costs one render per page after each change.
+same database and release. Elsewhere invalidation is coarse: any content change
+empties it in effect, which is always correct and costs one render per page after
+each change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 import re
@@ -34,15 +41,18 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from flask import Flask, Response, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags, quote_etag
 from werkzeug.routing import Map
 
+from . import page_versions
 from .db import db
 from .middleware import SECURITY_HEADERS, log_request, request_id_from
 
@@ -55,6 +65,8 @@ DEFAULT_ENDPOINTS = (
     # The API's reads without a token are the readers' view too.
     "api.list_quotes", "api.get_quote", "api.get_article", "api.list_speakers", "api.get_speaker",
 )
+# Kept under its own article's page version (page_versions.py); the rest under the content version.
+ARTICLE_PAGE = "articles.show"
 # Writes to these do not change what readers see (job bookkeeping, token use,
 # derived matching index) or are the version itself; alembic_version means a
 # migration is running, whose connection must not touch a table it may not have.
@@ -66,8 +78,14 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 # An upsert: the row may be missing (a table emptied by hand, or by tests).
-_BUMP = ("INSERT INTO content_version (id, version) VALUES (1, 1) "
-         "ON CONFLICT (id) DO UPDATE SET version = content_version.version + 1")
+# The first version is the clock in microseconds, not 1: a database made afresh under
+# the same address (a restore, a test run) never repeats a version whose pages Redis
+# may still hold.
+_BUMP = {
+    dialect: (f"INSERT INTO content_version (id, version) VALUES (1, {clock}) "
+              "ON CONFLICT (id) DO UPDATE SET version = content_version.version + 1")
+    for dialect, clock in page_versions.CLOCK.items()
+}
 _CHANGED = "factcheck_content_changed"
 _MIGRATING = "factcheck_migrating"
 
@@ -101,7 +119,7 @@ def _bump_before_commit(connection) -> None:
         return
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(_BUMP)
+        cursor.execute(_BUMP[connection.dialect.name])
     finally:
         cursor.close()
 
@@ -111,30 +129,33 @@ def _forget(connection) -> None:
     connection.info.pop(_MIGRATING, None)
 
 
-_READ = "SELECT version FROM content_version WHERE id = 1"
+VERSION_READ = "SELECT version FROM content_version WHERE id = 1"
 
 
 def content_version(engine: Engine) -> int:
-    """The current content version (0 before the first change).
+    """The current content version (0 before the first change)."""
+    return _read_number(engine, VERSION_READ, ()) or 0
 
-    Read on a pooled driver connection, outside the ORM session, in one round
-    trip: on PostgreSQL every cached page served costs one (SQLite: below).
-    """
+
+def _read_number(engine: Engine, sql: str, params: tuple) -> int | None:
+    """One number, read on a pooled driver connection outside the ORM session in one
+    round trip: on PostgreSQL every cached page served costs one (SQLite: below)."""
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
         try:
-            cursor.execute(_READ)
+            # The statements are written with "?" (SQLite's style); psycopg takes "%s".
+            cursor.execute(sql.replace("?", "%s") if params else sql, params)
             row = cursor.fetchone()
         finally:
             cursor.close()
     finally:
         connection.close()  # back to the pool, which ends the read transaction
-    return row[0] if row else 0
+    return row[0] if row else None
 
 
-class _SQLiteVersions:
-    """SQLite: the version read on a connection per thread of its own, outside the pool.
+class _SQLiteReads:
+    """SQLite: the numbers read on a connection per thread of its own, outside the pool.
 
     Every cached page costs one such read, and checking a pooled connection out
     and back in (with its reset) cost more than the read itself. The connections
@@ -149,15 +170,15 @@ class _SQLiteVersions:
         self._lock = threading.Lock()
         event.listen(engine, "engine_disposed", self.close)
 
-    def __call__(self) -> int:
+    def __call__(self, sql: str, params: tuple) -> int | None:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             with self._lock:
                 self._opened.append(connection)
             self._local.connection = connection
-        rows = connection.execute(_READ).fetchall()
-        return rows[0][0] if rows else 0
+        rows = connection.execute(sql, params).fetchall()
+        return rows[0][0] if rows else None
 
     def close(self, engine: Engine | None = None) -> None:
         with self._lock:
@@ -167,16 +188,27 @@ class _SQLiteVersions:
         self._local = threading.local()
 
 
-def version_reader(engine: Engine) -> Callable[[], int]:
-    """How the cache reads the content version for ``engine``: the quickest way it has."""
+def number_reader(engine: Engine) -> Callable[[str, tuple], int | None]:
+    """How the cache reads one number (``?`` parameters) from ``engine``: the quickest way it has."""
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:" \
             and not database.startswith("file:"):
-        return _SQLiteVersions(engine)
-    return lambda: content_version(engine)
+        return _SQLiteReads(engine)
+    return lambda sql, params: _read_number(engine, sql, params)
+
+
+def version_reader(engine: Engine) -> Callable[[], int]:
+    """How the cache reads the content version for ``engine``."""
+    read = number_reader(engine)
+    return lambda: read(VERSION_READ, ()) or 0
 
 
 # --- the cache ---------------------------------------------------------------
+
+#: A page's address and the version of what it shows: "g<content version>", or for an
+#: article's page "a<its article page version>".
+PageKey = tuple[str, str]
+
 
 @dataclass(frozen=True, slots=True)
 class CachedPage:
@@ -191,18 +223,18 @@ class PageCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple[str, int], CachedPage] = OrderedDict()
+        self._pages: OrderedDict[PageKey, CachedPage] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int]) -> CachedPage | None:
+    def get(self, key: PageKey) -> CachedPage | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple[str, int], page: CachedPage) -> None:
+    def put(self, key: PageKey, page: CachedPage) -> None:
         size = len(page.body) + len(key[0])
         if size > self.max_bytes // 8:
             return
@@ -232,21 +264,23 @@ class SharedPages:
     PREFIX = "factcheck:page:"
     RETRY_AFTER = 30.0  # seconds without Redis after an error
 
-    def __init__(self, redis_url: str, *, ttl: int, database: str) -> None:
+    def __init__(self, redis_url: str, *, ttl: int, database: str, release: str = "") -> None:
         from redis import Redis
 
-        # Two deployments sharing a Redis (staging and production) never see each other's pages.
-        self.prefix = f"{self.PREFIX}{hashlib.blake2b(database.encode(), digest_size=6).hexdigest()}:"
+        # Two deployments sharing a Redis (staging and production) never see each other's
+        # pages, nor does a new release see the pages its predecessor rendered.
+        scope = hashlib.blake2b(f"{database}\n{release}".encode(), digest_size=6).hexdigest()
+        self.prefix = f"{self.PREFIX}{scope}:"
 
         # Short timeouts: a page must never wait long on its cache.
         self.redis = Redis.from_url(redis_url, socket_connect_timeout=0.2, socket_timeout=0.5)
         self.ttl = ttl
         self._down_until = 0.0
 
-    def _key(self, key: tuple[str, int]) -> str:
+    def _key(self, key: PageKey) -> str:
         return f"{self.prefix}{key[1]}:{hashlib.blake2b(key[0].encode(), digest_size=16).hexdigest()}"
 
-    def get(self, key: tuple[str, int]) -> CachedPage | None:
+    def get(self, key: PageKey) -> CachedPage | None:
         raw = self._call(self.redis.get, self._key(key))
         if not raw:
             return None
@@ -254,7 +288,7 @@ class SharedPages:
         content_type, etag, vary = json.loads(head)
         return CachedPage(body, content_type, etag, vary)
 
-    def put(self, key: tuple[str, int], page: CachedPage) -> None:
+    def put(self, key: PageKey, page: CachedPage) -> None:
         head = json.dumps([page.content_type, page.etag, page.vary]).encode()
         self._call(self.redis.set, self._key(key), head + b"\n" + page.body, ex=self.ttl)
 
@@ -298,29 +332,53 @@ class CachedPages:
     A kept page is sent before Flask builds a request, opens a session or
     matches a URL, so a hit costs about what ``/healthz`` does. The address is
     matched to its endpoint first (a few microseconds): requests for endpoints
-    that are never kept go straight to Flask, without reading the content
-    version or asking Redis. A miss carries its key in the environ, read once
-    here, to the Flask side, which keeps the rendered page under it.
+    that are never kept go straight to Flask, without reading a version or
+    asking Redis. A miss carries its key in the environ, read once here, to the
+    Flask side, which keeps the rendered page under it.
+
+    The version in the key is read before the page is rendered, so a change
+    committed meanwhile leaves the page under an older version, never asked for again.
     """
+
+    #: How often to look again whether the page version triggers are in place.
+    TRIGGER_CHECK_SECONDS = 60.0
 
     def __init__(self, wsgi_app, engine: Engine, cache: PageCache, shared: SharedPages | None, *,
                  url_map: Map, endpoints: frozenset[str]) -> None:
         self.wsgi_app = wsgi_app
         self.engine = engine
-        self.version = version_reader(engine)
+        self.read = number_reader(engine)
         self.cache = cache
         self.shared = shared
         self.url_map = url_map
         self.endpoints = endpoints
+        self._triggers_checked_at: float | None = None
+        self._triggers_found = False
+
+    def version(self) -> int:
+        """The content version: what every kept page but an article's is keyed by."""
+        return self.read(VERSION_READ, ()) or 0
+
+    def article_version(self, article_id: int) -> int | None:
+        """The article's page version, or None when the article has none (missing, or
+        the triggers keeping the versions are not in place)."""
+        if not self._page_version_triggers_found():
+            return None
+        return self.read(page_versions.READ, (article_id,))
 
     def __call__(self, environ: dict, start_response):
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_COOKIE") \
-                or "HTTP_AUTHORIZATION" in environ or not self._may_be_kept(environ):
+                or "HTTP_AUTHORIZATION" in environ:
+            return self.wsgi_app(environ, start_response)
+        kept = self._kept_endpoint(environ)
+        if kept is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         try:
-            key = (_page_url(environ), self.version())
-        except self.engine.dialect.loaded_dbapi.Error:  # no schema yet: the schema check says so
+            key = (_page_url(environ), self._version_of(*kept))
+        except (self.engine.dialect.loaded_dbapi.Error, DBAPIError) as error:
+            # No schema yet, or no database: Flask answers (the schema check or the error page says so).
+            log.warning("page cache: no version read (%s: %s)", type(error).__name__, error)
             return self.wsgi_app(environ, start_response)
         page = self.cache.get(key)
         if page is None and self.shared is not None:
@@ -332,14 +390,39 @@ class CachedPages:
             return self.wsgi_app(environ, start_response)
         return self._send(environ, start_response, page, started)
 
-    def _may_be_kept(self, environ: dict) -> bool:
-        """Whether the address is one of the kept endpoints' (a health probe, a static file or
-        the sign-in page never is): only those cost a version read and a look in Redis."""
+    def _kept_endpoint(self, environ: dict) -> tuple[str, dict] | None:
+        """The endpoint and its arguments when the address is one of the kept endpoints'
+        (a health probe, a static file or the sign-in page never is): only those cost
+        a version read and a look in Redis."""
         try:
-            endpoint, _ = self.url_map.bind_to_environ(environ).match(method="GET")
+            endpoint, args = self.url_map.bind_to_environ(environ).match(method="GET")
         except HTTPException:  # not found, or a redirect: Flask answers, nothing is kept
-            return False
-        return endpoint in self.endpoints
+            return None
+        return (endpoint, args) if endpoint in self.endpoints else None
+
+    def _version_of(self, endpoint: str, args: dict) -> str:
+        if endpoint == ARTICLE_PAGE:
+            version = self.article_version(args["article_id"])
+            if version is not None:
+                return f"a{version}"
+        return f"g{self.version()}"
+
+    def _page_version_triggers_found(self) -> bool:
+        """Whether the triggers moving article page versions are in place, looked up again
+        every TRIGGER_CHECK_SECONDS: a batch-mode migration on SQLite drops a rebuilt
+        table's triggers while app servers run (``flask search rebuild`` puts them back)."""
+        now = time.monotonic()
+        if self._triggers_checked_at is not None and now - self._triggers_checked_at < self.TRIGGER_CHECK_SECONDS:
+            return self._triggers_found
+        # On the cache's own reading connection: the engine's would begin a write
+        # transaction on SQLite (see db.py), and this runs for every worker thread.
+        check = page_versions.installed_check(self.engine.dialect.name)
+        self._triggers_found = check is not None and self.read(check[0], ()) == check[1]
+        self._triggers_checked_at = now  # only once the check has answered
+        if not self._triggers_found:
+            log.error("page cache: the article page version triggers are missing; article pages are "
+                      "kept by the content version until `flask --app wsgi search rebuild` restores them")
+        return self._triggers_found
 
     @staticmethod
     def _send(environ: dict, start_response, page: CachedPage, started: float):
@@ -360,6 +443,23 @@ class CachedPages:
         return [body]
 
 
+def release_digest(app: Flask) -> str:
+    """A digest of what renders pages (the package's code, the templates, the static
+    files, the installed libraries' versions): pages kept in Redis by one release are
+    never served by another."""
+    digest = hashlib.blake2b(digest_size=12)
+    libraries = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    digest.update("\n".join(libraries).encode())
+    roots = [Path(__file__).parent, Path(app.template_folder or ""), Path(app.static_folder or "")]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def register(app: Flask) -> None:
     """Serve and keep anonymous readers' pages (PAGE_CACHE_BYTES; 0 turns it off)."""
     max_bytes = int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
@@ -372,7 +472,8 @@ def register(app: Flask) -> None:
     cache = PageCache(max_bytes)
     shared_url = app.config.get("PAGE_CACHE_REDIS_URL", app.config.get("REDIS_URL"))
     shared = SharedPages(shared_url, ttl=int(app.config.get("PAGE_CACHE_TTL", 3600)),
-                         database=app.config["SQLALCHEMY_DATABASE_URI"]) if shared_url else None
+                         database=app.config["SQLALCHEMY_DATABASE_URI"],
+                         release=release_digest(app)) if shared_url else None
     app.extensions["factcheck_page_cache"] = cache
     app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints)
 

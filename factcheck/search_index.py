@@ -23,7 +23,7 @@ from __future__ import annotations
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection
 
-from . import name_index
+from . import name_index, page_versions
 
 TABLE = "quote_search"
 #: The review statuses whose verdict readers see (ReviewStatus.is_public), as the SQL below has them.
@@ -229,11 +229,11 @@ def rebuild(connection: Connection) -> None:
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic ``include_name`` hook: leave the search indexes (quotes' and speaker names',
-    and FTS5's own tables) alone."""
+    """Alembic ``include_name`` hook: leave alone what triggers keep beside the models (the
+    search indexes over quotes and speaker names, FTS5's own tables, the article page versions)."""
     if type_ == "table" and name and (name == TABLE or name.startswith(TABLE + "_")):
         return False
-    return name_index.include_name(name, type_)
+    return name_index.include_name(name, type_) and page_versions.include_name(name, type_)
 
 
 def attach(quotes: Table) -> None:

@@ -10,6 +10,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from factcheck import page_versions
 from factcheck.search_index import include_name  # the search index is not in the models
 
 config = context.config
@@ -53,6 +54,12 @@ def run_online() -> None:
         context.configure(connection=connection, target_metadata=database.metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+        # A batch migration on SQLite copies a table without its triggers: the article
+        # page versions' are put back right after, by every run that finds them missing.
+        if connection.in_transaction():  # what Alembic left open reading its version
+            connection.commit()
+        with connection.begin():
+            page_versions.repair(connection)
 
 
 if context.is_offline_mode():

@@ -121,3 +121,40 @@ def test_0011_indexes_the_speakers_stored_and_back_down(empty_app):
     assert [s.name for s, _ in speakers_matching(db.session, "mayor", page=1, per_page=5).items] == [
         "Ingrid Halvorsen"]
     db.session.remove()
+
+
+def test_0012_gives_every_stored_article_a_page_version_and_every_run_repairs_its_triggers(empty_app):
+    """The versions are filled from the articles already there; a migration run that finds a
+    trigger missing (a batch migration on SQLite copies tables without them) puts it back."""
+    from factcheck import page_versions
+    from factcheck.models import Article, ArticleSource
+
+    def versions() -> dict[int, int]:
+        with db.engine.connect() as connection:
+            return dict(connection.execute(text("SELECT article_id, version FROM article_page_versions")).all())
+
+    upgrade(revision="0011")
+    article = Article(title="Stored before", text="Nothing quoted.", source=ArticleSource.PASTE,
+                      content_hash="s" * 64)
+    db.session.add(article)
+    db.session.commit()
+    article_id = article.id
+    db.session.remove()
+    upgrade()
+    filled = versions()
+    assert list(filled) == [article_id]
+    with db.engine.begin() as connection:
+        assert page_versions.installed(connection)
+        connection.exec_driver_sql(
+            "DROP TRIGGER article_page_versions_quote_insert" if connection.dialect.name == "sqlite"
+            else "DROP TRIGGER article_page_versions_quote_insert ON quotes")
+        assert not page_versions.installed(connection)
+    upgrade()  # nothing to migrate: the run still repairs
+    with db.engine.connect() as connection:
+        assert page_versions.installed(connection)
+    assert versions()[article_id] > filled[article_id]  # pages kept meanwhile are never served again
+    db.session.remove()
+    downgrade(revision="0011")
+    assert "article_page_versions" not in inspect(db.engine).get_table_names()
+    with db.engine.connect() as connection:
+        assert not page_versions.installed(connection)

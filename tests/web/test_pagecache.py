@@ -11,7 +11,9 @@ from sqlalchemy import update
 from factcheck.app import create_app
 from factcheck.db import db
 from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
-from factcheck.pagecache import content_version, version_reader
+from factcheck import page_versions
+from factcheck.pagecache import VERSION_READ as READ
+from factcheck.pagecache import CachedPages, content_version, version_reader
 from factcheck.services.ingestion import ArticleInput, ingest_article
 
 TEXT = ("The council met on Tuesday.\n\n"
@@ -31,6 +33,13 @@ def article(app):
 def reader(app):
     """A fresh browser with no cookies."""
     return app.test_client()
+
+
+def page_cache_middleware(app) -> CachedPages:
+    middleware = app.wsgi_app
+    while not isinstance(middleware, CachedPages):  # the page cache sits under the other middleware
+        middleware = middleware.wsgi_app
+    return middleware
 
 
 def version(app) -> int:
@@ -218,16 +227,17 @@ def test_pages_are_served_without_redis_when_it_is_down(app, article):
 
 def test_addresses_that_are_never_kept_skip_the_cache_entirely(app, article, monkeypatch):
     """A health probe, a static file or an unknown address costs no version read and no look in Redis."""
-    middleware = app.wsgi_app
-    while not hasattr(middleware, "version"):  # the page cache sits under the other middleware
-        middleware = middleware.wsgi_app
+    middleware = page_cache_middleware(app)
     reads = []
-    read = middleware.version
-    monkeypatch.setattr(middleware, "version", lambda: reads.append(1) or read())
+    read = middleware.read
+    monkeypatch.setattr(middleware, "read", lambda sql, params: reads.append(sql) or read(sql, params))
     for path in ("/healthz", "/static/style.css", "/login", "/no-such-page"):
         with reader(app).get(path) as response:  # a static file's body is an open file
             assert "X-Page-Cache" not in response.headers, path
     assert reads == []
-    article_id, _ = article
+    article_id, quote_ids = article
     assert reader(app).get(f"/articles/{article_id}").headers["X-Page-Cache"] == "miss"
-    assert reads == [1]
+    assert reader(app).get(f"/quotes/{quote_ids[0]}").headers["X-Page-Cache"] == "miss"
+    # Whether the page version triggers are in place (first look), the article's own
+    # version; the content version.
+    assert reads == [page_versions.installed_check(middleware.engine.dialect.name)[0], page_versions.READ, READ]
