@@ -41,6 +41,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -245,7 +246,7 @@ def build(url: str, args, log) -> dict:
 
 
 def bulk_load(engine, args, log) -> dict:
-    from factcheck import search_index
+    from factcheck import page_versions, search_index
     from factcheck.models import Article, Quote, QuoteMatch, QuoteSegment, Speaker
     from factcheck.names import name_key, surname_key
 
@@ -259,6 +260,7 @@ def bulk_load(engine, args, log) -> dict:
 
     with engine.begin() as connection:
         search_index.drop(connection)  # filled in one pass afterwards: far faster than triggers
+        page_versions.drop(connection)  # likewise
         speakers = loader(connection, Speaker.__table__)
         for number, name in enumerate(names, 1):
             speakers.add(id=number, name=name, key=name_key(name), kind="person",
@@ -314,8 +316,9 @@ def bulk_load(engine, args, log) -> dict:
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT coalesce(max(id), 1) FROM {table}))")
-        log("full-text index: filling in one pass")
+        log("full-text index and article page versions: filling in one pass")
         search_index.rebuild(connection)
+        page_versions.rebuild(connection)
     log("matching index: rebuilding")
     rebuild_matching_index(engine)
     with engine.begin() as connection:
@@ -608,7 +611,8 @@ def start_server(url: str, args, held: dict, procs: Processes, log) -> tuple[str
     return base, master
 
 
-def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: float) -> list[dict]:
+def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: float,
+                 server_up=None) -> list[dict]:
     wrk = ensure_wrk()
     rng = random.Random(11)
     sentences, _ = sentence_pool(random.Random(20261127), 60_000)
@@ -625,6 +629,8 @@ def measure_http(url: str, args, held: dict, procs: Processes, log, deadline: fl
     if args.only:
         suites = [suite for suite in suites if suite[1] in args.only.split(",")]
     base, master = start_server(url, args, held, procs, log)
+    if server_up is not None:
+        server_up()
     # One quick pass over a few URLs of each kind, so first-request costs are not measured.
     for _, _, paths in suites:
         for path in paths[:20]:
@@ -902,13 +908,37 @@ def warm_file_cache(path: Path, log) -> None:
 
 def measure_rows_and_ingestion(url: str, args, held: dict, procs: Processes, log, deadline: float,
                                database: str) -> tuple[bool, bool]:
-    """The HTTP rows, then bulk ingestion: (every target met, anything measured)."""
+    """The HTTP rows, then bulk ingestion: (every target met, anything measured).
+
+    With --while-ingesting N the rows run while two workers ingest N articles, each
+    a committed change: what readers get from the cache while a desk's workers are busy."""
     met, measured = True, False
+    if args.while_ingesting and database == "SQLite":
+        raise SystemExit("--while-ingesting needs PostgreSQL (SQLite takes one writer at a time)")
     if not args.skip_http:
         held["load_before"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-        results = measure_http(url, args, held, procs, log, deadline)
+        background: dict = {}
+        ingesting = None
+
+        def start_ingesting() -> None:
+            nonlocal ingesting
+            during = argparse.Namespace(**{**vars(args), "ingest": args.while_ingesting})
+            ingesting = threading.Thread(target=lambda: background.update(
+                measure_ingestion(url, during, procs, log, deadline) or {}), daemon=True)
+            ingesting.start()
+            time.sleep(5)  # the workers started and busy before the first row
+
+        results = measure_http(url, args, held, procs, log, deadline,
+                               server_up=start_ingesting if args.while_ingesting else None)
+        if ingesting is not None:
+            still = ingesting.is_alive()
+            held["while_ingesting"] = background if not still else {"unfinished_at_end": True}
         procs.stop_all()
+        if ingesting is not None:
+            ingesting.join(timeout=30)
         met &= print_http(results, held, database, args)
+        if args.while_ingesting:
+            print_while_ingesting(held.get("while_ingesting", {}), args)
         measured = bool(results)
     if args.ingest and database == "SQLite":
         print("\nBulk ingestion: not run on SQLite, which takes one writer at a time (two "
@@ -920,6 +950,17 @@ def measure_rows_and_ingestion(url: str, args, held: dict, procs: Processes, log
         met &= print_ingestion(figures, args)
         measured = True
     return met, measured
+
+
+def print_while_ingesting(figures: dict, args) -> None:
+    if figures.get("unfinished_at_end"):
+        print(f"  the rows ran while 2 workers ingested (of {args.while_ingesting:,} articles, some were "
+              "still queued when the rows ended: every row saw commits throughout)")
+    elif figures:
+        seconds = max(1e-9, figures["seconds"])
+        print(f"  the rows ran while 2 workers ingested {figures['done']:,} articles in {figures['jobs']} "
+              f"jobs over {seconds:.0f} s ({figures['done'] / seconds:.1f} articles/s; each job commits "
+              f"its batch: {figures['jobs'] / seconds:.2f} commits/s); failed jobs: {figures['failed']}")
 
 
 def main() -> int:
@@ -951,6 +992,8 @@ def main() -> int:
     parser.add_argument("--soak", type=float, default=0, metavar="MINUTES",
                         help="instead of the rows: a mixed run this long, counting failures and "
                              "worker deaths")
+    parser.add_argument("--while-ingesting", type=int, default=0, metavar="N",
+                        help="run the rows while two workers ingest N articles (PostgreSQL)")
     parser.add_argument("--max-minutes", type=float, default=45.0)
     args = parser.parse_args()
 
