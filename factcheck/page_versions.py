@@ -98,6 +98,38 @@ SQLITE_DROP = (
     "DROP TABLE IF EXISTS article_page_versions",
 )
 
+def _statement_triggers(table: str, short: str, articles) -> tuple[str, ...]:
+    """PostgreSQL: a function moving the versions of the articles a statement on ``table``
+    touched, and its insert, update and delete triggers (``article_page_versions_<short>_*``).
+    ``articles(ids)`` is the query of those articles, given ``ids(column)``, the query of a
+    column over the touched rows."""
+    function = f"article_page_versions_on_{short}s"
+
+    def bump(*touched: str) -> str:
+        def ids(column: str) -> str:
+            return " UNION ".join(f"SELECT {column} FROM {rows}" for rows in touched)
+        return f"UPDATE article_page_versions SET version = version + 1 WHERE article_id IN ({articles(ids)})"
+
+    referencing = {"insert": "NEW TABLE AS touched_new", "update": "OLD TABLE AS touched_old NEW TABLE AS touched_new",
+                   "delete": "OLD TABLE AS touched_old"}
+    return (
+        f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            {bump("touched_new")};
+        ELSIF TG_OP = 'UPDATE' THEN
+            {bump("touched_old", "touched_new")};
+        ELSE
+            {bump("touched_old")};
+        END IF;
+        RETURN NULL;
+    END $$""",
+        *(f"""CREATE TRIGGER article_page_versions_{short}_{event_} AFTER {event_.upper()} ON {table}
+        REFERENCING {referencing[event_]}
+        FOR EACH STATEMENT EXECUTE FUNCTION {function}()""" for event_ in ("insert", "update", "delete")),
+    )
+
+
 POSTGRESQL_CREATE = (
     """CREATE TABLE article_page_versions (
         article_id integer PRIMARY KEY,
@@ -120,53 +152,9 @@ POSTGRESQL_CREATE = (
         AFTER INSERT OR DELETE OR UPDATE OF id, title, url, outlet, authors, published_at, text ON articles
         FOR EACH ROW EXECUTE FUNCTION article_page_versions_on_article()""",
     # Quotes and segments: once per statement, over the rows it touched.
-    """CREATE FUNCTION article_page_versions_on_quotes() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'INSERT' THEN
-            UPDATE article_page_versions SET version = version + 1
-            WHERE article_id IN (SELECT article_id FROM touched_new);
-        ELSIF TG_OP = 'UPDATE' THEN
-            UPDATE article_page_versions SET version = version + 1
-            WHERE article_id IN (SELECT article_id FROM touched_old UNION SELECT article_id FROM touched_new);
-        ELSE
-            UPDATE article_page_versions SET version = version + 1
-            WHERE article_id IN (SELECT article_id FROM touched_old);
-        END IF;
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER article_page_versions_quote_insert AFTER INSERT ON quotes
-        REFERENCING NEW TABLE AS touched_new
-        FOR EACH STATEMENT EXECUTE FUNCTION article_page_versions_on_quotes()""",
-    """CREATE TRIGGER article_page_versions_quote_update AFTER UPDATE ON quotes
-        REFERENCING OLD TABLE AS touched_old NEW TABLE AS touched_new
-        FOR EACH STATEMENT EXECUTE FUNCTION article_page_versions_on_quotes()""",
-    """CREATE TRIGGER article_page_versions_quote_delete AFTER DELETE ON quotes
-        REFERENCING OLD TABLE AS touched_old
-        FOR EACH STATEMENT EXECUTE FUNCTION article_page_versions_on_quotes()""",
-    """CREATE FUNCTION article_page_versions_on_segments() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'INSERT' THEN
-            UPDATE article_page_versions SET version = version + 1 WHERE article_id IN (
-                SELECT q.article_id FROM quotes q WHERE q.id IN (SELECT quote_id FROM touched_new));
-        ELSIF TG_OP = 'UPDATE' THEN
-            UPDATE article_page_versions SET version = version + 1 WHERE article_id IN (
-                SELECT q.article_id FROM quotes q WHERE q.id IN (
-                    SELECT quote_id FROM touched_old UNION SELECT quote_id FROM touched_new));
-        ELSE
-            UPDATE article_page_versions SET version = version + 1 WHERE article_id IN (
-                SELECT q.article_id FROM quotes q WHERE q.id IN (SELECT quote_id FROM touched_old));
-        END IF;
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER article_page_versions_segment_insert AFTER INSERT ON quote_segments
-        REFERENCING NEW TABLE AS touched_new
-        FOR EACH STATEMENT EXECUTE FUNCTION article_page_versions_on_segments()""",
-    """CREATE TRIGGER article_page_versions_segment_update AFTER UPDATE ON quote_segments
-        REFERENCING OLD TABLE AS touched_old NEW TABLE AS touched_new
-        FOR EACH STATEMENT EXECUTE FUNCTION article_page_versions_on_segments()""",
-    """CREATE TRIGGER article_page_versions_segment_delete AFTER DELETE ON quote_segments
-        REFERENCING OLD TABLE AS touched_old
-        FOR EACH STATEMENT EXECUTE FUNCTION article_page_versions_on_segments()""",
+    *_statement_triggers("quotes", "quote", lambda ids: ids("article_id")),
+    *_statement_triggers("quote_segments", "segment",
+                         lambda ids: f"SELECT q.article_id FROM quotes q WHERE q.id IN ({ids('quote_id')})"),
     """CREATE FUNCTION article_page_versions_on_speaker() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         UPDATE article_page_versions SET version = version + 1
@@ -252,15 +240,18 @@ def drop(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _table_exists(connection: Connection) -> bool:
+    return bool(connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'article_page_versions'" if connection.dialect.name == "sqlite"
+        else "SELECT to_regclass('article_page_versions')").scalar())
+
+
 def rebuild(connection: Connection) -> None:
     """Put the triggers back and give every article a version (after a bulk load or a repair)."""
     name = connection.dialect.name
     if name not in _CREATE:
         return
-    exists = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = 'article_page_versions'" if name == "sqlite"
-        else "SELECT to_regclass('article_page_versions')").scalar()
-    if exists:
+    if _table_exists(connection):
         for statement in _DROP[name][:-1]:  # the triggers and functions; the versions stay
             connection.exec_driver_sql(statement)
         for statement in _CREATE[name][1:]:
@@ -286,15 +277,12 @@ def installed(connection: Connection) -> bool:
 
 
 def repair(connection: Connection) -> None:
-    """Put the triggers back when the versions table exists but some are missing (run at
-    the end of every migration, in its transaction, so no app server runs without them)."""
+    """Put the triggers back when the versions table exists but some are missing (run right
+    after every migration run, so no app server is left without them)."""
     name = connection.dialect.name
     if name not in _CREATE or installed(connection):
         return
-    exists = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = 'article_page_versions'" if name == "sqlite"
-        else "SELECT to_regclass('article_page_versions')").scalar()
-    if exists:
+    if _table_exists(connection):
         rebuild(connection)
 
 

@@ -197,12 +197,6 @@ def number_reader(engine: Engine) -> Callable[[str, tuple], int | None]:
     return lambda sql, params: _read_number(engine, sql, params)
 
 
-def version_reader(engine: Engine) -> Callable[[], int]:
-    """How the cache reads the content version for ``engine``."""
-    read = number_reader(engine)
-    return lambda: read(VERSION_READ, ()) or 0
-
-
 # --- the cache ---------------------------------------------------------------
 
 #: A page's address and the version of what it shows: "g<content version>", or for an

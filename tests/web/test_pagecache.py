@@ -13,7 +13,7 @@ from factcheck.db import db
 from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
 from factcheck import page_versions
 from factcheck.pagecache import VERSION_READ as READ
-from factcheck.pagecache import CachedPages, content_version, version_reader
+from factcheck.pagecache import CachedPages, content_version, number_reader
 from factcheck.services.ingestion import ArticleInput, ingest_article
 
 TEXT = ("The council met on Tuesday.\n\n"
@@ -136,13 +136,13 @@ def test_the_quick_version_read_agrees_with_the_database(app, article):
     """The cache's own read (SQLite: a connection per thread outside the pool) sees every
     commit at once, and survives the engine being disposed."""
     with app.app_context():
-        read = version_reader(db.engine)
-        assert read() == content_version(db.engine)
+        read = number_reader(db.engine)
+        assert read(READ, ()) == content_version(db.engine)
         db.session.execute(update(Quote).values(flagged=True))
         db.session.commit()
-        assert read() == content_version(db.engine)
+        assert read(READ, ()) == content_version(db.engine)
         db.engine.dispose()
-        assert read() == content_version(db.engine)
+        assert read(READ, ()) == content_version(db.engine)
 
 
 def test_signed_in_pages_are_never_kept_or_shown_to_readers(app, client, users, article):
