@@ -31,10 +31,12 @@ each change.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -138,14 +140,13 @@ def content_version(engine: Engine) -> int:
 
 
 def _read_number(engine: Engine, sql: str, params: tuple) -> int | None:
-    """One number, read on a pooled driver connection outside the ORM session in one
-    round trip: on PostgreSQL every cached page served costs one (SQLite: below)."""
+    """One number, read on a pooled driver connection outside the ORM session (the
+    fallback for databases without a reader of their own below)."""
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
         try:
-            # The statements are written with "?" (SQLite's style); psycopg takes "%s".
-            cursor.execute(sql.replace("?", "%s") if params else sql, params)
+            cursor.execute(_in_paramstyle(engine.dialect.paramstyle, sql, params), params)
             row = cursor.fetchone()
         finally:
             cursor.close()
@@ -154,38 +155,97 @@ def _read_number(engine: Engine, sql: str, params: tuple) -> int | None:
     return row[0] if row else None
 
 
-class _SQLiteReads:
-    """SQLite: the numbers read on a connection per thread of its own, outside the pool.
+def _in_paramstyle(paramstyle: str, sql: str, params: tuple) -> str:
+    """The statements are written with "?" (SQLite's style); psycopg takes "%s"."""
+    return sql.replace("?", "%s") if params and paramstyle != "qmark" else sql
 
-    Every cached page costs one such read, and checking a pooled connection out
-    and back in (with its reset) cost more than the read itself. The connections
-    read in autocommit and finish each statement, so none holds a transaction
-    between reads; they are closed with the engine (``dispose()``).
+
+class _OwnReads:
+    """The numbers read on driver connections of the cache's own, outside the pool, in autocommit.
+
+    Every page served from the cache costs one such read. Through the pool it cost
+    more than the read itself: the checkout (on PostgreSQL with its ``SELECT 1``
+    pre-ping) and the rollback on return are round trips of their own, where this
+    takes one. SQLite gets a connection per thread (opening one is a file open);
+    PostgreSQL one per process, shared by its threads one read at a time (a read
+    takes about a tenth of a millisecond, and every connection counts against
+    ``max_connections``). None of them holds a transaction between reads.
+
+    A connection that fails (the server restarted, the connection was cut) is
+    dropped and the read tried once more on a new one, as the pool's pre-ping would.
+    A forked child never uses or closes its parent's connections (closing a
+    PostgreSQL one from the child would end it for the parent too). They are closed
+    with the engine (``dispose()``).
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self.path = engine.url.database
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+    def __init__(self, engine: Engine, connect: Callable[[], object], *, per_thread: bool) -> None:
+        self.connect = connect
+        self.per_thread = per_thread
+        self.error = engine.dialect.loaded_dbapi.Error
+        self.paramstyle = engine.dialect.paramstyle
+        self._slot = threading.local() if per_thread else _Slot()
+        self._in_use = contextlib.nullcontext() if per_thread else threading.Lock()
+        self._opened: list[tuple[int, object]] = []
         self._lock = threading.Lock()
         event.listen(engine, "engine_disposed", self.close)
 
     def __call__(self, sql: str, params: tuple) -> int | None:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            with self._lock:
-                self._opened.append(connection)
-            self._local.connection = connection
-        rows = connection.execute(sql, params).fetchall()
+        sql = _in_paramstyle(self.paramstyle, sql, params)
+        with self._in_use:
+            connection = self.connection()
+            if connection is not None:
+                try:
+                    return self._read(connection, sql, params)
+                except self.error:
+                    self._drop(connection)  # then once more, on a new connection
+            return self._read(self._open(), sql, params)
+
+    def connection(self):
+        """This thread's (or process's) connection, None before the first read."""
+        if getattr(self._slot, "pid", None) != os.getpid():
+            return None  # none yet, or the parent's, inherited by a fork
+        return self._slot.connection
+
+    @staticmethod
+    def _read(connection, sql: str, params: tuple) -> int | None:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
         return rows[0][0] if rows else None
+
+    def _open(self):
+        connection = self.connect()
+        with self._lock:
+            self._opened.append((os.getpid(), connection))
+        self._slot.connection, self._slot.pid = connection, os.getpid()
+        return connection
+
+    def _drop(self, connection) -> None:
+        self._slot.connection = self._slot.pid = None
+        with self._lock:
+            self._opened = [(pid, kept) for pid, kept in self._opened if kept is not connection]
+        try:
+            connection.close()
+        except self.error:
+            pass
 
     def close(self, engine: Engine | None = None) -> None:
         with self._lock:
             opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
-        self._local = threading.local()
+        for pid, connection in opened:
+            if pid == os.getpid():
+                connection.close()
+        self._slot = threading.local() if self.per_thread else _Slot()
+
+
+class _Slot:
+    """Where a process-wide connection is kept (the per-thread kind is a threading.local)."""
+
+    connection: object = None
+    pid: int | None = None
 
 
 def number_reader(engine: Engine) -> Callable[[str, tuple], int | None]:
@@ -193,7 +253,12 @@ def number_reader(engine: Engine) -> Callable[[str, tuple], int | None]:
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:" \
             and not database.startswith("file:"):
-        return _SQLiteReads(engine)
+        return _OwnReads(engine, lambda: sqlite3.connect(database, isolation_level=None,
+                                                         check_same_thread=False), per_thread=True)
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        dbapi = engine.dialect.loaded_dbapi
+        return _OwnReads(engine, lambda: dbapi.connect(*cargs, **cparams, autocommit=True), per_thread=False)
     return lambda sql, params: _read_number(engine, sql, params)
 
 

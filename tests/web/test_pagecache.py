@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from factcheck.app import create_app
 from factcheck.db import db
@@ -133,7 +134,7 @@ def test_versions_move_only_with_committed_content(app, article):
 
 
 def test_the_quick_version_read_agrees_with_the_database(app, article):
-    """The cache's own read (SQLite: a connection per thread outside the pool) sees every
+    """The cache's own read (a connection per thread outside the pool) sees every
     commit at once, and survives the engine being disposed."""
     with app.app_context():
         read = number_reader(db.engine)
@@ -143,6 +144,77 @@ def test_the_quick_version_read_agrees_with_the_database(app, article):
         assert read(READ, ()) == content_version(db.engine)
         db.engine.dispose()
         assert read(READ, ()) == content_version(db.engine)
+
+
+def _reader_connection(read):
+    connection = read.connection()
+    assert connection is not None
+    return connection
+
+
+def test_the_version_read_holds_no_transaction_and_survives_a_cut_connection(app, article):
+    """PostgreSQL: the reader's own connection sits idle between reads (autocommit: no
+    snapshot kept, nothing for VACUUM to wait on), and when the server ends it the next
+    read opens a new one instead of failing."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the server cutting a connection is PostgreSQL's case (SQLite has no server)")
+    with app.app_context():
+        read = number_reader(db.engine)
+        expected = content_version(db.engine)
+        assert read(READ, ()) == expected
+        pid = _reader_connection(read).info.backend_pid
+        state = db.session.execute(
+            text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar()
+        assert state == "idle"
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        db.session.commit()
+        assert read(READ, ()) == expected
+        assert _reader_connection(read).info.backend_pid != pid
+        read.close()
+
+
+def test_threads_reading_at_once_each_get_the_version(app, article):
+    """Eight threads reading at once all get the right number: on SQLite each on a
+    connection of its own, on PostgreSQL one at a time on the process's one connection."""
+    with app.app_context():
+        read = number_reader(db.engine)
+        expected = content_version(db.engine)
+        results, connections = [], []
+
+        def reader_thread():
+            results.extend(read(READ, ()) for _ in range(50))
+            connections.append(read.connection())
+
+        threads = [threading.Thread(target=reader_thread) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [expected] * 400
+        assert len({id(connection) for connection in connections}) == (
+            1 if db.engine.dialect.name == "postgresql" else 8)
+        read.close()
+
+
+def test_a_forked_child_leaves_its_parents_reading_connections_open(app, article, monkeypatch):
+    """A worker process forked after the parent read (RQ's job processes) disposes the
+    engine it inherited; closing the parent's connections from there would end them
+    for the parent too (a PostgreSQL connection's socket is shared)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # the pool empty, so the child's dispose drops no pooled connection
+        read = number_reader(db.engine)
+        expected = read(READ, ())
+        connection = _reader_connection(read)
+        parent = os.getpid()
+        monkeypatch.setattr(os, "getpid", lambda: parent + 1)  # as seen from a child
+        db.engine.dispose(close=False)
+        monkeypatch.undo()
+        cursor = connection.cursor()
+        cursor.execute(READ)
+        assert cursor.fetchall()[0][0] == expected  # still open
+        cursor.close()
+        connection.close()
 
 
 def test_signed_in_pages_are_never_kept_or_shown_to_readers(app, client, users, article):
