@@ -171,8 +171,10 @@ class _OwnReads:
     takes about a tenth of a millisecond, and every connection counts against
     ``max_connections``). None of them holds a transaction between reads.
 
-    A connection that fails (the server restarted, the connection was cut) is
-    dropped and the read tried once more on a new one, as the pool's pre-ping would.
+    A connection that fails (the server restarted, the connection was cut: the
+    DB-API's operational and interface errors) is dropped and the read tried once
+    more on a new one, as the pool's pre-ping would; other errors (no schema yet) go
+    to the caller as they are.
     A forked child never uses or closes its parent's connections (closing a
     PostgreSQL one from the child would end it for the parent too). They are closed
     with the engine (``dispose()``).
@@ -181,7 +183,9 @@ class _OwnReads:
     def __init__(self, engine: Engine, connect: Callable[[], object], *, per_thread: bool) -> None:
         self.connect = connect
         self.per_thread = per_thread
-        self.error = engine.dialect.loaded_dbapi.Error
+        dbapi = engine.dialect.loaded_dbapi
+        self.error = dbapi.Error
+        self.lost = (dbapi.OperationalError, dbapi.InterfaceError)  # the DB-API's "connection" errors
         self.paramstyle = engine.dialect.paramstyle
         self._slot = threading.local() if per_thread else _Slot()
         self._in_use = contextlib.nullcontext() if per_thread else threading.Lock()
@@ -196,7 +200,7 @@ class _OwnReads:
             if connection is not None:
                 try:
                     return self._read(connection, sql, params)
-                except self.error:
+                except self.lost:
                     self._drop(connection)  # then once more, on a new connection
             return self._read(self._open(), sql, params)
 
@@ -248,15 +252,20 @@ class _Slot:
     pid: int | None = None
 
 
-def number_reader(engine: Engine) -> Callable[[str, tuple], int | None]:
-    """How the cache reads one number (``?`` parameters) from ``engine``: the quickest way it has."""
+def number_reader(engine: Engine, connect_args: dict | None = None) -> Callable[[str, tuple], int | None]:
+    """How the cache reads one number (``?`` parameters) from ``engine``: the quickest way it has.
+
+    ``connect_args`` are the engine's own (SQLALCHEMY_ENGINE_OPTIONS): the cache's
+    connections are made with them, as the pool's are (SSL, timeouts, search_path).
+    """
     database = engine.url.database
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    cparams = {**cparams, **(connect_args or {})}
     if engine.dialect.name == "sqlite" and database and database != ":memory:" \
             and not database.startswith("file:"):
-        return _OwnReads(engine, lambda: sqlite3.connect(database, isolation_level=None,
-                                                         check_same_thread=False), per_thread=True)
+        cparams.update(isolation_level=None, check_same_thread=False)
+        return _OwnReads(engine, lambda: sqlite3.connect(*cargs, **cparams), per_thread=True)
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
-        cargs, cparams = engine.dialect.create_connect_args(engine.url)
         dbapi = engine.dialect.loaded_dbapi
         return _OwnReads(engine, lambda: dbapi.connect(*cargs, **cparams, autocommit=True), per_thread=False)
     return lambda sql, params: _read_number(engine, sql, params)
@@ -403,10 +412,10 @@ class CachedPages:
     TRIGGER_CHECK_SECONDS = 60.0
 
     def __init__(self, wsgi_app, engine: Engine, cache: PageCache, shared: SharedPages | None, *,
-                 url_map: Map, endpoints: frozenset[str]) -> None:
+                 url_map: Map, endpoints: frozenset[str], connect_args: dict | None = None) -> None:
         self.wsgi_app = wsgi_app
         self.engine = engine
-        self.read = number_reader(engine)
+        self.read = number_reader(engine, connect_args)
         self.cache = cache
         self.shared = shared
         self.url_map = url_map
@@ -534,7 +543,8 @@ def register(app: Flask) -> None:
                          database=app.config["SQLALCHEMY_DATABASE_URI"],
                          release=release_digest(app)) if shared_url else None
     app.extensions["factcheck_page_cache"] = cache
-    app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints)
+    app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints,
+                               connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args"))
 
     @app.after_request
     def keep_page(response: Response) -> Response:

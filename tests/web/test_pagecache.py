@@ -173,6 +173,25 @@ def test_the_version_read_holds_no_transaction_and_survives_a_cut_connection(app
         read.close()
 
 
+def test_the_version_read_connects_with_the_engines_own_connect_args(app, article):
+    """Whatever the deployment gives its engine (SSL, timeouts, search_path) holds for
+    the cache's own connection too: here PostgreSQL's application_name, or SQLite's
+    busy timeout."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            read = number_reader(db.engine, {"application_name": "factcheck page versions"})
+            assert read(READ, ()) == content_version(db.engine)
+            pid = read.connection().info.backend_pid
+            name = db.session.execute(text("SELECT application_name FROM pg_stat_activity WHERE pid = :pid"),
+                                      {"pid": pid}).scalar()
+            assert name == "factcheck page versions"
+        else:
+            read = number_reader(db.engine, {"timeout": 7.5})
+            assert read(READ, ()) == content_version(db.engine)
+            assert read.connection().execute("PRAGMA busy_timeout").fetchone()[0] == 7500
+        read.close()
+
+
 def test_threads_reading_at_once_each_get_the_version(app, article):
     """Eight threads reading at once all get the right number: on SQLite each on a
     connection of its own, on PostgreSQL one at a time on the process's one connection."""
