@@ -1,14 +1,15 @@
 """What every page served from the cache costs the database: the content version read
 through the pool (checkout, with PostgreSQL's pre-ping, and the rollback on return) against
-the page cache's own connection (per thread on SQLite, per process on PostgreSQL), in one process, in turns, on the same database.
+the page cache's own connection (per thread on SQLite, per process on PostgreSQL), in one
+process, in turns, on the same database.
 
     .venv/bin/python bench/version_read.py                                  # SQLite, in a temporary file
     .venv/bin/python bench/version_read.py --database-url postgresql:///fc_reads
 
 The PostgreSQL database gets the app's tables if it has none (``createdb fc_reads`` first).
 Prints microseconds per read (wall clock, and this process's CPU: the server's share on
-PostgreSQL is the difference, spent by its backend while this process waits), the ratio
-of the two ways.
+PostgreSQL is the difference, spent by its backend while this process waits) and the
+ratio of the two ways.
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ def main() -> None:
         db.create_all()
         pooled = lambda: _read_number(engine, VERSION_READ, ())  # noqa: E731
         own = number_reader(engine)
-        per_thread = lambda: own(VERSION_READ, ())  # noqa: E731
-        assert pooled() == per_thread()
-        timed(pooled, 500), timed(per_thread, 500)  # connections made, statements prepared
+        own_read = lambda: own(VERSION_READ, ())  # noqa: E731
+        assert pooled() == own_read()
+        timed(pooled, 500), timed(own_read, 500)  # connections made, statements prepared
         rows: dict[str, list[tuple[float, float]]] = {"through the pool": [], "the cache's own connection": []}
         for _ in range(args.turns):
             rows["through the pool"].append(timed(pooled, args.reads))
-            rows["the cache's own connection"].append(timed(per_thread, args.reads))
+            rows["the cache's own connection"].append(timed(own_read, args.reads))
 
     print(f"content version read, {engine.dialect.name}: {args.turns} turns of {args.reads} reads each way, "
           "medians of the turns")

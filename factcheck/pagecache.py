@@ -144,14 +144,19 @@ def _read_number(engine: Engine, sql: str, params: tuple) -> int | None:
     fallback for databases without a reader of their own below)."""
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(_in_paramstyle(engine.dialect.paramstyle, sql, params), params)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
+        return _fetch_number(connection, _in_paramstyle(engine.dialect.paramstyle, sql, params), params)
     finally:
         connection.close()  # back to the pool, which ends the read transaction
+
+
+def _fetch_number(connection, sql: str, params: tuple) -> int | None:
+    """The first column of the first row, on a driver connection."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
     return row[0] if row else None
 
 
@@ -199,26 +204,16 @@ class _OwnReads:
             connection = self.connection()
             if connection is not None:
                 try:
-                    return self._read(connection, sql, params)
+                    return _fetch_number(connection, sql, params)
                 except self.lost:
                     self._drop(connection)  # then once more, on a new connection
-            return self._read(self._open(), sql, params)
+            return _fetch_number(self._open(), sql, params)
 
     def connection(self):
         """This thread's (or process's) connection, None before the first read."""
         if getattr(self._slot, "pid", None) != os.getpid():
             return None  # none yet, or the parent's, inherited by a fork
         return self._slot.connection
-
-    @staticmethod
-    def _read(connection, sql: str, params: tuple) -> int | None:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-        return rows[0][0] if rows else None
 
     def _open(self):
         connection = self.connect()
