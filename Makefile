@@ -13,8 +13,9 @@ run: install
 	$(FLASK) seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# One test process per core (pytest-xdist; at most 8, each with its own databases).
 test: install-dev browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 8
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

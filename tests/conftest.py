@@ -2,6 +2,11 @@
 
 Set FACTCHECK_TEST_POSTGRES_URL (``.ci/run`` does) to run every database test
 on PostgreSQL as well; without it those runs skip and say so.
+
+The suite runs in parallel (pytest-xdist, one process per core). Each of its
+processes gets a PostgreSQL database and a Redis database number of its own,
+derived below before any test module reads the two variables, so no test sees
+another process's rows, queues or sessions.
 """
 
 from __future__ import annotations
@@ -11,13 +16,46 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from factcheck.app import create_app, database_url
 from factcheck.db import db
 from factcheck.models import Role
 from factcheck.services import accounts
 
+
+
+def _own_services(worker: str | None) -> None:
+    """Point this xdist worker (``gw0``, ``gw1``...) at its own databases.
+
+    PostgreSQL: ``<database>_<worker>``, created on first use on the same server.
+    Redis: the configured database number counted down by the worker's number
+    (15, 14... for ``/15``), so the sixteen numbers of a default Redis serve up
+    to sixteen processes.
+    """
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    if postgres := os.environ.get("FACTCHECK_TEST_POSTGRES_URL"):
+        url = make_url(database_url(postgres, ""))
+        own = f"{url.database or 'postgres'}_{worker}"
+        server = create_engine(url, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{own}"')
+        server.dispose()
+        os.environ["FACTCHECK_TEST_POSTGRES_URL"] = url.set(database=own).render_as_string(
+            hide_password=False)
+    if redis := os.environ.get("FACTCHECK_TEST_REDIS_URL"):
+        url = make_url(redis)
+        base = int(url.database or 0)
+        os.environ["FACTCHECK_TEST_REDIS_URL"] = url.set(database=str((base - number) % 16)).render_as_string(
+            hide_password=False)
+
+
+_own_services(os.environ.get("PYTEST_XDIST_WORKER"))
 POSTGRES_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL")
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PASSWORD = "correct horse battery"
