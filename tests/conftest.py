@@ -100,6 +100,24 @@ def make_config(backend: str, tmp_path: Path, request) -> dict:
     }
 
 
+#: The method the app hashes new passwords with; tests swap in a cheap one (below).
+PRODUCTION_HASH_METHOD = accounts.PASSWORD_HASH_METHOD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Passwords made in tests are hashed with one round of PBKDF2, not scrypt.
+
+    scrypt costs about 80 ms a hash and as much a sign-in, on purpose; with five
+    accounts made for most tests that was most of the suite's time. A stored hash
+    names its method, so sign-in checks work the same either way;
+    ``tests/services/test_accounts.py`` checks the production method itself.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
+        yield
+
+
 @pytest.fixture(params=list(_backends()))
 def app(request, tmp_path):
     app = create_app(make_config(request.param, tmp_path, request))

@@ -13,8 +13,12 @@ from ..db import utcnow
 from ..models import ApiToken, Role, User
 
 MIN_PASSWORD_LENGTH = 10
+#: How new passwords are hashed (werkzeug's method string). scrypt is slow on purpose,
+#: about 80 ms a hash here; each stored hash names its own method, so checking a
+#: password never depends on this value.
+PASSWORD_HASH_METHOD = "scrypt"
 # Checked when the user does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password")
+_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_HASH_METHOD)
 
 
 class AccountError(ValueError):
@@ -31,7 +35,7 @@ def create_user(session: Session, username: str, password: str, *, role: Role = 
     if user_named(session, username) is not None:
         raise AccountError(f"There is already a user named {username!r}.")
     user = User(username=username, display_name=display_name or username, role=role,
-                password_hash=generate_password_hash(password))
+                password_hash=generate_password_hash(password, method=PASSWORD_HASH_METHOD))
     session.add(user)
     session.flush()
     return user
