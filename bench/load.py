@@ -404,7 +404,7 @@ def _sqlite_value(value):
 LUA = r"""
 -- Each request takes the next path of a shuffled list; responses are tallied.
 local paths = {}
-counts = {hit = 0, miss = 0, bad = 0}  -- global: done() reads it from each thread
+counts = {hit = 0, miss = 0, bad = 0, stored = 0}  -- global: done() reads it from each thread
 local index = 0
 
 function init(args)
@@ -422,7 +422,8 @@ end
 response = function(status, headers, body)
   if status >= 400 then counts.bad = counts.bad + 1 end
   local cache = headers["X-Page-Cache"]
-  if cache == "hit" then counts.hit = counts.hit + 1 elseif cache == "miss" then counts.miss = counts.miss + 1 end
+  if cache == "hit" then counts.hit = counts.hit + 1 elseif cache == "miss" then counts.miss = counts.miss + 1
+  elseif cache == "stored" then counts.stored = counts.stored + 1 end
 end
 
 local threads = {}
@@ -432,18 +433,18 @@ setup = function(thread)
 end
 
 done = function(summary, latency, requests)
-  local hit, miss, bad = 0, 0, 0
+  local hit, miss, bad, stored = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     local c = thread:get("counts")
-    hit = hit + c.hit; miss = miss + c.miss; bad = bad + c.bad
+    hit = hit + c.hit; miss = miss + c.miss; bad = bad + c.bad; stored = stored + c.stored
   end
   io.write(string.format(
     'WRK_JSON {"requests": %d, "seconds": %.3f, "p50_us": %d, "p99_us": %d, "max_us": %d, ' ..
     '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "status_errors": %d, ' ..
-    '"timeouts": %d, "hits": %d, "misses": %d, "bad": %d}\n',
+    '"timeouts": %d, "hits": %d, "misses": %d, "bad": %d, "stored": %d}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
     latency.max, summary.errors.connect, summary.errors.read, summary.errors.write,
-    summary.errors.status, summary.errors.timeout, hit, miss, bad))
+    summary.errors.status, summary.errors.timeout, hit, miss, bad, stored))
 end
 """
 
@@ -590,10 +591,13 @@ def start_server(url: str, args, held: dict, procs: Processes, log) -> tuple[str
                     GUNICORN_LOG_LEVEL="warning")
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
+    if args.no_stored_pages:
+        env["FACTCHECK_STORE_ARTICLE_PAGES"] = "false"
     for setting in args.app_setting:
         name, _, value = setting.partition("=")
         env[f"FACTCHECK_{name}"] = value
     held["shared_cache"] = "per process only"
+    held["stored_pages"] = "off" if args.no_stored_pages else "on"
     if not args.no_redis_cache:
         try:
             from redis import Redis
@@ -678,12 +682,13 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
     print(f"gunicorn.conf.py on loopback ({args.workers or 'default'} workers), wrk {args.connections} "
           f"connections, {args.seconds} s per row after {args.warmup} s of warm-up; /healthz measured "
           f"right before each row as its ceiling;")
-    print(f"page cache {held.get('shared_cache')}; {os.cpu_count()} CPUs shared by server, wrk and "
+    print(f"page cache {held.get('shared_cache')}; article pages stored in the database "
+          f"{held.get('stored_pages', '?')}; {os.cpu_count()} CPUs shared by server, wrk and "
           f"everything else")
     print("server CPU: gunicorn's CPU ms per request (the page, then /healthz), steady whatever "
           "else runs" + ("" if database == "SQLite" else "; PostgreSQL's own CPU not included"))
     header = (f"{'':24} {'req/s':>7} {'/healthz':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
-              f"{'errors':>6} {'hits':>5} {'server CPU':>11}  target")
+              f"{'errors':>6} {'hits':>5} {'stored':>6} {'server CPU':>11}  target")
     print(header)
     print("-" * len(header))
     all_met = True
@@ -693,8 +698,10 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
         ratio = rate / ceiling if ceiling else 0.0
         errors = sum(error_kinds(r).values())
         p99 = r["p99_us"] / 1000
-        seen = r["hits"] + r["misses"]
+        stored = r.get("stored", 0)
+        seen = r["hits"] + r["misses"] + stored
         hits = f"{100 * r['hits'] / seen:.0f}%" if seen else "-"
+        stored = f"{100 * stored / seen:.0f}%" if seen else "-"
         if r["kind"] in ("article", "quote"):
             met = ratio >= TARGET_RATIO and p99 <= TARGET_PAGE_P99_MS and not errors
             target = f">= {TARGET_RATIO:.0%}, p99 <= {TARGET_PAGE_P99_MS:.0f} ms"
@@ -707,7 +714,7 @@ def print_http(results: list[dict], held: dict, database: str, args) -> bool:
         cpu = (f"{1000 * r['server_cpu'] / max(1, r['requests']):.2f}/"
                f"{1000 * r['ceiling']['server_cpu'] / max(1, r['ceiling']['requests']):.2f}")
         print(f"{r['label']:24} {rate:7.0f} {ceiling:8.0f} {ratio:6.0%} {r['p50_us'] / 1000:7.1f} "
-              f"{p99:7.1f} {errors:6d} {hits:>5} {cpu:>11}  {target}: {'met' if met else 'MISSED'}")
+              f"{p99:7.1f} {errors:6d} {hits:>5} {stored:>6} {cpu:>11}  {target}: {'met' if met else 'MISSED'}")
     for r in results:  # what kind of error, where there were any
         kinds = error_kinds(r)
         if any(kinds.values()):
@@ -985,6 +992,8 @@ def main() -> int:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only", default="", metavar="KINDS",
                         help="measure only these rows: article,quote,search,api (comma-separated)")
+    parser.add_argument("--no-stored-pages", action="store_true",
+                        help="serve article pages without the pages stored in the database (and render none)")
     parser.add_argument("--no-redis-cache", action="store_true",
                         help="page cache in each gunicorn process only (no shared level in Redis)")
     parser.add_argument("--app-setting", action="append", default=[], metavar="NAME=VALUE",
@@ -1017,6 +1026,11 @@ def main() -> int:
         held = build(url, args, log)
         log(f"database ready: {held['articles']:,} articles, {held['quotes']:,} quotes "
             f"(built in {held.get('build_seconds', '?')} s)")
+        if not args.no_stored_pages:
+            # What a deployment runs after a bulk load or a deploy; only missing or outdated pages.
+            log("article pages: `flask pages render`")
+            rendered = flask(["pages", "render"], url, timeout=3600).stdout.strip().splitlines()
+            log(f"article pages: {rendered[-1] if rendered else '?'}")
         if database == "SQLite" and (args.soak or not args.skip_http):
             warm_file_cache(OUT / "load.sqlite3", log)
         if args.soak:  # a run of its own: no rows, no ingestion

@@ -39,6 +39,11 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 # pages it sees as idle.
 SQLITE_MMAP_SIZE = 2**31
 
+# The annotated article page as readers get it, rendered ahead (by workers, after a
+# render for a reader, by `flask pages render`) and kept in the database: see
+# factcheck/stored_pages.py. False: article pages are only kept in the page cache.
+STORE_ARTICLE_PAGES = True
+
 # Pages answer 503 with the fix until `flask db upgrade` has run.
 SCHEMA_CHECK = True
 

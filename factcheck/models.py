@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -517,6 +518,25 @@ class ContentVersion(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class StoredArticlePage(db.Model):
+    """An article's page as a reader who is not signed in gets it, rendered ahead of the
+    first request and kept with the page version and release it was rendered for
+    (see factcheck/stored_pages.py). Derived data: any row may be dropped at any time."""
+
+    __tablename__ = "article_pages"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)
+    # The article's page version (article_page_versions) when it was rendered.
+    version: Mapped[int] = mapped_column(BigInteger)
+    # What rendered it (pagecache.release_digest): another release renders it again.
+    release: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str] = mapped_column(String(64))
+    # The HTML, zlib-compressed.
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class MatchChunk(db.Model):

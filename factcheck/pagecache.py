@@ -54,7 +54,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags, quote_etag
 from werkzeug.routing import Map
 
-from . import page_versions
+from . import page_versions, stored_pages
 from .db import db
 from .middleware import SECURITY_HEADERS, log_request, request_id_from
 
@@ -73,7 +73,7 @@ ARTICLE_PAGE = "articles.show"
 # derived matching index) or are the version itself; alembic_version means a
 # migration is running, whose connection must not touch a table it may not have.
 UNTRACKED_TABLES = frozenset({"jobs", "api_tokens", "content_version", "match_terms",
-                              "match_postings", "alembic_version"})
+                              "match_postings", "article_pages", "alembic_version"})
 _WRITE = re.compile(
     r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|"
     r"COPY|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?\"?(\w+)",
@@ -142,22 +142,26 @@ def content_version(engine: Engine) -> int:
 def _read_number(engine: Engine, sql: str, params: tuple) -> int | None:
     """One number, read on a pooled driver connection outside the ORM session (the
     fallback for databases without a reader of their own below)."""
+    row = _read_row(engine, sql, params)
+    return row[0] if row else None
+
+
+def _read_row(engine: Engine, sql: str, params: tuple) -> tuple | None:
     connection = engine.raw_connection()
     try:
-        return _fetch_number(connection, _in_paramstyle(engine.dialect.paramstyle, sql, params), params)
+        return _fetch_row(connection, _in_paramstyle(engine.dialect.paramstyle, sql, params), params)
     finally:
         connection.close()  # back to the pool, which ends the read transaction
 
 
-def _fetch_number(connection, sql: str, params: tuple) -> int | None:
-    """The first column of the first row, on a driver connection."""
+def _fetch_row(connection, sql: str, params: tuple) -> tuple | None:
+    """The first row, on a driver connection."""
     cursor = connection.cursor()
     try:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        return cursor.fetchone()
     finally:
         cursor.close()
-    return row[0] if row else None
 
 
 def _in_paramstyle(paramstyle: str, sql: str, params: tuple) -> str:
@@ -199,15 +203,19 @@ class _OwnReads:
         event.listen(engine, "engine_disposed", self.close)
 
     def __call__(self, sql: str, params: tuple) -> int | None:
+        row = self.row(sql, params)
+        return row[0] if row else None
+
+    def row(self, sql: str, params: tuple) -> tuple | None:
         sql = _in_paramstyle(self.paramstyle, sql, params)
         with self._in_use:
             connection = self.connection()
             if connection is not None:
                 try:
-                    return _fetch_number(connection, sql, params)
+                    return _fetch_row(connection, sql, params)
                 except self.lost:
                     self._drop(connection)  # then once more, on a new connection
-            return _fetch_number(self._open(), sql, params)
+            return _fetch_row(self._open(), sql, params)
 
     def connection(self):
         """This thread's (or process's) connection, None before the first read."""
@@ -247,8 +255,22 @@ class _Slot:
     pid: int | None = None
 
 
-def number_reader(engine: Engine, connect_args: dict | None = None) -> Callable[[str, tuple], int | None]:
-    """How the cache reads one number (``?`` parameters) from ``engine``: the quickest way it has.
+class _PooledReads:
+    """Reads through the engine's pool (databases without a reader of their own)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, sql: str, params: tuple) -> int | None:
+        return _read_number(self.engine, sql, params)
+
+    def row(self, sql: str, params: tuple) -> tuple | None:
+        return _read_row(self.engine, sql, params)
+
+
+def number_reader(engine: Engine, connect_args: dict | None = None) -> _OwnReads | _PooledReads:
+    """How the cache reads one number (``reader(sql, params)``, ``?`` parameters) or one row
+    (``reader.row(sql, params)``) from ``engine``: the quickest way it has.
 
     ``connect_args`` are the engine's own (SQLALCHEMY_ENGINE_OPTIONS): the cache's
     connections are made with them, as the pool's are (SSL, timeouts, search_path).
@@ -263,7 +285,7 @@ def number_reader(engine: Engine, connect_args: dict | None = None) -> Callable[
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
         dbapi = engine.dialect.loaded_dbapi
         return _OwnReads(engine, lambda: dbapi.connect(*cargs, **cparams, autocommit=True), per_thread=False)
-    return lambda sql, params: _read_number(engine, sql, params)
+    return _PooledReads(engine)
 
 
 # --- the cache ---------------------------------------------------------------
@@ -407,12 +429,15 @@ class CachedPages:
     TRIGGER_CHECK_SECONDS = 60.0
 
     def __init__(self, wsgi_app, engine: Engine, cache: PageCache, shared: SharedPages | None, *,
-                 url_map: Map, endpoints: frozenset[str], connect_args: dict | None = None) -> None:
+                 url_map: Map, endpoints: frozenset[str], connect_args: dict | None = None,
+                 stored: tuple[str, str] | None = None) -> None:
         self.wsgi_app = wsgi_app
         self.engine = engine
         self.read = number_reader(engine, connect_args)
         self.cache = cache
         self.shared = shared
+        # (script root, release) of the article pages kept in the database; None: not used.
+        self.stored = stored
         self.url_map = url_map
         self.endpoints = endpoints
         self._triggers_checked_at: float | None = None
@@ -443,15 +468,36 @@ class CachedPages:
             # No schema yet, or no database: Flask answers (the schema check or the error page says so).
             log.warning("page cache: no version read (%s: %s)", type(error).__name__, error)
             return self.wsgi_app(environ, start_response)
-        page = self.cache.get(key)
+        page, source = self.cache.get(key), "hit"
         if page is None and self.shared is not None:
             page = self.shared.get(key)
+            if page is not None:
+                self.cache.put(key, page)
+        if page is None and self.stored is not None and kept[0] == ARTICLE_PAGE:
+            page, source = self._stored_page(environ, kept[1]["article_id"], key), "stored"
             if page is not None:
                 self.cache.put(key, page)
         if page is None:
             environ[_KEY] = key
             return self.wsgi_app(environ, start_response)
-        return self._send(environ, start_response, page, started)
+        return self._send(environ, start_response, page, started, source)
+
+    def _stored_page(self, environ: dict, article_id: int, key: PageKey) -> CachedPage | None:
+        """The article's page as kept in the database, if it was rendered at its current
+        version by this release for this address (no query, the stored script root)."""
+        root, release = self.stored
+        if not key[1].startswith("a") or environ.get("QUERY_STRING") \
+                or environ.get("SCRIPT_NAME", "").rstrip("/") != root:
+            return None
+        try:
+            row = self.read.row(stored_pages.READ, (article_id, int(key[1][1:]), release))
+        except (self.engine.dialect.loaded_dbapi.Error, DBAPIError) as error:  # no table yet: render
+            log.warning("page cache: no stored page read (%s: %s)", type(error).__name__, error)
+            return None
+        if row is None:
+            return None
+        etag, body = row
+        return CachedPage(stored_pages.expand(bytes(body)), stored_pages.CONTENT_TYPE, etag, stored_pages.VARY)
 
     def _kept_endpoint(self, environ: dict) -> tuple[str, dict] | None:
         """The endpoint and its arguments when the address is one of the kept endpoints'
@@ -488,7 +534,7 @@ class CachedPages:
         return self._triggers_found
 
     @staticmethod
-    def _send(environ: dict, start_response, page: CachedPage, started: float):
+    def _send(environ: dict, start_response, page: CachedPage, started: float, source: str):
         given = environ.get("HTTP_IF_NONE_MATCH")
         if given and parse_etags(given).contains_weak(page.etag):
             status, body, headers = 304, b"", []
@@ -498,12 +544,20 @@ class CachedPages:
             if page.vary:
                 headers.append(("Vary", page.vary))
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
-        headers += (("ETag", quote_etag(page.etag)), ("Cache-Control", "no-cache"), ("X-Page-Cache", "hit"),
+        headers += (("ETag", quote_etag(page.etag)), ("Cache-Control", "no-cache"), ("X-Page-Cache", source),
                     *SECURITY_HEADERS, ("X-Request-Id", request_id))
         start_response("200 OK" if status == 200 else "304 NOT MODIFIED", headers)
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         log_request(request_id, "GET", path, status, started)
         return [body]
+
+
+def release_of(app: Flask) -> str:
+    """This process's release digest (computed once)."""
+    release = app.extensions.get("factcheck_release")
+    if release is None:
+        release = app.extensions["factcheck_release"] = release_digest(app)
+    return release
 
 
 def release_digest(app: Flask) -> str:
@@ -536,10 +590,14 @@ def register(app: Flask) -> None:
     shared_url = app.config.get("PAGE_CACHE_REDIS_URL", app.config.get("REDIS_URL"))
     shared = SharedPages(shared_url, ttl=int(app.config.get("PAGE_CACHE_TTL", 3600)),
                          database=app.config["SQLALCHEMY_DATABASE_URI"],
-                         release=release_digest(app)) if shared_url else None
+                         release=release_of(app)) if shared_url else None
+    # Article pages kept in the database (stored_pages.py): read here, stored after a render.
+    stored = (stored_pages.script_root(app), release_of(app)) \
+        if app.config.get("STORE_ARTICLE_PAGES", True) and ARTICLE_PAGE in endpoints else None
     app.extensions["factcheck_page_cache"] = cache
     app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints,
-                               connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args"))
+                               connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args"),
+                               stored=stored)
 
     @app.after_request
     def keep_page(response: Response) -> Response:
@@ -562,6 +620,12 @@ def register(app: Flask) -> None:
         cache.put(key, page)
         if shared is not None:
             shared.put(key, page)
+        if stored is not None and request.endpoint == ARTICLE_PAGE and key[1].startswith("a") \
+                and not request.query_string and request.script_root.rstrip("/") == stored[0]:
+            # After the response has gone out: the reader does not wait for the write.
+            article_id, version = request.view_args["article_id"], int(key[1][1:])
+            response.call_on_close(
+                lambda: stored_pages.store_rendered(engine, article_id, version, stored[1], body))
         response.set_etag(etag)
         response.headers["Vary"] = vary
         response.headers.setdefault("Cache-Control", "no-cache")

@@ -16,6 +16,7 @@ from flask import Flask, current_app
 
 from .content import IngestError
 from .content.fetch import FetchOptions
+from . import stored_pages
 from .db import db
 from .models import Job, JobState
 from .services import jobs
@@ -74,6 +75,7 @@ def run(job_id: int) -> Job | None:
                                               "attempt": job.attempts}})
     try:
         jobs.perform(session, job, job_context())
+        articles = _stored_articles(job.result)
         _failpoint("before-commit")
         session.commit()
     except (IngestError, jobs.JobError) as error:
@@ -87,7 +89,18 @@ def run(job_id: int) -> Job | None:
         else:
             result = {k: v for k, v in (job.result or {}).items() if k != "articles"}
             log.info("job done", extra={"fields": {"job_id": job.id, "result": result}})
+        # Reading the job back began a transaction (on SQLite, one holding the write lock):
+        # ended before the pages are stored on another connection.
+        session.rollback()
+        stored_pages.render_after_job(articles)
     return session.get(Job, job_id)
+
+
+def _stored_articles(result: dict | None) -> list[int]:
+    """The articles a finished job stored (one, or a batch's), whose pages are rendered next."""
+    result = result or {}
+    found = [result.get("article_id")] + [item.get("article_id") for item in result.get("articles") or ()]
+    return [article_id for article_id in found if isinstance(article_id, int)]
 
 
 def _failpoint(name: str) -> None:

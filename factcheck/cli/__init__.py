@@ -59,3 +59,6 @@ def register_commands(app: Flask) -> None:
     from . import search  # flask search rebuild / check
 
     app.cli.add_command(search.search_cli)
+    from . import pages  # flask pages render / status
+
+    app.cli.add_command(pages.pages_cli)

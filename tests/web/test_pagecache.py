@@ -12,7 +12,7 @@ from sqlalchemy import text, update
 from factcheck.app import create_app
 from factcheck.db import db
 from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
-from factcheck import page_versions
+from factcheck import page_versions, stored_pages
 from factcheck.pagecache import VERSION_READ as READ
 from factcheck.pagecache import CachedPages, content_version, number_reader
 from factcheck.services.ingestion import ArticleInput, ingest_article
@@ -321,7 +321,17 @@ def test_addresses_that_are_never_kept_skip_the_cache_entirely(app, article, mon
     middleware = page_cache_middleware(app)
     reads = []
     read = middleware.read
-    monkeypatch.setattr(middleware, "read", lambda sql, params: reads.append(sql) or read(sql, params))
+
+    class Spy:
+        def __call__(self, sql, params):
+            reads.append(sql)
+            return read(sql, params)
+
+        def row(self, sql, params):
+            reads.append(sql)
+            return read.row(sql, params)
+
+    monkeypatch.setattr(middleware, "read", Spy())
     for path in ("/healthz", "/static/style.css", "/login", "/no-such-page"):
         with reader(app).get(path) as response:  # a static file's body is an open file
             assert "X-Page-Cache" not in response.headers, path
@@ -330,5 +340,6 @@ def test_addresses_that_are_never_kept_skip_the_cache_entirely(app, article, mon
     assert reader(app).get(f"/articles/{article_id}").headers["X-Page-Cache"] == "miss"
     assert reader(app).get(f"/quotes/{quote_ids[0]}").headers["X-Page-Cache"] == "miss"
     # Whether the page version triggers are in place (first look), the article's own
-    # version; the content version.
-    assert reads == [page_versions.installed_check(middleware.engine.dialect.name)[0], page_versions.READ, READ]
+    # version, its stored page (none yet); the content version.
+    assert reads == [page_versions.installed_check(middleware.engine.dialect.name)[0], page_versions.READ,
+                     stored_pages.READ, READ]
