@@ -436,7 +436,9 @@ class _PostgresIndex:
     """Table ``quote_search``: quote id, tsvector document (GIN), and the filters' columns (b-tree)."""
 
     table = table("quote_search", *_filter_columns(column("document")))
-    scores_in_one_walk = False
+    #: ``recent_scores`` gives the matches with their score, most recent first (see _best_matches):
+    #: one walk of the matches where counting and then ranking took two.
+    scores_in_one_walk = True
 
     @staticmethod
     def _tsquery(terms: Terms):
@@ -451,6 +453,20 @@ class _PostgresIndex:
 
     def counted(self, terms: Terms, filters: _Filters) -> Select:
         return self.matching(terms, filters)
+
+    def recent_scores(self, session: Session, terms: Terms, filters: _Filters, *, limit: int) -> list:
+        """(quote_id, score) of the first ``limit`` matches, most recently recorded first; the
+        lower score is the better (ts_rank negated, as SQLite's bm25 orders)."""
+        index = self.table
+        tsquery = self._tsquery(terms)
+        # Ranked after the limit: scoring every match before the sort cost more than the walk.
+        recent = filters.apply(
+            select(index.c.quote_id, index.c.document).select_from(index)
+            .where(index.c.document.op("@@")(tsquery)), index,
+        ).order_by(index.c.quote_id.desc()).limit(limit).subquery("recent")
+        return session.execute(select(
+            recent.c.quote_id, (-self._rank(recent.c.document, tsquery, filters)).label("score"),
+        ).order_by(recent.c.quote_id.desc())).all()
 
     def ranked(self, terms: Terms, filters: _Filters, *, window: int | None) -> Select:
         index = self.table
