@@ -15,10 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from factcheck.db import db, reading_only
-from factcheck.models import Article, Job, JobState, Quote
+from factcheck.models import Article, Job, JobState, Quote, StoredArticlePage
 from factcheck.services import jobs
 from factcheck.worker import dispatch
 
@@ -114,6 +114,12 @@ def test_worker_carries_out_queued_jobs(queued_app, mode):
     assert process.returncode == 0, output.decode()
     assert [job_state(queued_app, i) for i in ids] == [JobState.DONE] * 3
     assert counts(queued_app)[0] == 3
+    # The worker rendered each article's page for readers once its job had committed,
+    # at the version the article is at now.
+    with queued_app.app_context():
+        stored = {row.article_id: row.version for row in db.session.scalars(select(StoredArticlePage))}
+        current = dict(db.session.execute(text("SELECT article_id, version FROM article_page_versions")).all())
+    assert len(stored) == 3 and stored == current
 
 
 @MODES
