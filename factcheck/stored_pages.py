@@ -35,6 +35,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import NotFound
 
 from . import page_versions
 from .db import db, reading_only, utcnow
@@ -119,13 +120,14 @@ def store_rendered(engine: Engine, article_id: int, version: int, release: str, 
 
 
 def render_page(app: Flask, article_id: int) -> bytes | None:
-    """The article's page exactly as a reader who is not signed in gets it (None: no such article)."""
-    from .web.articles import render_reader_page
-
+    """The article's page exactly as a reader who is not signed in gets it (None: no such
+    article): the page's own view, called in a request with no cookie."""
     root = script_root(app)
     with app.test_request_context(f"{root}/articles/{article_id}", base_url=f"http://localhost{root}/"):
-        html = render_reader_page(article_id)
-    return None if html is None else html.encode()
+        try:
+            return app.make_response(app.view_functions[ENDPOINT](article_id=article_id)).get_data()
+        except NotFound:
+            return None
 
 
 def render(app: Flask, article_ids: Iterable[int], *, release: str) -> int:

@@ -38,13 +38,6 @@ def show(article_id: int):
     return render_template("articles/show.html", article=article)
 
 
-def render_reader_page(article_id: int) -> str | None:
-    """The page a reader who is not signed in gets (None: no such article); rendered
-    ahead by stored_pages.py, in a request context of its own."""
-    article = browse.article_for_page(db.session, article_id, desk=False)
-    return None if article is None else render_template("articles/show.html", article=article)
-
-
 @bp.get("/new")
 @role_required(Role.REVIEWER)
 def new():
