@@ -6,7 +6,8 @@ render, and readers spread over a large archive rarely hit those caches. So the
 annotated article page is also stored in ``article_pages``, one row per article:
 
 - a worker renders the pages of the articles it has just stored, right after its job
-  commits (``render_after_job``), so the first reader already finds the page;
+  commits, and so does ``flask ingest`` after each batch (``render_new_articles``): the
+  first readers of a new article, often many at once, find it rendered;
 - a page rendered for a reader is stored as well, after the response has gone out,
   so a page that changed (a verdict published) is rendered once for every app server;
 - ``flask --app wsgi pages render`` renders every missing or outdated page (after a
@@ -31,10 +32,10 @@ import zlib
 from typing import Iterable
 
 from flask import Flask, current_app
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import NotFound
 
 from . import page_versions
@@ -61,7 +62,8 @@ _OUTDATED = ("FROM article_page_versions v JOIN articles a ON a.id = v.article_i
              "WHERE (p.article_id IS NULL OR p.version <> v.version OR p.release <> :release)")
 _STALE = text(f"SELECT v.article_id {_OUTDATED} AND v.article_id > :after ORDER BY v.article_id LIMIT :limit")
 _STALE_COUNT = text(f"SELECT count(*) {_OUTDATED}")
-_VERSION = text("SELECT version FROM article_page_versions WHERE article_id = :article_id")
+_VERSIONS = text("SELECT article_id, version FROM article_page_versions WHERE article_id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
 
 
 def page_etag(body: bytes) -> str:
@@ -131,28 +133,43 @@ def render_page(app: Flask, article_id: int) -> bytes | None:
 
 
 def render(app: Flask, article_ids: Iterable[int], *, release: str) -> int:
-    """Render and store the pages of ``article_ids`` (in the app context); how many were stored.
+    """Render and store the pages of ``article_ids``; how many were stored.
 
-    Each page's version is read before the page is rendered, in its own short
-    transaction, and the page stored in another: a change committed in between leaves
-    a row under the older version, which the page cache never serves.
+    The versions are read first, the pages rendered after, and all stored in one
+    transaction: a change committed in between leaves a row under the older version,
+    which the page cache never serves.
     """
-    stored = 0
+    ids = list(article_ids)
+    if not ids:
+        return 0
+    rendered = []
     # An app context of its own: its own session and ``g``, so a page rendered while a
     # signed-in user's request runs a job inline is still the anonymous reader's page.
     with app.app_context():
         session = db.session
-        for article_id in article_ids:
-            with reading_only():
-                version = session.execute(_VERSION, {"article_id": article_id}).scalar()
-                body = render_page(app, article_id) if version is not None else None
-                session.rollback()  # ends the read; the rendered objects are let go
-            if body is None:
-                continue
+        with reading_only():
+            versions = dict(session.execute(_VERSIONS, {"ids": ids}).all())
+            for article_id in ids:
+                body = render_page(app, article_id) if article_id in versions else None
+                if body is not None:
+                    rendered.append((article_id, versions[article_id], body))
+            session.rollback()  # ends the read; the rendered objects are let go
+        try:
             with db.engine.begin() as connection:
-                store(connection, article_id, version, release, body)
-            stored += 1
-    return stored
+                for article_id, version, body in rendered:
+                    store(connection, article_id, version, release, body)
+        except IntegrityError:  # an article deleted meanwhile: the others one by one
+            return sum(_store_alone(page, release) for page in rendered)
+    return len(rendered)
+
+
+def _store_alone(page: tuple[int, int, bytes], release: str) -> bool:
+    try:
+        with db.engine.begin() as connection:
+            store(connection, *page[:2], release, page[2])
+        return True
+    except IntegrityError:
+        return False
 
 
 def stale_ids(session, *, release: str, after: int = 0, limit: int = 500) -> list[int]:
@@ -179,11 +196,13 @@ def render_stale(app: Flask, *, release: str, batch: int = 500, progress=None) -
     return stored
 
 
-def render_after_job(article_ids: Iterable[int]) -> None:
-    """In a worker, after a job stored articles: their pages, so the first reader finds them.
+def render_new_articles(article_ids: Iterable[int]) -> None:
+    """Right after articles were committed (by a job, or `flask ingest`): their pages, so the
+    first readers of a new article, often many at once, find it rendered.
 
-    A failure here is logged and never fails the job: the page is rendered for the first
-    reader instead.
+    A failure here is logged and never fails the work that stored them: the page is
+    rendered for the first reader instead. Call it with no transaction open (on SQLite
+    one would hold the write lock the pages are stored with).
     """
     from .pagecache import release_of
 
@@ -196,7 +215,7 @@ def render_after_job(article_ids: Iterable[int]) -> None:
         stored = render(app, ids, release=release_of(app))
     except Exception:  # noqa: BLE001 - the articles are stored; their pages can wait for a reader
         db.session.rollback()
-        log.exception("stored pages: rendering after a job failed")
+        log.exception("stored pages: rendering new articles' pages failed")
         return
     log.info("stored pages rendered", extra={"fields": {
         "pages": stored, "ms": round((time.perf_counter() - started) * 1000, 1)}})

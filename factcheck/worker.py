@@ -92,15 +92,15 @@ def run(job_id: int) -> Job | None:
         # Reading the job back began a transaction (on SQLite, one holding the write lock):
         # ended before the pages are stored on another connection.
         session.rollback()
-        stored_pages.render_after_job(articles)
+        stored_pages.render_new_articles(articles)
     return session.get(Job, job_id)
 
 
 def _stored_articles(result: dict | None) -> list[int]:
-    """The articles a finished job stored (one, or a batch's), whose pages are rendered next."""
+    """The articles a finished job created (one, or a batch's), whose pages are rendered next."""
     result = result or {}
-    found = [result.get("article_id")] + [item.get("article_id") for item in result.get("articles") or ()]
-    return [article_id for article_id in found if isinstance(article_id, int)]
+    found = [result, *(result.get("articles") or ())]
+    return [item["article_id"] for item in found if isinstance(item.get("article_id"), int) and item.get("created")]
 
 
 def _failpoint(name: str) -> None:

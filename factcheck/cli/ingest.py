@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from .. import stored_pages
 from ..content import IngestError
 from ..content.clean import decode_bytes
 from ..content.html import parse_date
@@ -142,6 +143,10 @@ def _ingest_batch(batch: list[tuple[str, ArticleInput]], summary: IngestSummary)
     try:
         outcomes = ingest_articles(db.session, [data for _, data in batch],
                                    max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
+        # Read before the commit: reading them after would begin a transaction (on SQLite,
+        # holding the write lock the pages are stored with).
+        created = [outcome.article.id for outcome in outcomes
+                   if not isinstance(outcome, IngestFailure) and outcome.created]
         db.session.commit()
     except Exception as error:  # the batch could not be committed: none of it is stored
         db.session.rollback()
@@ -155,6 +160,7 @@ def _ingest_batch(batch: list[tuple[str, ArticleInput]], summary: IngestSummary)
             summary.failures.append((label, reason))
         else:
             summary.record(outcome.created)
+    stored_pages.render_new_articles(created)
 
 
 def _queue_batch(batch: list[tuple[str, ArticleInput]], summary: IngestSummary) -> None:

@@ -221,3 +221,33 @@ def test_a_deleted_article_takes_its_stored_page_with_it(app):
         db.session.delete(db.session.get(Article, article_id))
         db.session.commit()
         assert db.session.scalar(select(StoredArticlePage.article_id)) is None
+
+
+def test_an_article_deleted_while_pages_are_rendered_leaves_the_others_stored(app, monkeypatch):
+    from factcheck.models import Article
+
+    first, _ = ingest(app, "Nothing is quoted here.", "Quiet")
+    second, _ = ingest(app, "Nor here.", "Quieter")
+    render_page = stored_pages.render_page
+
+    def deleting_the_first(app_, article_id):
+        if article_id == second:  # the first one is rendered, not stored yet
+            with app.app_context():
+                db.session.delete(db.session.get(Article, first))
+                db.session.commit()
+        return render_page(app_, article_id)
+
+    monkeypatch.setattr(stored_pages, "render_page", deleting_the_first)
+    assert render(app, first, second) == 1
+    assert stored_row(app, first) is None and stored_row(app, second) is not None
+
+
+def test_flask_ingest_stores_the_pages_of_the_articles_it_created(app, runner, tmp_path):
+    (tmp_path / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    (tmp_path / "water.txt").write_text(WATER, encoding="utf-8")
+    result = runner.invoke(args=["ingest", str(tmp_path / "bridge.txt"), str(tmp_path / "water.txt")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        stored = {row.article_id: row.version for row in db.session.scalars(select(StoredArticlePage))}
+    assert len(stored) == 2
+    assert all(version == article_version(app, article_id) for article_id, version in stored.items())
