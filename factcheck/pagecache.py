@@ -614,7 +614,7 @@ def register(app: Flask) -> None:
                 "Set-Cookie" in response.headers or response.is_streamed:
             return response
         body = response.get_data()
-        etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+        etag = stored_pages.page_etag(body)
         vary = ", ".join(sorted({*response.vary, "Cookie", "Authorization"}))
         page = CachedPage(body, response.content_type, etag, vary)
         cache.put(key, page)

@@ -50,8 +50,8 @@ CONTENT_TYPE = "text/html; charset=utf-8"
 VARY = "Authorization, Cookie"
 #: What the page cache reads for a stored page (``?`` parameters: article id, version, release).
 READ = "SELECT etag, body FROM article_pages WHERE article_id = ? AND version = ? AND release = ?"
-# Fast compression: a page is ~4 times smaller, and compressing or expanding it takes
-# a few tens of microseconds.
+# Fast compression: a page is 4.7 times smaller; compressing one takes about 130 µs,
+# expanding it about 50 µs (the bench's pages, 17 KB on average).
 _LEVEL = 1
 # SQLite: a reader's page is stored only if the write lock is free within this long.
 _SQLITE_WAIT_MS = 100
