@@ -400,6 +400,16 @@ def _etag_matches(etag: str) -> bool:
     return request.if_none_match.contains_weak(etag) if request.if_none_match else False
 
 
+def _stored_version(environ: dict, key: PageKey, root: str) -> int | None:
+    """The article page version an article page at this address is stored under, or None
+    when it is not stored: kept by the content version (no page version triggers), with a
+    query string, or at another script root than the stored pages'."""
+    if not key[1].startswith("a") or environ.get("QUERY_STRING") \
+            or environ.get("SCRIPT_NAME", "").rstrip("/") != root:
+        return None
+    return int(key[1][1:])
+
+
 _KEY = "factcheck.page_cache_key"  # in the WSGI environ: the key a missed page is kept under
 
 
@@ -485,13 +495,13 @@ class CachedPages:
 
     def _stored_page(self, environ: dict, article_id: int, key: PageKey) -> CachedPage | None:
         """The article's page as kept in the database, if it was rendered at its current
-        version by this release for this address (no query, the stored script root)."""
+        version by this release for this address."""
         root, release = self.stored
-        if not key[1].startswith("a") or environ.get("QUERY_STRING") \
-                or environ.get("SCRIPT_NAME", "").rstrip("/") != root:
+        version = _stored_version(environ, key, root)
+        if version is None:
             return None
         try:
-            row = self.read.row(stored_pages.READ, (article_id, int(key[1][1:]), release))
+            row = self.read.row(stored_pages.READ, (article_id, version, release))
         except (self.engine.dialect.loaded_dbapi.Error, DBAPIError) as error:  # no table yet: render
             log.warning("page cache: no stored page read (%s: %s)", type(error).__name__, error)
             return None
@@ -553,14 +563,6 @@ class CachedPages:
         return [body]
 
 
-def release_of(app: Flask) -> str:
-    """This process's release digest (computed once)."""
-    release = app.extensions.get("factcheck_release")
-    if release is None:
-        release = app.extensions["factcheck_release"] = release_digest(app)
-    return release
-
-
 def release_digest(app: Flask) -> str:
     """A digest of what renders pages (the package's code, the templates, the static
     files, the installed libraries' versions): pages kept in Redis or stored by one
@@ -597,9 +599,9 @@ def register(app: Flask) -> None:
     shared_url = app.config.get("PAGE_CACHE_REDIS_URL", app.config.get("REDIS_URL"))
     shared = SharedPages(shared_url, ttl=int(app.config.get("PAGE_CACHE_TTL", 3600)),
                          database=app.config["SQLALCHEMY_DATABASE_URI"],
-                         release=release_of(app)) if shared_url else None
+                         release=release_digest(app)) if shared_url else None
     # Article pages kept in the database (stored_pages.py): read here, stored after a render.
-    stored = (stored_pages.script_root(app), release_of(app)) \
+    stored = (stored_pages.script_root(app), release_digest(app)) \
         if app.config.get("STORE_ARTICLE_PAGES", True) and ARTICLE_PAGE in endpoints else None
     app.extensions["factcheck_page_cache"] = cache
     app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints,
@@ -627,10 +629,11 @@ def register(app: Flask) -> None:
         cache.put(key, page)
         if shared is not None:
             shared.put(key, page)
-        if stored is not None and request.endpoint == ARTICLE_PAGE and key[1].startswith("a") \
-                and not request.query_string and request.script_root.rstrip("/") == stored[0]:
+        version = _stored_version(request.environ, key, stored[0]) \
+            if stored is not None and request.endpoint == ARTICLE_PAGE else None
+        if version is not None:
             # After the response has gone out: the reader does not wait for the write.
-            article_id, version = request.view_args["article_id"], int(key[1][1:])
+            article_id = request.view_args["article_id"]
             response.call_on_close(
                 lambda: stored_pages.store_rendered(engine, article_id, version, stored[1], body))
         response.set_etag(etag)

@@ -204,7 +204,7 @@ def render_new_articles(article_ids: Iterable[int]) -> None:
     rendered for the first reader instead. Call it with no transaction open (on SQLite
     one would hold the write lock the pages are stored with).
     """
-    from .pagecache import release_of
+    from .pagecache import release_digest
 
     app = current_app._get_current_object()
     ids = sorted(set(article_ids))
@@ -212,7 +212,7 @@ def render_new_articles(article_ids: Iterable[int]) -> None:
         return
     started = time.perf_counter()
     try:
-        stored = render(app, ids, release=release_of(app))
+        stored = render(app, ids, release=release_digest(app))
     except Exception:  # noqa: BLE001 - the articles are stored; their pages can wait for a reader
         db.session.rollback()
         log.exception("stored pages: rendering new articles' pages failed")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from .. import stored_pages
 from ..db import db, reading_only
 from ..models import Article
-from ..pagecache import release_of
+from ..pagecache import release_digest
 from . import needs_schema, reads_only
 
 
@@ -46,7 +46,7 @@ def render_command(batch: int) -> None:
             last[0] = time.perf_counter()
             click.echo(f"  {stored:,} pages ({stored / (last[0] - started):.0f}/s)")
 
-    stored = stored_pages.render_stale(app, release=release_of(app), batch=max(1, batch), progress=progress)
+    stored = stored_pages.render_stale(app, release=release_digest(app), batch=max(1, batch), progress=progress)
     seconds = time.perf_counter() - started
     click.echo(f"{stored:,} article pages rendered and stored in {seconds:.1f} s"
                + (f" ({stored / seconds:.0f}/s)." if stored and seconds else "."))
@@ -58,7 +58,7 @@ def render_command(batch: int) -> None:
 def status_command() -> None:
     """How many articles have a page stored for their current version by this release."""
     _ready()
-    release = release_of(current_app._get_current_object())
+    release = release_digest(current_app._get_current_object())
     with reading_only():
         articles = db.session.scalar(select(func.count()).select_from(Article)) or 0
         outdated = stored_pages.stale_count(db.session, release=release)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from factcheck import stored_pages
 from factcheck.db import db
 from factcheck.models import Job, Quote, ReviewStatus, StoredArticlePage, User, Verdict
-from factcheck.pagecache import PageCache, release_of
+from factcheck.pagecache import PageCache, release_digest
 from factcheck.services.jobs import submit_job
 from factcheck.worker import dispatch
 from tests.web.test_article_page_versions import BRIDGE, WATER, article_version, ingest
@@ -42,7 +42,7 @@ def forget_kept_pages(app) -> None:
 
 def render(app, *article_ids: int) -> int:
     with app.app_context():
-        return stored_pages.render(app, article_ids, release=release_of(app))
+        return stored_pages.render(app, article_ids, release=release_digest(app))
 
 
 def stored_row(app, article_id: int) -> StoredArticlePage | None:
@@ -111,7 +111,7 @@ def test_a_page_stored_by_another_release_is_rendered_again(app, bridge):
     forget_kept_pages(app)
     served = page(app, article_id)
     assert served.headers["X-Page-Cache"] == "miss" and "old template" not in served.get_data(as_text=True)
-    assert stored_row(app, article_id).release == release_of(app)  # replaced on the way out
+    assert stored_row(app, article_id).release == release_digest(app)  # replaced on the way out
     forget_kept_pages(app)
     assert page(app, article_id).headers["X-Page-Cache"] == "stored"
 
