@@ -213,11 +213,14 @@ _HAS_MATCHES = select(
 
 def matches_of(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[QuoteMatch]]:
     """Matches with earlier quotes, and later quotes that matched this one."""
-    key = {"quote_id": quote_id}
-    if not session.connection().execute(_HAS_MATCHES, key).scalar():
+    if not session.connection().execute(_HAS_MATCHES, {"quote_id": quote_id}).scalar():
         return [], []
-    return (list(session.scalars(_MATCHES_EARLIER, key)),
-            list(session.scalars(_MATCHES_LATER, key)))
+    return _matches_both_ways(session, quote_id)
+
+
+def _matches_both_ways(session: Session, quote_id: int) -> tuple[list[QuoteMatch], list[QuoteMatch]]:
+    key = {"quote_id": quote_id}
+    return list(session.scalars(_MATCHES_EARLIER, key)), list(session.scalars(_MATCHES_LATER, key))
 
 
 # --- The quote page, related quotes and published verdicts (reader-facing) ---
@@ -269,6 +272,7 @@ class QuotePageView:
     misattributed_to: SpeakerRef | None
     article: ArticleRef
     evidence: tuple[EvidenceView, ...]   # loaded for published verdicts only: shown with them
+    has_matches: bool = True   # False: no match either way, so related_quotes reads nothing
 
     @property
     def is_not_a_quote(self) -> bool:
@@ -276,7 +280,8 @@ class QuotePageView:
 
 
 # The quote page is the second most read: one Core query for the quote, its
-# speakers and article (not its text), a second for evidence when it is shown.
+# speakers and article (not its text) and whether it has any match, a second for
+# evidence when it is shown (with PostgreSQL, each query is a round trip).
 _misattributed = Speaker.__table__.alias("misattributed")
 _evidence = Evidence.__table__.c
 _QUOTE_PAGE = (
@@ -286,7 +291,8 @@ _QUOTE_PAGE = (
            _speakers.kind.label("speaker_kind"), _quotes.misattributed_to_id,
            _misattributed.c.name.label("misattributed_name"), _misattributed.c.kind.label("misattributed_kind"),
            _articles.id.label("article_id"), _articles.title, _articles.url, _articles.outlet,
-           _articles.published_at.label("article_published_at"), _articles.created_at.label("article_created_at"))
+           _articles.published_at.label("article_published_at"), _articles.created_at.label("article_created_at"),
+           _HAS_MATCHES.scalar_subquery().label("has_matches"))
     .select_from(
         Quote.__table__.join(Article.__table__, _articles.id == _quotes.article_id)
         .outerjoin(Speaker.__table__, _speakers.id == _quotes.speaker_id)
@@ -320,6 +326,7 @@ def quote_for_page(session: Session, quote_id: int, *, desk: bool) -> QuotePageV
         ArticleRef(row.article_id, row.title, row.url, row.outlet, row.article_published_at,
                    row.article_created_at),
         evidence,
+        bool(row.has_matches),
     )
 
 
@@ -392,7 +399,12 @@ class Related:
 def related_quotes(session: Session, quote: Quote | QuotePageView, *, desk: bool) -> Related:
     """Repeats, variants (with their word-level diff) and possible misattributions of ``quote``,
     as this viewer may see them (readers: none judged not a quote)."""
-    earlier, later = matches_of(session, quote.id)
+    if not isinstance(quote, QuotePageView):
+        earlier, later = matches_of(session, quote.id)
+    elif quote.has_matches:  # read with the quote
+        earlier, later = _matches_both_ways(session, quote.id)
+    else:
+        return Related([], [], [])
     items = [RelatedQuote(m.earlier, m.relation, m.score, True, m.misattribution) for m in earlier]
     items += [RelatedQuote(m.quote, m.relation, m.score, False, m.misattribution) for m in later]
     if not desk:
