@@ -42,7 +42,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -345,10 +345,22 @@ class SharedPages:
 
     Redis is optional for pages: after an error it is left alone for a while and
     pages are rendered as if it were not there.
+
+    A page is read from Redis in the request that wants it, but written by a thread of
+    the process's own, which wakes every WRITE_EVERY seconds and sends what was queued
+    meanwhile in one pipeline: a page missed everywhere (most of them, for readers
+    spread over a large archive) cost a second round trip to Redis before the request
+    could end, and on a busy machine each round trip waits its turn for the CPU. The
+    request only appends to a queue: waking the writer for each page (a condition's
+    notify) cost more than the write it saved, a thread hand-over per page. A write
+    still queued when the process ends is lost, as is one that finds the queue full
+    (PENDING_MAX): the page is rendered again by whoever asks next, nothing worse.
     """
 
     PREFIX = "factcheck:page:"
     RETRY_AFTER = 30.0  # seconds without Redis after an error
+    WRITE_EVERY = 0.05  # seconds between the writer's rounds
+    PENDING_MAX = 1024  # pages waiting to be written; more are not kept in Redis
 
     def __init__(self, redis_url: str, *, ttl: int, database: str, release: str = "") -> None:
         from redis import Redis
@@ -362,6 +374,10 @@ class SharedPages:
         self.redis = Redis.from_url(redis_url, socket_connect_timeout=0.2, socket_timeout=0.5)
         self.ttl = ttl
         self._down_until = 0.0
+        self._pending: deque[tuple[str, bytes]] = deque()
+        self._writing = 0  # pages taken by the writer and not yet sent
+        self._writer_lock = threading.Lock()
+        self._writer_pid: int | None = None
 
     def _key(self, key: PageKey) -> str:
         return f"{self.prefix}{key[1]}:{hashlib.blake2b(key[0].encode(), digest_size=16).hexdigest()}"
@@ -375,8 +391,48 @@ class SharedPages:
         return CachedPage(body, content_type, etag, vary)
 
     def put(self, key: PageKey, page: CachedPage) -> None:
+        """Queue the page for the writer thread (started in each process on its first page)."""
+        if time.monotonic() < self._down_until or len(self._pending) >= self.PENDING_MAX:
+            return
+        if self._writer_pid != os.getpid():  # none yet, or the parent's (gone with the fork)
+            self._start_writer()
         head = json.dumps([page.content_type, page.etag, page.vary]).encode()
-        self._call(self.redis.set, self._key(key), head + b"\n" + page.body, ex=self.ttl)
+        self._pending.append((self._key(key), head + b"\n" + page.body))
+
+    def _start_writer(self) -> None:
+        with self._writer_lock:
+            if self._writer_pid == os.getpid():
+                return
+            self._pending, self._writing = deque(), 0
+            threading.Thread(target=self._write_pending, name="factcheck-page-writer", daemon=True).start()
+            self._writer_pid = os.getpid()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued page has been sent (tests; a process about to end)."""
+        deadline = time.monotonic() + timeout
+        while self._pending or self._writing:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(self.WRITE_EVERY / 5)
+        return True
+
+    def _write_pending(self) -> None:
+        pending = self._pending
+        while True:
+            time.sleep(self.WRITE_EVERY)
+            if not pending:
+                continue
+            batch = []
+            self._writing = 1
+            try:
+                while pending:
+                    batch.append(pending.popleft())
+                pipeline = self.redis.pipeline(transaction=False)
+                for name, value in batch:
+                    pipeline.set(name, value, ex=self.ttl)
+                self._call(pipeline.execute)
+            finally:
+                self._writing = 0
 
     def _call(self, method, *args, **kwargs):
         from redis.exceptions import RedisError
@@ -586,6 +642,23 @@ def _release_digest(template_folder: str, static_folder: str) -> str:
     return digest.hexdigest()
 
 
+def _read_readers_pages_without_transaction(app: Flask, endpoints: frozenset[str]) -> None:
+    """PostgreSQL: a reader's page is read in autocommit, with no BEGIN and no ROLLBACK.
+
+    Each is a round trip to the server, two of the five or six a quote page made, and
+    on a busy machine every round trip waits for the server's turn on a CPU. Nothing is
+    lost: under READ COMMITTED, PostgreSQL's default, each statement sees its own
+    snapshot inside a transaction too, and these pages only read (what the page cache
+    keeps must not depend on who asked). Signed-in users' pages are left in a transaction.
+    """
+
+    @app.before_request
+    def read_in_autocommit():
+        if request.method in ("GET", "HEAD") and request.endpoint in endpoints and _is_anonymous_request() \
+                and not db.session().in_transaction():  # (a test's session may have begun one already)
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def register(app: Flask) -> None:
     """Serve and keep anonymous readers' pages (PAGE_CACHE_BYTES; 0 turns it off)."""
     max_bytes = int(app.config.get("PAGE_CACHE_BYTES", 64 * 1024 * 1024))
@@ -593,6 +666,8 @@ def register(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     track_writes(engine)
+    if engine.dialect.name == "postgresql":
+        _read_readers_pages_without_transaction(app, endpoints)
     if max_bytes <= 0:
         return
     cache = PageCache(max_bytes)
@@ -604,6 +679,7 @@ def register(app: Flask) -> None:
     stored = (stored_pages.script_root(app), release_digest(app)) \
         if app.config.get("STORE_ARTICLE_PAGES", True) and ARTICLE_PAGE in endpoints else None
     app.extensions["factcheck_page_cache"] = cache
+    app.extensions["factcheck_shared_pages"] = shared
     app.wsgi_app = CachedPages(app.wsgi_app, engine, cache, shared, url_map=app.url_map, endpoints=endpoints,
                                connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args"),
                                stored=stored)

@@ -7,14 +7,14 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import event, text, update
 
 from factcheck.app import create_app
 from factcheck.db import db
 from factcheck.models import ArticleSource, Job, Quote, ReviewStatus, Verdict
 from factcheck import page_versions, stored_pages
 from factcheck.pagecache import VERSION_READ as READ
-from factcheck.pagecache import CachedPages, content_version, number_reader
+from factcheck.pagecache import CachedPage, CachedPages, SharedPages, content_version, number_reader
 from factcheck.services.ingestion import ArticleInput, ingest_article
 
 TEXT = ("The council met on Tuesday.\n\n"
@@ -281,12 +281,44 @@ def app_server(app, redis_url: str):
     return create_app({**{name: app.config[name] for name in keep}, "REDIS_URL": redis_url})
 
 
+def test_readers_pages_are_read_in_autocommit_on_postgresql(app, article, users, client):
+    """No BEGIN and no ROLLBACK round trips for a reader's page; a signed-in user's page
+    and every write still run in a transaction, and the pool gets its connections back
+    as they were."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's case: SQLite runs in the process, a BEGIN costs no round trip")
+    article_id, quote_ids = article
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def note(connection, cursor, statement, parameters, context, executemany):
+        seen.append(connection.connection.dbapi_connection.autocommit)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        for url in (f"/quotes/{quote_ids[0]}", f"/articles/{article_id}", "/search?q=bridge",
+                    f"/api/v1/quotes/{quote_ids[0]}"):
+            seen.clear()
+            assert reader(app).get(url).status_code == 200, url
+            assert seen and all(seen), url
+        client.login("ed")
+        seen.clear()
+        assert client.get(f"/quotes/{quote_ids[0]}").status_code == 200
+        assert seen and not any(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False
+
+
 @pytest.mark.skipif(not REDIS_URL, reason="FACTCHECK_TEST_REDIS_URL is not set")
 def test_app_servers_share_pages_through_redis_and_a_commit_reaches_all(app, article):
     _, quote_ids = article
     url = f"/quotes/{quote_ids[0]}"
     one, two = app_server(app, REDIS_URL), app_server(app, REDIS_URL)
     first = one.test_client().get(url)
+    assert one.extensions["factcheck_shared_pages"].flush()  # written to Redis by a thread of its own
     second = two.test_client().get(url)
     assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
     assert first.get_data() == second.get_data()
@@ -300,6 +332,33 @@ def test_app_servers_share_pages_through_redis_and_a_commit_reaches_all(app, art
     for server in (one, two):
         with server.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="FACTCHECK_TEST_REDIS_URL is not set")
+def test_pages_are_written_to_redis_by_a_thread_of_their_own():
+    shared = SharedPages(REDIS_URL, ttl=60, database=f"test-{os.getpid()}-{time.monotonic()}")
+    pages = {(f"http://localhost/quotes/{n}", "g7"): CachedPage(f"page {n}".encode(), "text/html", f"e{n}", None)
+             for n in range(300)}
+    for key, page in pages.items():
+        shared.put(key, page)
+    assert shared.flush()
+    assert all(shared.get(key) == page for key, page in pages.items())
+    assert [thread.name for thread in threading.enumerate()].count("factcheck-page-writer") >= 1
+    # Another version of the same address is another page.
+    assert shared.get(("http://localhost/quotes/0", "g8")) is None
+    shared.redis.delete(*(shared._key(key) for key in pages))
+
+
+def test_a_page_put_while_redis_is_down_never_holds_up_the_request():
+    shared = SharedPages("redis://127.0.0.1:1/0", ttl=60, database="nowhere")
+    page = CachedPage(b"page", "text/html", "e", None)
+    started = time.monotonic()
+    for n in range(200):
+        shared.put((f"http://localhost/quotes/{n}", "g1"), page)
+    assert time.monotonic() - started < 0.5
+    assert shared.flush()
+    assert shared.get(("http://localhost/quotes/1", "g1")) is None  # left alone for a while after the error
+    assert time.monotonic() - started < 3
 
 
 def test_pages_are_served_without_redis_when_it_is_down(app, article):
