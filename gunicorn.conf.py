@@ -6,29 +6,16 @@ gunicorn's own command-line flags).
 
 import multiprocessing
 import os
-import runpy
-from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 
-
-def database_url() -> str:
-    """The app's database as its configuration gives it (the environment, then
-    instance/config.py); "sqlite:" for the embedded default."""
-    url = os.environ.get("FACTCHECK_DATABASE_URL")
-    if not url:
-        instance_config = Path(__file__).resolve().parent / "instance" / "config.py"
-        if instance_config.is_file():
-            url = runpy.run_path(str(instance_config)).get("DATABASE_URL")
-    return url or "sqlite:"
-
-
-# Sync workers suit a database-bound app; threads let one worker overlap I/O waits.
+# Processes do the work: 2 x cores + 1 of them, so one waiting on the database leaves a core to another.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# On SQLite one thread per worker: with two, workers died of SIGSEGV under load, the
-# Python heap corrupted while two threads of one process ran SQLite queries (README,
-# "A worker died of SIGSEGV"); with one, no run did. PostgreSQL keeps two.
-threads = int(os.environ.get("GUNICORN_THREADS", "1" if database_url().startswith("sqlite") else "2"))
+# One request thread per worker, on either database: with two, workers died of SIGSEGV
+# under load, the Python heap corrupted while two threads of one process served
+# requests, first seen on SQLite and on 2026-11-29 on PostgreSQL too (README, "A worker
+# died of SIGSEGV"); with one, no run did, and on PostgreSQL two gained nothing measurable.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # gthread, taking a share of new connections rather than all it can (factcheck/serving.py).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "factcheck.serving.SharingThreadWorker")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
