@@ -8,6 +8,7 @@ together; a failure rolls the work back and records the reason.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import time
@@ -17,7 +18,7 @@ from flask import Flask, current_app
 from .content import IngestError
 from .content.fetch import FetchOptions
 from . import stored_pages
-from .db import db
+from .db import db, reading_only
 from .models import Job, JobState
 from .services import jobs
 
@@ -169,6 +170,77 @@ def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
     _worker_pid = None if fork else os.getpid()
     tune_collector()
     connection = Redis.from_url(redis_url)
+    queue_outdated_pages(app, connection)
     worker = (Worker if fork else SimpleWorker)([QUEUE_NAME], connection=connection,
                                                  name=f"factcheck-{os.getpid()}")
     worker.work(burst=burst, logging_level="WARNING")
+
+
+# --- Stored pages after a deploy ----------------------------------------------
+
+_RENDER_KEY = "factcheck:render-pages:"
+#: How long a worker of the same release starting meanwhile leaves the rendering to the first.
+RENDER_CLAIM_SECONDS = 3600
+
+
+def queue_outdated_pages(app: Flask, connection) -> bool:
+    """At a worker's start: queue the rendering of every stored article page that is
+    missing or was rendered by another release (a deploy changes the release digest, so
+    every page), once per release whatever the number of workers; True if queued.
+
+    Until a page is rendered again its first reader renders it, as without stored pages.
+    """
+    from rq import Queue
+
+    from .pagecache import release_digest
+
+    if not app.config.get("STORE_ARTICLE_PAGES", True):
+        return False
+    with app.app_context():
+        if not stored_pages.page_versions_ready():
+            return False
+        release = release_digest(app)
+        with reading_only():
+            outdated = stored_pages.stale_count(db.session, release=release)
+            db.session.rollback()
+        database = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not outdated:
+        return False
+    scope = hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
+    if not connection.set(f"{_RENDER_KEY}{scope}:{release}", outdated, nx=True, ex=RENDER_CLAIM_SECONDS):
+        return False  # another worker of this release has queued it
+    Queue(QUEUE_NAME, connection=connection).enqueue(
+        "factcheck.worker.render_outdated_pages", release, 0, result_ttl=0,
+        job_timeout=app.config.get("JOB_TIMEOUT", 600))
+    log.info("stored pages: rendering queued", extra={"fields": {"outdated": outdated}})
+    return True
+
+
+def render_outdated_pages(release: str, after: int) -> int:
+    """RQ entry point: render a batch of missing or outdated pages (article ids above
+    ``after``), then queue the next batch behind whatever was queued meanwhile. A worker
+    of another release leaves it alone: the pages it would store are not the ones its
+    app servers serve. How many pages were stored."""
+    from .pagecache import release_digest
+
+    app = _worker_app
+    if app is None:
+        from .app import create_app
+
+        app = create_app()
+    with app.app_context():
+        if os.getpid() != _worker_pid:
+            db.engine.dispose(close=False)
+        if release != release_digest(app):
+            log.info("stored pages: left to the workers of another release")
+            return 0
+        batch = int(app.config.get("STORED_PAGES_BATCH", 1000))
+        ids = stored_pages.stale_ids(db.session, release=release, after=after, limit=batch)
+        stored = stored_pages.render(app, ids, release=release)
+        if len(ids) == batch:
+            queue(app.config["REDIS_URL"]).enqueue(
+                "factcheck.worker.render_outdated_pages", release, ids[-1], result_ttl=0,
+                job_timeout=app.config.get("JOB_TIMEOUT", 600))
+        log.info("stored pages rendered", extra={"fields": {
+            "pages": stored, "after": after, "more": len(ids) == batch}})
+        return stored

@@ -147,3 +147,54 @@ def test_killed_worker_leaves_nothing_half_written_and_retry_completes(queued_ap
     assert job_state(queued_app, job_id) is JobState.DONE
     articles, quotes = counts(queued_app)
     assert articles == 1 and quotes >= 1
+
+
+def _ingest_inline(app, count: int) -> None:
+    """Articles stored without a job, so no page of theirs is stored (a bulk load, or a deploy's outdated pages)."""
+    from factcheck.models import ArticleSource
+    from factcheck.services.ingestion import ArticleInput, ingest_article
+
+    with app.app_context():
+        for n in range(count):
+            ingest_article(db.session, ArticleInput(source=ArticleSource.PASTE, text=TEXT + f" Story {n}.",
+                                                    title=f"Bridge {n}"))
+        db.session.commit()
+
+
+@MODES
+def test_a_starting_worker_renders_every_missing_or_outdated_page_a_batch_at_a_time(queued_app, mode):
+    from factcheck.pagecache import release_digest
+
+    _ingest_inline(queued_app, 5)
+    with queued_app.app_context():
+        db.session.add(StoredArticlePage(article_id=db.session.scalar(select(func.min(Article.id))), version=1,
+                                         release="the release before", etag="e", body=b"x"))
+        db.session.commit()
+    process = worker(queued_app, "--burst", *mode, FACTCHECK_STORED_PAGES_BATCH="2")
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, output.decode()
+    with queued_app.app_context():
+        stored = {row.article_id: (row.version, row.release) for row in db.session.scalars(select(StoredArticlePage))}
+        current = dict(db.session.execute(text("SELECT article_id, version FROM article_page_versions")).all())
+        release = release_digest(queued_app)
+    assert stored == {article_id: (version, release) for article_id, version in current.items()}
+    assert len(stored) == 5
+    assert output.decode().count("stored pages rendered") >= 3  # 2 + 2 + 1: three batches, one job each
+
+
+def test_one_worker_of_a_release_queues_the_rendering_and_another_release_leaves_it(queued_app, monkeypatch):
+    from redis import Redis
+    from rq import Queue
+
+    from factcheck import worker as worker_module
+
+    _ingest_inline(queued_app, 2)
+    redis = Redis.from_url(REDIS_URL)
+    assert worker_module.queue_outdated_pages(queued_app, redis)
+    assert not worker_module.queue_outdated_pages(queued_app, redis)  # a second worker starting
+    assert len(Queue(worker_module.QUEUE_NAME, connection=redis)) == 1
+    monkeypatch.setattr(worker_module, "_worker_app", queued_app)
+    monkeypatch.setattr(worker_module, "_worker_pid", os.getpid())
+    assert worker_module.render_outdated_pages("another release", 0) == 0
+    with queued_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredArticlePage)) == 0
