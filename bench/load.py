@@ -839,6 +839,8 @@ def measure_ingestion(url: str, args, procs: Processes, log, deadline: float) ->
 def _ingest(url, args, procs, log, deadline, source: Path, nonce: str) -> dict:
     redis_url = args.redis_url
     extra = {"FACTCHECK_REDIS_URL": redis_url}
+    if args.no_stored_pages:  # the workers neither (they would also render every outdated page)
+        extra["FACTCHECK_STORE_ARTICLE_PAGES"] = "false"
     from sqlalchemy import create_engine, text
 
     from factcheck.app import database_url
