@@ -431,6 +431,8 @@ class SharedPages:
                 for name, value in batch:
                     pipeline.set(name, value, ex=self.ttl)
                 self._call(pipeline.execute)
+            except Exception:  # noqa: BLE001 - the writer outlives any one batch; those pages are lost
+                log.exception("page cache: %d pages not written to Redis", len(batch))
             finally:
                 self._writing = 0
 

@@ -349,6 +349,29 @@ def test_pages_are_written_to_redis_by_a_thread_of_their_own():
     shared.redis.delete(*(shared._key(key) for key in pages))
 
 
+@pytest.mark.skipif(not REDIS_URL, reason="FACTCHECK_TEST_REDIS_URL is not set")
+def test_the_redis_writer_outlives_a_batch_that_fails_unexpectedly(monkeypatch):
+    shared = SharedPages(REDIS_URL, ttl=60, database=f"test-{os.getpid()}-{time.monotonic()}")
+    page = CachedPage(b"page", "text/html", "e", None)
+    real = shared.redis.pipeline
+    calls = []
+
+    def pipeline_failing_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise ValueError("not a Redis error")
+        return real(**kwargs)
+
+    monkeypatch.setattr(shared.redis, "pipeline", pipeline_failing_once)
+    shared.put(("http://localhost/quotes/1", "g1"), page)
+    assert shared.flush()
+    shared.put(("http://localhost/quotes/2", "g1"), page)
+    assert shared.flush()
+    assert shared.get(("http://localhost/quotes/1", "g1")) is None  # that batch was lost
+    assert shared.get(("http://localhost/quotes/2", "g1")) == page
+    shared.redis.delete(shared._key(("http://localhost/quotes/2", "g1")))
+
+
 def test_a_page_put_while_redis_is_down_never_holds_up_the_request():
     shared = SharedPages("redis://127.0.0.1:1/0", ttl=60, database="nowhere")
     page = CachedPage(b"page", "text/html", "e", None)
