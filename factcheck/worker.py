@@ -24,6 +24,9 @@ from .services import jobs
 
 log = logging.getLogger("factcheck.jobs")
 QUEUE_NAME = "factcheck"
+#: Rendering readers' pages ahead: taken only while no job of the desk's waits (RQ workers
+#: empty their queues in the order given).
+PAGES_QUEUE_NAME = "factcheck-pages"
 # Set by `flask worker` so forked work horses reuse the parent's configured app.
 _worker_app: Flask | None = None
 _worker_pid: int | None = None  # the `flask worker` process itself (not a forked work horse)
@@ -55,17 +58,21 @@ def dispatch(job: Job) -> None:
                                 f"({error.__class__.__name__}); retry the job once it is back.")
 
 
-def queue(redis_url: str):
+def queue(redis_url: str, name: str = QUEUE_NAME):
     from redis import Redis
     from rq import Queue
 
     # Bounded waits: a request must not hang on an unreachable queue.
-    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url, socket_connect_timeout=5,
-                                                       socket_timeout=10))
+    return Queue(name, connection=Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=10))
 
 
-def run(job_id: int) -> Job | None:
-    """Carry out one job in the current app context."""
+def pages_queue(redis_url: str):
+    return queue(redis_url, PAGES_QUEUE_NAME)
+
+
+def run(job_id: int, *, pages_later: bool = False) -> Job | None:
+    """Carry out one job in the current app context; then render the pages of the articles
+    it created, now, or (``pages_later``, on a queue) in a job of the pages queue."""
     session = db.session
     job = session.get(Job, job_id)
     if job is None or job.state.value == "done":
@@ -93,8 +100,34 @@ def run(job_id: int) -> Job | None:
         # Reading the job back began a transaction (on SQLite, one holding the write lock):
         # ended before the pages are stored on another connection.
         session.rollback()
-        stored_pages.render_new_articles(articles)
+        if pages_later:
+            _queue_pages(articles)
+        else:
+            stored_pages.render_new_articles(articles)
     return session.get(Job, job_id)
+
+
+def _queue_pages(article_ids: list[int]) -> None:
+    """Queue the rendering of new articles' pages behind the desk's waiting jobs: a bulk
+    load's articles are all stored and matched first. A queue that cannot be reached
+    leaves them to their first readers."""
+    from redis.exceptions import RedisError
+
+    if not article_ids or not current_app.config.get("STORE_ARTICLE_PAGES", True):
+        return
+    try:
+        pages_queue(current_app.config["REDIS_URL"]).enqueue(
+            "factcheck.worker.render_new_pages", sorted(set(article_ids)), result_ttl=0,
+            job_timeout=current_app.config.get("JOB_TIMEOUT", 600))
+    except RedisError as error:
+        log.warning("stored pages: not queued (%s)", error)
+
+
+def render_new_pages(article_ids: list[int]) -> None:
+    """RQ entry point (pages queue): the pages of articles a job has just created."""
+    with _job_app().app_context():
+        _forget_parent_connections()
+        stored_pages.render_new_articles(article_ids)
 
 
 def _stored_articles(result: dict | None) -> list[int]:
@@ -121,16 +154,24 @@ def _record_failure(job_id: int, reason: str) -> None:
 
 def perform(job_id: int) -> None:
     """RQ entry point: runs in a forked work horse with its own connections."""
-    app = _worker_app
-    if app is None:
-        from .app import create_app
+    with _job_app().app_context():
+        _forget_parent_connections()
+        run(job_id, pages_later=True)
 
-        app = create_app()
-    with app.app_context():
-        if os.getpid() != _worker_pid:
-            # Connections made by the parent before the fork must not be shared.
-            db.engine.dispose(close=False)
-        run(job_id)
+
+def _job_app() -> Flask:
+    """The worker's configured app (a forked work horse inherits it), or a new one."""
+    if _worker_app is not None:
+        return _worker_app
+    from .app import create_app
+
+    return create_app()
+
+
+def _forget_parent_connections() -> None:
+    """In a forked work horse: connections made by the parent before the fork must not be shared."""
+    if os.getpid() != _worker_pid:
+        db.engine.dispose(close=False)
 
 
 #: The cyclic garbage collector's thresholds in a worker (Python's default: 700, 10, 10).
@@ -171,7 +212,7 @@ def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
     tune_collector()
     connection = Redis.from_url(redis_url)
     queue_outdated_pages(app, connection)
-    worker = (Worker if fork else SimpleWorker)([QUEUE_NAME], connection=connection,
+    worker = (Worker if fork else SimpleWorker)([QUEUE_NAME, PAGES_QUEUE_NAME], connection=connection,
                                                  name=f"factcheck-{os.getpid()}")
     worker.work(burst=burst, logging_level="WARNING")
 
@@ -209,7 +250,7 @@ def queue_outdated_pages(app: Flask, connection) -> bool:
     scope = hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
     if not connection.set(f"{_RENDER_KEY}{scope}:{release}", outdated, nx=True, ex=RENDER_CLAIM_SECONDS):
         return False  # another worker of this release has queued it
-    Queue(QUEUE_NAME, connection=connection).enqueue(
+    Queue(PAGES_QUEUE_NAME, connection=connection).enqueue(
         "factcheck.worker.render_outdated_pages", release, 0, result_ttl=0,
         job_timeout=app.config.get("JOB_TIMEOUT", 600))
     log.info("stored pages: rendering queued", extra={"fields": {"outdated": outdated}})
@@ -217,20 +258,15 @@ def queue_outdated_pages(app: Flask, connection) -> bool:
 
 
 def render_outdated_pages(release: str, after: int) -> int:
-    """RQ entry point: render a batch of missing or outdated pages (article ids above
-    ``after``), then queue the next batch behind whatever was queued meanwhile. A worker
-    of another release leaves it alone: the pages it would store are not the ones its
-    app servers serve. How many pages were stored."""
+    """RQ entry point (pages queue): render a batch of missing or outdated pages (article
+    ids above ``after``), then queue the next batch, which waits for any job of the desk's
+    queued meanwhile. A worker of another release leaves it alone: the pages it would
+    store are not the ones its app servers serve. How many pages were stored."""
     from .pagecache import release_digest
 
-    app = _worker_app
-    if app is None:
-        from .app import create_app
-
-        app = create_app()
+    app = _job_app()
     with app.app_context():
-        if os.getpid() != _worker_pid:
-            db.engine.dispose(close=False)
+        _forget_parent_connections()
         if release != release_digest(app):
             log.info("stored pages: left to the workers of another release")
             return 0
@@ -238,7 +274,7 @@ def render_outdated_pages(release: str, after: int) -> int:
         ids = stored_pages.stale_ids(db.session, release=release, after=after, limit=batch)
         stored = stored_pages.render(app, ids, release=release)
         if len(ids) == batch:
-            queue(app.config["REDIS_URL"]).enqueue(
+            pages_queue(app.config["REDIS_URL"]).enqueue(
                 "factcheck.worker.render_outdated_pages", release, ids[-1], result_ttl=0,
                 job_timeout=app.config.get("JOB_TIMEOUT", 600))
         log.info("stored pages rendered", extra={"fields": {

@@ -120,6 +120,11 @@ def test_worker_carries_out_queued_jobs(queued_app, mode):
         stored = {row.article_id: row.version for row in db.session.scalars(select(StoredArticlePage))}
         current = dict(db.session.execute(text("SELECT article_id, version FROM article_page_versions")).all())
     assert len(stored) == 3 and stored == current
+    # The pages were rendered on the pages queue, only once no job of the desk's waited.
+    lines = output.decode().splitlines()
+    done = [n for n, line in enumerate(lines) if '"job done"' in line]
+    rendered = [n for n, line in enumerate(lines) if '"stored pages rendered"' in line]
+    assert len(done) == 3 and rendered and max(done) < min(rendered)
 
 
 @MODES
@@ -192,7 +197,7 @@ def test_one_worker_of_a_release_queues_the_rendering_and_another_release_leaves
     redis = Redis.from_url(REDIS_URL)
     assert worker_module.queue_outdated_pages(queued_app, redis)
     assert not worker_module.queue_outdated_pages(queued_app, redis)  # a second worker starting
-    assert len(Queue(worker_module.QUEUE_NAME, connection=redis)) == 1
+    assert len(Queue(worker_module.PAGES_QUEUE_NAME, connection=redis)) == 1
     monkeypatch.setattr(worker_module, "_worker_app", queued_app)
     monkeypatch.setattr(worker_module, "_worker_pid", os.getpid())
     assert worker_module.render_outdated_pages("another release", 0) == 0
