@@ -875,11 +875,32 @@ def _ingest(url, args, procs, log, deadline, source: Path, nonce: str) -> dict:
             "  JOIN articles a2 ON a2.id = q2.article_id WHERE a2.title LIKE :t) "
             "FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.title LIKE :t"),
             {"t": f"Bulk {nonce} %"}).one()
+    pages = None if args.no_stored_pages else _pages_after(engine, nonce, done, deadline)
     engine.dispose()
-    return {"articles": args.ingest, "done": done, "jobs": sum(states.values()),
+    return {"articles": args.ingest, "done": done, "jobs": sum(states.values()), "pages": pages,
             "failed": states.get("failed", 0),
             "unfinished": states.get("queued", 0) + states.get("running", 0),
             "seconds": elapsed, "queued_seconds": queued_at, "quotes": quotes, "matches": matches}
+
+
+def _pages_after(engine, nonce: str, articles: int, deadline: float, wait: float = 300.0) -> tuple[int, float]:
+    """The new articles' pages, rendered by the workers on their pages queue once the
+    ingestion jobs were done: (how many are stored at their article's current version,
+    seconds waited for them after the last ingestion job)."""
+    from sqlalchemy import text
+
+    started = time.perf_counter()
+    stored = 0
+    while True:
+        with engine.connect() as connection:
+            stored = connection.execute(text(
+                "SELECT count(*) FROM articles a JOIN article_page_versions v ON v.article_id = a.id "
+                "JOIN article_pages p ON p.article_id = a.id AND p.version = v.version WHERE a.title LIKE :t"),
+                {"t": f"Bulk {nonce} %"}).scalar()
+        waited = time.perf_counter() - started
+        if stored >= articles or waited > wait or time.monotonic() > deadline:
+            return stored, waited
+        time.sleep(0.5)
 
 
 def print_ingestion(figures: dict | None, args) -> bool:
@@ -897,6 +918,10 @@ def print_ingestion(figures: dict | None, args) -> bool:
           f"unfinished {figures['unfinished']}) in {figures['seconds']:.1f} s (queueing took "
           f"{figures['queued_seconds']:.1f} s of it)")
     print(f"  {figures['quotes']:,} quotes extracted, {figures['matches']:,} matches found")
+    if figures.get("pages") is not None:
+        stored, waited = figures["pages"]
+        print(f"  then their pages, on the workers' pages queue: {stored:,} of {figures['done']:,} stored "
+              f"{waited:.1f} s after the last article")
     print(f"  {rate:.1f} articles/s including extraction and matching — target >= "
           f"{TARGET_INGEST_PER_S:.0f}: {'met' if met else 'MISSED'}")
     return met

@@ -44,8 +44,9 @@ SQLITE_MMAP_SIZE = 2**31
 # factcheck/stored_pages.py. False: article pages are only kept in the page cache.
 STORE_ARTICLE_PAGES = True
 # Pages a worker renders in one job when it renders every missing or outdated page
-# (at `flask worker`'s start after a deploy); the next batch is queued behind the jobs
-# waiting meanwhile, so a desk's job waits for one batch at most (about 2-4 s).
+# (at `flask worker`'s start after a deploy); each batch queues the next on the pages
+# queue, which workers take only while no job of the desk's waits, so a desk's job
+# waits for one batch at most (about 2-4 s).
 STORED_PAGES_BATCH = 1000
 
 # Pages answer 503 with the fix until `flask db upgrade` has run.
