@@ -211,7 +211,7 @@ def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
     _worker_pid = None if fork else os.getpid()
     tune_collector()
     connection = Redis.from_url(redis_url)
-    queue_outdated_pages(app, connection)
+    _queue_outdated_pages_or_log(app, connection)
     worker = (Worker if fork else SimpleWorker)([QUEUE_NAME, PAGES_QUEUE_NAME], connection=connection,
                                                  name=f"factcheck-{os.getpid()}")
     worker.work(burst=burst, logging_level="WARNING")
@@ -222,6 +222,17 @@ def start_worker(app: Flask, *, burst: bool = False, fork: bool = True) -> None:
 _RENDER_KEY = "factcheck:render-pages:"
 #: How long a worker of the same release starting meanwhile leaves the rendering to the first.
 RENDER_CLAIM_SECONDS = 3600
+
+
+def _queue_outdated_pages_or_log(app: Flask, connection) -> None:
+    """A worker starts whatever happens here: the pages can wait for their readers."""
+    from redis.exceptions import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        queue_outdated_pages(app, connection)
+    except (RedisError, SQLAlchemyError) as error:
+        log.warning("stored pages: outdated pages not queued (%s: %s)", type(error).__name__, error)
 
 
 def queue_outdated_pages(app: Flask, connection) -> bool:

@@ -203,3 +203,14 @@ def test_one_worker_of_a_release_queues_the_rendering_and_another_release_leaves
     assert worker_module.render_outdated_pages("another release", 0) == 0
     with queued_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredArticlePage)) == 0
+
+
+def test_a_worker_starts_even_when_the_outdated_pages_cannot_be_queued(queued_app, caplog):
+    from redis import Redis
+
+    from factcheck import worker as worker_module
+
+    _ingest_inline(queued_app, 1)
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    worker_module._queue_outdated_pages_or_log(queued_app, unreachable)  # no exception
+    assert "outdated pages not queued" in caplog.text
