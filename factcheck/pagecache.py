@@ -375,7 +375,7 @@ class SharedPages:
         self.ttl = ttl
         self._down_until = 0.0
         self._pending: deque[tuple[str, bytes]] = deque()
-        self._writing = 0  # pages taken by the writer and not yet sent
+        self._writing = 0  # 1 while the writer sends a batch (flush() waits for it)
         self._writer_lock = threading.Lock()
         self._writer_pid: int | None = None
 
