@@ -116,11 +116,15 @@ def _queue_pages(article_ids: list[int]) -> None:
     if not article_ids or not current_app.config.get("STORE_ARTICLE_PAGES", True):
         return
     try:
-        pages_queue(current_app.config["REDIS_URL"]).enqueue(
-            "factcheck.worker.render_new_pages", sorted(set(article_ids)), result_ttl=0,
-            job_timeout=current_app.config.get("JOB_TIMEOUT", 600))
+        _enqueue_pages(pages_queue(current_app.config["REDIS_URL"]), "render_new_pages", sorted(set(article_ids)))
     except RedisError as error:
         log.warning("stored pages: not queued (%s)", error)
+
+
+def _enqueue_pages(pages, function: str, *args) -> None:
+    """A job of this module's ``function`` on the pages queue (in an app context: its timeout)."""
+    pages.enqueue(f"factcheck.worker.{function}", *args, result_ttl=0,
+                  job_timeout=current_app.config.get("JOB_TIMEOUT", 600))
 
 
 def render_new_pages(article_ids: list[int]) -> None:
@@ -255,15 +259,12 @@ def queue_outdated_pages(app: Flask, connection) -> bool:
         with reading_only():
             outdated = stored_pages.stale_count(db.session, release=release)
             db.session.rollback()
-        database = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not outdated:
-        return False
-    scope = hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
-    if not connection.set(f"{_RENDER_KEY}{scope}:{release}", outdated, nx=True, ex=RENDER_CLAIM_SECONDS):
-        return False  # another worker of this release has queued it
-    Queue(PAGES_QUEUE_NAME, connection=connection).enqueue(
-        "factcheck.worker.render_outdated_pages", release, 0, result_ttl=0,
-        job_timeout=app.config.get("JOB_TIMEOUT", 600))
+        if not outdated:
+            return False
+        scope = hashlib.blake2b(app.config["SQLALCHEMY_DATABASE_URI"].encode(), digest_size=6).hexdigest()
+        if not connection.set(f"{_RENDER_KEY}{scope}:{release}", outdated, nx=True, ex=RENDER_CLAIM_SECONDS):
+            return False  # another worker of this release has queued it
+        _enqueue_pages(Queue(PAGES_QUEUE_NAME, connection=connection), "render_outdated_pages", release, 0)
     log.info("stored pages: rendering queued", extra={"fields": {"outdated": outdated}})
     return True
 
@@ -285,9 +286,7 @@ def render_outdated_pages(release: str, after: int) -> int:
         ids = stored_pages.stale_ids(db.session, release=release, after=after, limit=batch)
         stored = stored_pages.render(app, ids, release=release)
         if len(ids) == batch:
-            pages_queue(app.config["REDIS_URL"]).enqueue(
-                "factcheck.worker.render_outdated_pages", release, ids[-1], result_ttl=0,
-                job_timeout=app.config.get("JOB_TIMEOUT", 600))
+            _enqueue_pages(pages_queue(app.config["REDIS_URL"]), "render_outdated_pages", release, ids[-1])
         log.info("stored pages rendered", extra={"fields": {
             "pages": stored, "after": after, "more": len(ids) == batch}})
         return stored
